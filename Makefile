@@ -1,0 +1,59 @@
+# antoan — two commands do everything on a fresh machine:
+#   make demo   install, migrate, load units, seed the demo district, serve on http://127.0.0.1:$(PORT)
+#   make test   install, ruff, then the whole suite on SQLite and on PostgreSQL
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+VENDOR := src/antoan/static/vendor
+PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+PYTEST_ARGS ?=
+
+.PHONY: demo test test-sqlite test-postgres lint install assets messages clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed assets messages
+
+# Front-end libraries come from npm at install time and are copied into static files.
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	mkdir -p $(VENDOR)/leaflet
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	touch $@
+
+assets: $(VENDOR)/.installed
+
+# Compiled translations are committed; recompile when gettext is there and a .po changed.
+messages:
+	@if command -v msgfmt >/dev/null; then cd src/antoan && ../../$(BIN)/antoan compilemessages -v 0; fi
+
+demo: install
+	$(BIN)/antoan migrate --no-input -v 0
+	$(BIN)/antoan units load
+	$(BIN)/antoan demo seed
+	@echo "antoan: http://$(HOST):$(PORT)/"
+	$(BIN)/antoan runserver --noreload $(HOST):$(PORT)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests bench
+
+test: install lint test-sqlite test-postgres
+
+test-sqlite: install
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	DATABASE_URL=$(PG_URL) $(BIN)/antoan dbcheck
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) staticfiles

@@ -1,0 +1,1 @@
+"""antoan — local public-safety work in Vietnam."""

@@ -1,0 +1,17 @@
+from django.contrib import admin
+
+from antoan.accounts.models import Membership, User
+from antoan.core.admin import ReadOnlyHistoryAdmin
+
+
+@admin.register(User)
+class UserAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("username", "full_name", "job_title", "is_active", "last_login")
+    search_fields = ("username", "full_name")
+    exclude = ("password",)
+
+
+@admin.register(Membership)
+class MembershipAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("user", "role", "unit")
+    list_filter = ("role",)

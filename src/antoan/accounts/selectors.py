@@ -1,0 +1,95 @@
+"""Who may see and change what. Every scoped read in antoan starts from `user_scope`."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from antoan.accounts.models import WRITING_ROLES, Membership, Role, User
+from antoan.units.models import Hierarchy, Succession, Unit
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The units a user reaches, as a filter that any query on units or on records can apply.
+
+    A membership covers the unit's subtree and, across the 2025 reorganisation, the other hierarchy's
+    side of it: on a current unit, the legacy communes that became its communes (and what lies in
+    them); on a legacy unit, the current communes its communes became.
+    """
+
+    everything: bool
+    current_paths: tuple[str, ...]
+    legacy_paths: tuple[str, ...]
+
+    @property
+    def nothing(self) -> bool:
+        return not self.everything and not self.current_paths and not self.legacy_paths
+
+    def q(self, field: str = "") -> Q:
+        """A Q for a model whose unit is reached through `field` ("" for Unit itself, "unit" for a record)."""
+        if self.everything:
+            return Q()
+        prefix = f"{field}__" if field else ""
+        if self.nothing:
+            return Q(**{f"{prefix}pk__in": []})
+        q = Q()
+        for path in self.current_paths + self.legacy_paths:
+            q |= Q(**{f"{prefix}path__startswith": path})
+        if self.current_paths:
+            predecessors = Succession.objects.filter(_any_prefix("successor__path", self.current_paths))
+            q |= Q(**{f"{prefix}commune_id__in": predecessors.values("predecessor_id")})
+        if self.legacy_paths:
+            successors = Succession.objects.filter(_any_prefix("predecessor__path", self.legacy_paths))
+            q |= Q(**{f"{prefix}commune_id__in": successors.values("successor_id")})
+        return q
+
+    def covers(self, unit: Unit) -> bool:
+        return self.everything or Unit.objects.filter(self.q(), pk=unit.pk).exists()
+
+
+def _any_prefix(field: str, paths: tuple[str, ...]) -> Q:
+    q = Q()
+    for path in paths:
+        q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
+def _scope_from(memberships) -> Scope:
+    current, legacy = [], []
+    for membership in memberships:
+        if membership.role == Role.ADMIN:
+            return Scope(True, (), ())
+        target = legacy if membership.unit.hierarchy == Hierarchy.LEGACY else current
+        target.append(membership.unit.path)
+    return Scope(False, tuple(sorted(set(current))), tuple(sorted(set(legacy))))
+
+
+def user_scope(*, user: User, write: bool = False) -> Scope:
+    """The units `user` may read (or, with write=True, change)."""
+    if not user.is_authenticated or not user.is_active:
+        return Scope(False, (), ())
+    if user.is_superuser:
+        return Scope(True, (), ())
+    memberships = Membership.objects.filter(user=user).select_related("unit")
+    if write:
+        memberships = memberships.filter(role__in=WRITING_ROLES)
+    return _scope_from(memberships)
+
+
+def user_memberships(*, user: User):
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("unit", "unit__parent", "unit__parent__parent")
+        .order_by("unit__path", "role")
+    )
+
+
+def user_is_admin(*, user: User) -> bool:
+    return user_scope(user=user).everything
+
+
+def user_list(*, user: User):
+    """Users an administrator manages; others see none."""
+    if not user_is_admin(user=user):
+        return User.objects.none()
+    return User.objects.order_by("username")

@@ -1,0 +1,104 @@
+"""Writes of users and memberships. Only administrators (or the system, from the CLI) manage them."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+
+from antoan.accounts.models import Membership, Role, User
+from antoan.accounts.selectors import user_is_admin
+from antoan.core.errors import DomainError, Message
+from antoan.units.models import Unit
+
+
+def _require_admin(actor: User | None) -> None:
+    # actor None is the system itself: the CLI run by the server's operator, or the demo seed.
+    if actor is not None and not user_is_admin(user=actor):
+        raise DomainError.single(
+            "__all__", "Chỉ quản trị viên được quản lý tài khoản", "Only administrators manage user accounts"
+        )
+
+
+def _password_errors(password: str, user: User) -> list[str]:
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        return list(exc.messages)
+    return []
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    full_name: str = "",
+    job_title: str = "",
+    email: str = "",
+) -> User:
+    _require_admin(actor)
+    username = (username or "").strip()
+    errors: dict[str, Message] = {}
+    if not username:
+        errors["username"] = Message("Tên đăng nhập không được để trống", "The username is required")
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = Message(
+            f"Tên đăng nhập '{username}' đã có người dùng", f"The username '{username}' is already taken"
+        )
+    user = User(username=username, full_name=full_name.strip(), job_title=job_title.strip(), email=email.strip())
+    problems = _password_errors(password, user)
+    if problems:
+        errors["password"] = Message(
+            "Mật khẩu chưa đủ mạnh: " + " ".join(problems), "The password is too weak: " + " ".join(problems)
+        )
+    if errors:
+        raise DomainError(errors)
+    user.set_password(password)
+    user._history_user = actor
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, actor: User | None, user: User, password: str) -> User:
+    if actor is None or actor.pk != user.pk:
+        _require_admin(actor)
+    problems = _password_errors(password, user)
+    if problems:
+        raise DomainError.single(
+            "password",
+            "Mật khẩu chưa đủ mạnh: " + " ".join(problems),
+            "The password is too weak: " + " ".join(problems),
+        )
+    user.set_password(password)
+    user._history_user = actor
+    user.save()
+    return user
+
+
+@transaction.atomic
+def membership_grant(*, actor: User | None, user: User, unit: Unit, role: str) -> Membership:
+    """Give `user` the `role` on `unit` (and so its subtree). Granting twice returns the same membership."""
+    _require_admin(actor)
+    if role not in Role.values:
+        raise DomainError.single(
+            "role",
+            f"Vai trò không hợp lệ: '{role}' (chọn một trong: {', '.join(Role.values)})",
+            f"Unknown role '{role}' (one of: {', '.join(Role.values)})",
+        )
+    if unit is None or unit.pk is None:
+        raise DomainError.single("unit", "Đơn vị không tồn tại", "The unit does not exist")
+    existing = Membership.objects.filter(user=user, unit=unit, role=role).first()
+    if existing is not None:
+        return existing
+    membership = Membership(user=user, unit=unit, role=role)
+    membership._history_user = actor
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor: User | None, membership: Membership) -> None:
+    _require_admin(actor)
+    membership._history_user = actor
+    membership.delete()

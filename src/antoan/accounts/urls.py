@@ -1,0 +1,8 @@
+from django.urls import path
+
+from antoan.accounts import views
+
+urlpatterns = [
+    path("dang-nhap/", views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", views.LogoutView.as_view(), name="logout"),
+]

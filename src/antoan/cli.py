@@ -1,0 +1,15 @@
+"""The console script `antoan` is the project's manage.py: `antoan migrate`, `antoan units load`, …"""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "antoan.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

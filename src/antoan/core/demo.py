@@ -1,0 +1,78 @@
+"""The demo district: Huyện Hàm Thuận Bắc (Tỉnh Bình Thuận) before 1/7/2025, and the communes of Tỉnh
+Lâm Đồng it became. Built only through the services users use, so the demo also proves they work."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+
+from antoan.accounts import services as accounts
+from antoan.accounts.models import Role, User
+from antoan.core.errors import DomainError
+from antoan.units import services as units
+from antoan.units.models import EstablishmentType, Kind, Unit
+from antoan.units.selectors import unit_resolve
+
+LEGACY_DAY = date(2025, 6, 30)
+CURRENT_DAY = date(2025, 7, 1)
+DEMO_PASSWORD = "AnToan@2026"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    full_name: str
+    job_title: str
+    role: str
+    unit_code: str
+    on: date
+
+
+DEMO_USERS = (
+    DemoUser("quantri", "Nguyễn Văn Quản", "Quản trị hệ thống", Role.ADMIN, "68", CURRENT_DAY),
+    DemoUser("lanhdao.htb", "Nguyễn Ngọc Thạch", "Chủ tịch UBND huyện", Role.LEADER, "597", LEGACY_DAY),
+    DemoUser("canbo.htb", "Trần Văn Mười", "Cán bộ Công an huyện", Role.OFFICER, "597", LEGACY_DAY),
+    DemoUser("canbo.hamthuan", "Lê Thị Hoa", "Công an xã Hàm Thuận", Role.OFFICER, "23059", CURRENT_DAY),
+    DemoUser("canbo.hongson", "Phạm Văn Sơn", "Công an xã Hồng Sơn", Role.OFFICER, "23086", CURRENT_DAY),
+)
+
+# (commune code on CURRENT_DAY, name, type, address)
+DEMO_ESTABLISHMENTS = (
+    ("23059", "Trường THPT Hàm Thuận Bắc", EstablishmentType.SCHOOL, "Khu phố Lâm Hòa, xã Hàm Thuận"),
+    ("23059", "Chi nhánh Ngân hàng Nông nghiệp Hàm Thuận Bắc", EstablishmentType.AGENCY, "Quốc lộ 28, xã Hàm Thuận"),
+    ("23059", "Công ty TNHH Thanh long Hàm Thuận", EstablishmentType.ENTERPRISE, "Thôn Phú Điền, xã Hàm Thuận"),
+    ("23086", "Nhà máy Thủy điện Hàm Thuận", EstablishmentType.ENTERPRISE, "Xã Hồng Sơn"),
+    ("23089", "Trường THCS Hàm Trí", EstablishmentType.SCHOOL, "Thôn 1, xã Hàm Thuận Bắc"),
+)
+
+
+@transaction.atomic
+def demo_seed() -> list[DemoUser]:
+    """Create the demo users and establishments that are missing; a second run adds nothing."""
+    if not Unit.objects.filter(kind=Kind.COMMUNE).exists():
+        raise DomainError.single(
+            "__all__",
+            "Chưa nạp danh mục đơn vị hành chính: chạy `antoan units load` trước",
+            "The administrative units are not loaded: run `antoan units load` first",
+        )
+    admin = None
+    for spec in DEMO_USERS:
+        user = User.objects.filter(username=spec.username).first()
+        if user is None:
+            user = accounts.user_create(
+                actor=admin,
+                username=spec.username,
+                password=DEMO_PASSWORD,
+                full_name=spec.full_name,
+                job_title=spec.job_title,
+            )
+        unit = unit_resolve(code=spec.unit_code, on=spec.on)
+        accounts.membership_grant(actor=admin, user=user, unit=unit, role=spec.role)
+        if spec.role == Role.ADMIN:
+            admin = user  # everything after the administrator is done in their name
+
+    for commune_code, name, kind, address in DEMO_ESTABLISHMENTS:
+        commune = unit_resolve(code=commune_code, on=CURRENT_DAY)
+        if not commune.children.filter(kind=Kind.ESTABLISHMENT, name=name).exists():
+            units.establishment_create(user=admin, commune=commune, name=name, establishment_type=kind, address=address)
+    return list(DEMO_USERS)

@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from antoan.core.demo import DEMO_PASSWORD, demo_seed
+from antoan.core.errors import DomainError
+from antoan.units.selectors import unit_resolve
+
+
+class Command(BaseCommand):
+    help = "Seed the demo district (Huyện Hàm Thuận Bắc and its successors in Tỉnh Lâm Đồng)."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("seed", help="Create the demo users and records (idempotent).")
+
+    def handle(self, *args, action, **options):
+        try:
+            users = demo_seed()
+        except DomainError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"Tài khoản demo / demo users (mật khẩu / password: {DEMO_PASSWORD})")
+        for spec in users:
+            unit = unit_resolve(code=spec.unit_code, on=spec.on)
+            self.stdout.write(f"  {spec.username:<16} {spec.role:<8} {unit.name} ({unit.code}) — {spec.full_name}")

@@ -1,0 +1,207 @@
+"""Reads both hierarchies and the succession map from the bundled data of `vietnamadminunits`.
+
+Only the package's data files are read (its SQLite dataset and converter JSON); its geocoder, which
+needs the internet, is never called. The output is plain rows: services.units_load writes them.
+"""
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date
+from importlib.metadata import version
+from importlib.resources import files
+
+# Nghị quyết 202/2025/QH15 and the Standing Committee's resolutions on commune-level units take effect
+# on 1 July 2025: the three-level hierarchy ends the day before.
+LEGACY_VALID_TO = date(2025, 6, 30)
+CURRENT_VALID_FROM = date(2025, 7, 1)
+PROVINCE_TYPES = ("Thành phố", "Tỉnh")
+
+
+def source_label() -> str:
+    return f"vietnamadminunits {version('vietnamadminunits')} (Nghị quyết 202/2025/QH15)"
+
+
+@dataclass
+class UnitRow:
+    hierarchy: str
+    kind: str
+    code: str
+    name: str
+    short_name: str
+    type_name: str
+    path: str
+    parent_path: str | None
+    valid_from: date | None
+    valid_to: date | None
+    latitude: float | None = None
+    longitude: float | None = None
+    bounds: list[float] | None = None
+    area_km2: float | None = None
+
+
+@dataclass
+class SuccessionRow:
+    predecessor_code: str  # legacy commune, or one of the five island districts that had no communes
+    successor_code: str  # current commune
+    is_default: bool
+
+
+@dataclass
+class Dataset:
+    units: list[UnitRow] = field(default_factory=list)
+    successions: list[SuccessionRow] = field(default_factory=list)
+
+
+def _province_type(name: str) -> str:
+    return next(t for t in PROVINCE_TYPES if name.startswith(t + " "))
+
+
+def _bounds(text: str | None) -> list[float] | None:
+    # "10.48313,107.394199 – 11.555579,108.969445" (south-west – north-east)
+    if not text:
+        return None
+    try:
+        sw, ne = (part.strip() for part in text.split("–"))
+        south, west = (float(v) for v in sw.split(","))
+        north, east = (float(v) for v in ne.split(","))
+    except ValueError:
+        return None
+    return [south, west, north, east]
+
+
+def _rows(sql: str) -> list[sqlite3.Row]:
+    path = files("vietnamadminunits") / "data" / "dataset.db"
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        conn.row_factory = sqlite3.Row
+        return conn.execute(sql).fetchall()
+
+
+def read_dataset() -> Dataset:
+    data = Dataset()
+    legacy_keys: dict[str, str] = {}  # "province_district_ward" key → legacy leaf code
+    current_keys: dict[tuple[str, str], str] = {}  # (province key, ward key) → current commune code
+
+    seen: set[str] = set()
+
+    def add(row: UnitRow) -> None:
+        if row.path not in seen:
+            seen.add(row.path)
+            data.units.append(row)
+
+    for r in _rows("SELECT * FROM admin_units_legacy ORDER BY provinceCode, districtCode, wardCode"):
+        p_path = f"L.{r['provinceCode']}."
+        d_path = f"{p_path}{r['districtCode']}."
+        add(
+            UnitRow(
+                "legacy",
+                "province",
+                r["provinceCode"],
+                r["province"],
+                r["provinceShort"],
+                _province_type(r["province"]),
+                p_path,
+                None,
+                None,
+                LEGACY_VALID_TO,
+                r["provinceLat"],
+                r["provinceLon"],
+                _bounds(r["provinceBounds"]),
+            )
+        )
+        add(
+            UnitRow(
+                "legacy",
+                "district",
+                r["districtCode"],
+                r["district"],
+                r["districtShort"],
+                r["districtType"],
+                d_path,
+                p_path,
+                None,
+                LEGACY_VALID_TO,
+                r["districtLat"],
+                r["districtLon"],
+                _bounds(r["districtBounds"]),
+            )
+        )
+        key = f"{r['provinceKey']}_{r['districtKey']}_{r['wardKey'] or ''}"
+        if r["wardCode"]:
+            add(
+                UnitRow(
+                    "legacy",
+                    "commune",
+                    r["wardCode"],
+                    r["ward"],
+                    r["wardShort"],
+                    r["wardType"],
+                    f"{d_path}{r['wardCode']}.",
+                    d_path,
+                    None,
+                    LEGACY_VALID_TO,
+                    r["wardLat"],
+                    r["wardLon"],
+                    _bounds(r["wardBounds"]),
+                )
+            )
+            legacy_keys[key] = r["wardCode"]
+        else:
+            # An island district without communes (Bạch Long Vĩ, Cồn Cỏ, Hoàng Sa, Lý Sơn, Côn Đảo).
+            legacy_keys[key] = r["districtCode"]
+
+    for r in _rows("SELECT * FROM admin_units ORDER BY provinceCode, wardCode"):
+        p_path = f"C.{r['provinceCode']}."
+        add(
+            UnitRow(
+                "current",
+                "province",
+                r["provinceCode"],
+                r["province"],
+                r["provinceShort"],
+                _province_type(r["province"]),
+                p_path,
+                None,
+                CURRENT_VALID_FROM,
+                None,
+                r["provinceLat"],
+                r["provinceLon"],
+            )
+        )
+        add(
+            UnitRow(
+                "current",
+                "commune",
+                r["wardCode"],
+                r["ward"],
+                r["wardShort"],
+                r["wardType"],
+                f"{p_path}{r['wardCode']}.",
+                p_path,
+                CURRENT_VALID_FROM,
+                None,
+                r["wardLat"],
+                r["wardLon"],
+                area_km2=r["wardAreaKm2"],
+            )
+        )
+        current_keys[(r["provinceKey"], r["wardKey"])] = r["wardCode"]
+
+    converter = json.loads((files("vietnamadminunits") / "data" / "converter_2025.json").read_text("utf-8"))
+    for province_key, wards in converter["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
+        for ward_key, old_keys in wards.items():
+            for old_key in old_keys:
+                data.successions.append(
+                    SuccessionRow(legacy_keys[old_key], current_keys[(province_key, ward_key)], True)
+                )
+    for province_key, old_wards in converter["DICT_PROVINCE_WARD_DIVIDED"].items():
+        for old_key, new_wards in old_wards.items():
+            for new in new_wards:
+                data.successions.append(
+                    SuccessionRow(
+                        legacy_keys[old_key],
+                        current_keys[(province_key, new["newWardKey"])],
+                        bool(new["isDefaultNewWard"]),
+                    )
+                )
+    return data

@@ -1,0 +1,114 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Hierarchy(models.TextChoices):
+    # Before 1 July 2025: province → district → commune. From then on: province → commune.
+    LEGACY = "legacy", _("Before 1 July 2025 (3 levels)")
+    CURRENT = "current", _("From 1 July 2025 (2 levels)")
+
+
+class Kind(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    DISTRICT = "district", _("District")
+    COMMUNE = "commune", _("Commune")
+    ESTABLISHMENT = "establishment", _("Establishment")
+
+
+class EstablishmentType(models.TextChoices):
+    AGENCY = "agency", _("Agency or public unit")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    SCHOOL = "school", _("School")
+
+
+# The Vietnamese term stored as an establishment's type name, as "Xã" is for a commune.
+ESTABLISHMENT_TYPE_NAMES = {
+    EstablishmentType.AGENCY: "Cơ quan, đơn vị",
+    EstablishmentType.ENTERPRISE: "Doanh nghiệp",
+    EstablishmentType.SCHOOL: "Trường học",
+}
+
+
+class Unit(models.Model):
+    """An administrative unit of either hierarchy, or an establishment located in a commune.
+
+    Official codes are reused across the two hierarchies (23059 was Thị trấn Ma Lâm and is now Xã Hàm
+    Thuận), so a code is only meaningful together with a date: see selectors.unit_resolve.
+    """
+
+    hierarchy = models.CharField(max_length=10, choices=Hierarchy.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    code = models.CharField(max_length=20)
+    name = models.CharField(max_length=200, help_text="Full name with its type: Xã Hàm Thuận")
+    short_name = models.CharField(max_length=200, blank=True)
+    type_name = models.CharField(max_length=30, help_text="Tỉnh, Thành phố, Huyện, Quận, Xã, Phường, …")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    # The commune-level unit this unit lies in (itself for a commune; for the five legacy island
+    # districts that had no communes, the district itself). Scope across the 2025 succession map joins
+    # on it, so "Ma Lâm and everything located in it" is one indexed comparison.
+    commune = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=True
+    )
+    # Materialised path of codes ("L.60.593.22960.", "C.68.23059.E12."): a subtree is a prefix.
+    path = models.CharField(max_length=255, unique=True)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    # [south, west, north, east] in degrees, where the source data has them.
+    bounds = models.JSONField(null=True, blank=True)
+    area_km2 = models.FloatField(null=True, blank=True)
+    establishment_type = models.CharField(max_length=16, choices=EstablishmentType.choices, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["hierarchy", "code"], name="unit_code_unique_in_hierarchy"),
+        ]
+        indexes = [
+            # PostgreSQL only uses an index for LIKE 'prefix%' with the pattern operator class.
+            models.Index(fields=["path"], name="unit_path_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["code", "valid_from", "valid_to"], name="unit_code_on_date"),
+            models.Index(fields=["parent", "name"], name="unit_children_by_name"),
+        ]
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_legacy(self) -> bool:
+        return self.hierarchy == Hierarchy.LEGACY
+
+    def ancestors(self) -> list["Unit"]:
+        """Parents from the top down (one query per level: at most three)."""
+        chain = []
+        node = self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+
+class Succession(models.Model):
+    """Old commune → new commune (Nghị quyết 202/2025/QH15 and the provinces' resolutions).
+
+    An old commune split between several new ones has several rows, one of them the default successor
+    that the source data names.
+    """
+
+    predecessor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="successions_out")
+    successor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="successions_in")
+    is_default = models.BooleanField(default=True)
+    source = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="succession_unique_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"

@@ -1,0 +1,115 @@
+"""Reads of units. Anything a user asks for goes through `user_scope`; `unit_resolve` is for the
+system's own lookups (CLI, imports) where a code and a date name a unit."""
+
+from datetime import date
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from antoan.accounts.models import User
+from antoan.accounts.selectors import user_scope
+from antoan.core.audit import AuditEntry, audit_entries
+from antoan.core.errors import NotFound
+from antoan.units.models import Kind, Succession, Unit
+
+
+def _valid_on(queryset: QuerySet, on: date) -> QuerySet:
+    return queryset.exclude(valid_from__gt=on).exclude(valid_to__lt=on)
+
+
+def unit_resolve(*, code: str, on: date | None = None) -> Unit:
+    """The unit that carries `code` on date `on` (default: today).
+
+    A code alone never picks a unit: 23059 is Thị trấn Ma Lâm until 30/06/2025 and Xã Hàm Thuận after.
+    """
+    on = on or timezone.localdate()
+    code = (code or "").strip()
+    matches = list(_valid_on(Unit.objects.filter(code=code), on).select_related("parent"))
+    if len(matches) == 1:
+        return matches[0]
+    when = on.strftime("%d/%m/%Y")
+    if not matches:
+        others = list(Unit.objects.filter(code=code).order_by("valid_from"))
+        if others:
+            other = others[0]
+            span_vi, span_en = _validity_text(other)
+            raise NotFound.single(
+                "code",
+                f"Mã {code} không thuộc đơn vị nào vào ngày {when}; mã này là {other.name} ({span_vi})",
+                f"Code {code} names no unit on {when}; it is {other.name} ({span_en})",
+            )
+        raise NotFound.single("code", f"Không có đơn vị nào mang mã '{code}'", f"There is no unit with code '{code}'")
+    raise NotFound.single(  # only possible if the data itself is inconsistent: say so rather than guess
+        "code",
+        f"Mã {code} ứng với nhiều đơn vị vào ngày {when}: " + ", ".join(u.name for u in matches),
+        f"Code {code} names several units on {when}: " + ", ".join(u.name for u in matches),
+    )
+
+
+def _validity_text(unit: Unit) -> tuple[str, str]:
+    if unit.valid_to:
+        d = unit.valid_to.strftime("%d/%m/%Y")
+        return f"đến hết ngày {d}", f"until {d}"
+    if unit.valid_from:
+        d = unit.valid_from.strftime("%d/%m/%Y")
+        return f"từ ngày {d}", f"from {d}"
+    return "", ""
+
+
+def unit_list(*, user: User, parent: Unit | None = None, kind: str | None = None, search: str = "") -> QuerySet:
+    units = Unit.objects.filter(user_scope(user=user).q())
+    if parent is not None:
+        units = units.filter(parent=parent)
+    if kind:
+        units = units.filter(kind=kind)
+    if search:
+        units = units.filter(name__icontains=search.strip())
+    return units.select_related("parent").order_by("kind", "name")
+
+
+def unit_get(*, user: User, pk: int) -> Unit:
+    try:
+        return Unit.objects.select_related("parent", "parent__parent").get(user_scope(user=user).q(), pk=pk)
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise NotFound.single("unit", "Không tìm thấy đơn vị", "Unit not found") from None
+
+
+def unit_children(*, user: User, unit: Unit) -> QuerySet:
+    return unit_list(user=user, parent=unit).annotate(child_count=Count("children")).order_by("kind", "name")
+
+
+def unit_successors(*, unit: Unit) -> list[Succession]:
+    """The current communes a legacy commune became; more than one means it was split."""
+    return list(
+        Succession.objects.filter(predecessor=unit)
+        .select_related("successor", "successor__parent")
+        .order_by("-is_default", "successor__name")
+    )
+
+
+def unit_predecessors(*, unit: Unit) -> list[Succession]:
+    """The legacy communes (or parts of them) that became this current commune."""
+    return list(
+        Succession.objects.filter(successor=unit)
+        .select_related("predecessor", "predecessor__parent", "predecessor__parent__parent")
+        .annotate(successor_count=Count("predecessor__successions_out"))
+        .order_by("predecessor__name")
+    )
+
+
+def unit_can_write(*, user: User, unit: Unit) -> bool:
+    return user_scope(user=user, write=True).covers(unit)
+
+
+def unit_history(*, user: User, unit: Unit) -> list[AuditEntry]:
+    unit = unit_get(user=user, pk=unit.pk)
+    return audit_entries(unit.history.all(), excluded=("path", "commune"))
+
+
+def unit_counts() -> dict[tuple[str, str], int]:
+    rows = Unit.objects.values_list("hierarchy", "kind").annotate(n=Count("pk"))
+    return {(h, k): n for h, k, n in rows}
+
+
+def establishment_list(*, user: User, commune: Unit) -> QuerySet:
+    return unit_list(user=user, parent=commune, kind=Kind.ESTABLISHMENT)
