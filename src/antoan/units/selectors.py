@@ -3,7 +3,7 @@ system's own lookups (CLI, imports) where a code and a date name a unit."""
 
 from datetime import date
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
 from antoan.accounts.models import User
@@ -109,6 +109,12 @@ def unit_history(*, user: User, unit: Unit) -> list[AuditEntry]:
 def unit_counts() -> dict[tuple[str, str], int]:
     rows = Unit.objects.values_list("hierarchy", "kind").annotate(n=Count("pk"))
     return {(h, k): n for h, k, n in rows}
+
+
+def island_district_count() -> int:
+    """Legacy districts with no communes (Bạch Long Vĩ, Cồn Cỏ, Hoàng Sa, Lý Sơn, Côn Đảo): each is its
+    own commune-level unit for the succession map."""
+    return Unit.objects.filter(kind=Kind.DISTRICT, commune_id=F("pk")).count()
 
 
 def establishment_list(*, user: User, commune: Unit) -> QuerySet:

@@ -43,6 +43,10 @@ class Command(BaseCommand):
         report = services.units_load(actor=None)
         elapsed = time.perf_counter() - started
         counts = selectors.unit_counts()
+
+        def n(hierarchy, kind):
+            return counts.get((hierarchy, kind), 0)
+
         self.stdout.write(
             f"Đơn vị / units: {report.created} tạo mới / created, {report.updated} cập nhật / updated, "
             f"{report.unchanged} không đổi / unchanged; kế thừa / successions: {report.successions_created} "
@@ -50,11 +54,14 @@ class Command(BaseCommand):
             f"{report.successions_unchanged} không đổi / unchanged ({elapsed:.1f} s)"
         )
         self.stdout.write(
-            f"Từ 01/07/2025 / current: {counts.get((Hierarchy.CURRENT, Kind.PROVINCE), 0)} tỉnh, thành phố · {counts.get((Hierarchy.CURRENT, Kind.COMMUNE), 0)} xã, phường, đặc khu"
+            f"Từ 01/07/2025 / current: {n(Hierarchy.CURRENT, Kind.PROVINCE)} tỉnh, thành phố · "
+            f"{n(Hierarchy.CURRENT, Kind.COMMUNE)} xã, phường, đặc khu"
         )
         self.stdout.write(
-            f"Trước 01/07/2025 / legacy: {counts.get((Hierarchy.LEGACY, Kind.PROVINCE), 0)} tỉnh, thành phố · {counts.get((Hierarchy.LEGACY, Kind.DISTRICT), 0)} huyện, quận, thị xã, thành phố · "
-            f"{counts.get((Hierarchy.LEGACY, Kind.COMMUNE), 0)} xã, phường, thị trấn"
+            f"Trước 01/07/2025 / legacy: {n(Hierarchy.LEGACY, Kind.PROVINCE)} tỉnh, thành phố · "
+            f"{n(Hierarchy.LEGACY, Kind.DISTRICT)} huyện, quận, thị xã, thành phố · "
+            f"{n(Hierarchy.LEGACY, Kind.COMMUNE)} xã, phường, thị trấn "
+            f"(+ {selectors.island_district_count()} huyện đảo không có cấp xã / island districts without communes)"
         )
 
     def _line(self, unit) -> str:

@@ -1,0 +1,44 @@
+"""Shared test set-up: the official units are loaded once per test database (SQLite or PostgreSQL),
+then every test runs in a transaction that is rolled back."""
+
+from datetime import date
+
+import pytest
+
+from antoan.accounts.models import Membership, User
+from antoan.units.selectors import unit_resolve
+
+LEGACY_DAY = date(2020, 1, 1)
+CURRENT_DAY = date(2026, 1, 1)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from antoan.units.services import units_load
+
+    with django_db_blocker.unblock():
+        units_load(actor=None)
+
+
+@pytest.fixture
+def unit():
+    """unit("23059", date) → the unit that code names on that date (today if omitted)."""
+
+    def resolve(code, on=None):
+        return unit_resolve(code=code, on=on)
+
+    return resolve
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(role, unit) → a user with that membership (no password: tests log in with force_login)."""
+    counter = iter(range(1, 10_000))
+
+    def make(role=None, unit=None, username=None):
+        user = User.objects.create(username=username or f"user{next(counter)}")
+        if role:
+            Membership.objects.create(user=user, unit=unit, role=role)
+        return user
+
+    return make
