@@ -8,6 +8,7 @@ from django.urls import reverse
 from antoan.accounts.selectors import user_scope
 from antoan.units import selectors
 from antoan.units.models import Hierarchy, Kind, Unit
+from antoan.units.services import establishment_create
 
 pytestmark = pytest.mark.django_db
 
@@ -86,8 +87,6 @@ def test_province_membership_covers_the_old_communes_of_all_its_communes(make_us
 
 def test_establishment_in_a_successor_commune_is_in_a_legacy_leaders_scope(make_user, unit):
     admin = make_user("admin", unit("68", TODAY))
-    from antoan.units.services import establishment_create
-
     school = establishment_create(
         user=admin, commune=unit("23059", TODAY), name="Trường A", establishment_type="school"
     )
