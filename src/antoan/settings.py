@@ -165,6 +165,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Front-end libraries copied from npm at install time (`make assets`) into src/antoan/static/vendor.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", PROJECT_DIR / "staticfiles"))
 
 LOGGING = {

@@ -50,7 +50,8 @@ class Unit(models.Model):
     commune = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=True
     )
-    # Materialised path of codes ("L.60.593.22960.", "C.68.23059.E12."): a subtree is a prefix.
+    # Materialised path of codes ("L.60.597.23059.", "C.68.23059.23059-001."): a subtree is a prefix.
+    # Being unique, it is indexed; on PostgreSQL Django adds a varchar_pattern_ops twin for LIKE 'p%'.
     path = models.CharField(max_length=255, unique=True)
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
@@ -69,8 +70,6 @@ class Unit(models.Model):
             models.UniqueConstraint(fields=["hierarchy", "code"], name="unit_code_unique_in_hierarchy"),
         ]
         indexes = [
-            # PostgreSQL only uses an index for LIKE 'prefix%' with the pattern operator class.
-            models.Index(fields=["path"], name="unit_path_prefix", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["code", "valid_from", "valid_to"], name="unit_code_on_date"),
             models.Index(fields=["parent", "name"], name="unit_children_by_name"),
         ]

@@ -122,3 +122,10 @@ def test_demo_seed_without_units_says_what_to_run():
     Unit.objects.filter(kind=Kind.COMMUNE).update(kind=Kind.DISTRICT)  # rolled back after the test
     with pytest.raises(CommandError, match="antoan units load"):
         call_command("demo", "seed")
+
+
+def test_vendored_front_end_assets_are_found_by_staticfiles():
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("vendor/htmx.min.js"), "run `make assets` (npm ci + copy into src/antoan/static/vendor)"
+    assert finders.find("antoan/app.css")
