@@ -4,11 +4,15 @@ from django.shortcuts import render
 from antoan.accounts.selectors import user_memberships
 from antoan.units.selectors import unit_children
 
+HOME_CHILDREN_SHOWN = 60
+
 
 @login_required
 def home(request):
-    memberships = list(user_memberships(user=request.user))
-    cards = [
-        {"membership": m, "children": list(unit_children(user=request.user, unit=m.unit)[:60])} for m in memberships
-    ]
+    cards = []
+    for membership in user_memberships(user=request.user):
+        children = unit_children(user=request.user, unit=membership.unit)
+        cards.append(
+            {"membership": membership, "children": children[:HOME_CHILDREN_SHOWN], "child_count": children.count()}
+        )
     return render(request, "core/home.html", {"cards": cards})

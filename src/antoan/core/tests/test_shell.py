@@ -23,7 +23,9 @@ def officer_client(client, make_user, unit):
 def test_interface_is_vietnamese_even_when_the_browser_asks_for_english(officer_client):
     response = officer_client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response["Content-Language"] == "vi"
-    assert '<html lang="vi">' in response.content.decode()
+    page = response.content.decode()
+    assert '<html lang="vi">' in page
+    assert "Đăng xuất" in page and "Log out" not in page  # the compiled Vietnamese catalogue is used
 
 
 def test_english_switch(officer_client):
@@ -45,6 +47,14 @@ def test_security_headers(officer_client):
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_province_home_page_lists_the_first_communes_and_links_to_all(client, make_user, unit):
+    province = unit("68")
+    client.force_login(make_user("viewer", province))
+    page = client.get(reverse("home")).content.decode()
+    assert province.children.count() > 60
+    assert f"Tất cả {province.children.count()} đơn vị trực thuộc" in page
 
 
 def test_unit_page_shows_predecessors_and_history(officer_client, unit):
