@@ -90,8 +90,10 @@ def main() -> None:
 
     n_raw, t_sql = timed(raw_subtree, repeat=50)
     assert n == n_raw
-    print(f"subtree count, ORM (n={n}):     {t_orm * 1000:6.2f} ms  raw SQL {t_sql * 1000:6.2f} ms "
-          f"→ {t_orm / t_sql:4.1f}×")
+    print(
+        f"subtree count, ORM (n={n}):     {t_orm * 1000:6.2f} ms  raw SQL {t_sql * 1000:6.2f} ms "
+        f"→ {t_orm / t_sql:4.1f}×"
+    )
 
 
 if __name__ == "__main__":
