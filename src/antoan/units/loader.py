@@ -70,6 +70,31 @@ def _bounds(text: str | None) -> list[float] | None:
     return [south, west, north, east]
 
 
+KIND_OF_LEVEL = {"province": "province", "district": "district", "ward": "commune"}
+
+
+def _level_row(r: sqlite3.Row, level: str, hierarchy: str, path: str, parent_path: str | None) -> UnitRow:
+    """One level ("province", "district", "ward") of a dataset row: its columns share that prefix."""
+    columns = r.keys()
+    legacy = hierarchy == "legacy"
+    return UnitRow(
+        hierarchy=hierarchy,
+        kind=KIND_OF_LEVEL[level],
+        code=r[f"{level}Code"],
+        name=r[level],
+        short_name=r[f"{level}Short"],
+        type_name=r[f"{level}Type"] if level != "province" else _province_type(r[level]),
+        path=path,
+        parent_path=parent_path,
+        valid_from=None if legacy else CURRENT_VALID_FROM,
+        valid_to=LEGACY_VALID_TO if legacy else None,
+        latitude=r[f"{level}Lat"],
+        longitude=r[f"{level}Lon"],
+        bounds=_bounds(r[f"{level}Bounds"]) if f"{level}Bounds" in columns else None,
+        area_km2=r[f"{level}AreaKm2"] if f"{level}AreaKm2" in columns else None,
+    )
+
+
 def _rows(sql: str) -> list[sqlite3.Row]:
     path = files("vietnamadminunits") / "data" / "dataset.db"
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
@@ -92,59 +117,11 @@ def read_dataset() -> Dataset:
     for r in _rows("SELECT * FROM admin_units_legacy ORDER BY provinceCode, districtCode, wardCode"):
         p_path = f"L.{r['provinceCode']}."
         d_path = f"{p_path}{r['districtCode']}."
-        add(
-            UnitRow(
-                "legacy",
-                "province",
-                r["provinceCode"],
-                r["province"],
-                r["provinceShort"],
-                _province_type(r["province"]),
-                p_path,
-                None,
-                None,
-                LEGACY_VALID_TO,
-                r["provinceLat"],
-                r["provinceLon"],
-                _bounds(r["provinceBounds"]),
-            )
-        )
-        add(
-            UnitRow(
-                "legacy",
-                "district",
-                r["districtCode"],
-                r["district"],
-                r["districtShort"],
-                r["districtType"],
-                d_path,
-                p_path,
-                None,
-                LEGACY_VALID_TO,
-                r["districtLat"],
-                r["districtLon"],
-                _bounds(r["districtBounds"]),
-            )
-        )
+        add(_level_row(r, "province", "legacy", p_path, None))
+        add(_level_row(r, "district", "legacy", d_path, p_path))
         key = f"{r['provinceKey']}_{r['districtKey']}_{r['wardKey'] or ''}"
         if r["wardCode"]:
-            add(
-                UnitRow(
-                    "legacy",
-                    "commune",
-                    r["wardCode"],
-                    r["ward"],
-                    r["wardShort"],
-                    r["wardType"],
-                    f"{d_path}{r['wardCode']}.",
-                    d_path,
-                    None,
-                    LEGACY_VALID_TO,
-                    r["wardLat"],
-                    r["wardLon"],
-                    _bounds(r["wardBounds"]),
-                )
-            )
+            add(_level_row(r, "ward", "legacy", f"{d_path}{r['wardCode']}.", d_path))
             legacy_keys[key] = r["wardCode"]
         else:
             # An island district without communes (Bạch Long Vĩ, Cồn Cỏ, Hoàng Sa, Lý Sơn, Côn Đảo).
@@ -152,39 +129,8 @@ def read_dataset() -> Dataset:
 
     for r in _rows("SELECT * FROM admin_units ORDER BY provinceCode, wardCode"):
         p_path = f"C.{r['provinceCode']}."
-        add(
-            UnitRow(
-                "current",
-                "province",
-                r["provinceCode"],
-                r["province"],
-                r["provinceShort"],
-                _province_type(r["province"]),
-                p_path,
-                None,
-                CURRENT_VALID_FROM,
-                None,
-                r["provinceLat"],
-                r["provinceLon"],
-            )
-        )
-        add(
-            UnitRow(
-                "current",
-                "commune",
-                r["wardCode"],
-                r["ward"],
-                r["wardShort"],
-                r["wardType"],
-                f"{p_path}{r['wardCode']}.",
-                p_path,
-                CURRENT_VALID_FROM,
-                None,
-                r["wardLat"],
-                r["wardLon"],
-                area_km2=r["wardAreaKm2"],
-            )
-        )
+        add(_level_row(r, "province", "current", p_path, None))
+        add(_level_row(r, "ward", "current", f"{p_path}{r['wardCode']}.", p_path))
         current_keys[(r["provinceKey"], r["wardKey"])] = r["wardCode"]
 
     converter = json.loads((files("vietnamadminunits") / "data" / "converter_2025.json").read_text("utf-8"))
