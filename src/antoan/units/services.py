@@ -85,6 +85,7 @@ def units_load(*, actor: User | None = None) -> LoadReport:
             )
             for unit in created:
                 path_to_id[unit.path] = unit.pk
+                existing[(unit.hierarchy, unit.code)] = unit
             report.created += len(new)
         if changed:
             bulk_update_with_history(
@@ -99,9 +100,7 @@ def units_load(*, actor: User | None = None) -> LoadReport:
                 path_to_id[unit.path] = unit.pk
             report.updated += len(changed)
 
-    units_by_key = {
-        (h, c): pk for h, c, pk in Unit.objects.exclude(kind=Kind.ESTABLISHMENT).values_list("hierarchy", "code", "pk")
-    }
+    units_by_key = {key: unit.pk for key, unit in existing.items()}
     existing_links = {(s.predecessor_id, s.successor_id): s for s in Succession.objects.all()}
     source = source_label()
     new_links, changed_links = [], []
