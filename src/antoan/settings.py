@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "antoan.core",
     "antoan.units",
     "antoan.accounts",
+    "antoan.incidents",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from antoan.accounts.models import WRITING_ROLES, Membership, Role, User
+from antoan.accounts.models import WRITING_ROLES, ApiToken, Membership, Role, User
+from antoan.core.errors import Forbidden, Message, NotFound
 from antoan.units.models import Hierarchy, Succession, Unit
 
 
@@ -43,6 +44,13 @@ class Scope:
             q |= Q(**{f"{prefix}commune_id__in": successors.values("successor_id")})
         return q
 
+    @classmethod
+    def of_unit(cls, unit: Unit) -> "Scope":
+        """What one unit reaches: its subtree and, across the reorganisation, the other side of it."""
+        if unit.hierarchy == Hierarchy.LEGACY:
+            return cls(False, (), (unit.path,))
+        return cls(False, (unit.path,), ())
+
     def covers(self, unit: Unit) -> bool:
         return self.everything or Unit.objects.filter(self.q(), pk=unit.pk).exists()
 
@@ -64,16 +72,33 @@ def _scope_from(memberships) -> Scope:
     return Scope(False, tuple(sorted(set(current))), tuple(sorted(set(legacy))))
 
 
-def user_scope(*, user: User, write: bool = False) -> Scope:
-    """The units `user` may read (or, with write=True, change)."""
+def user_scope(*, user: User, write: bool = False, roles: frozenset[str] | None = None) -> Scope:
+    """The units `user` may read (with write=True, change; with `roles`, act on in one of those roles)."""
     if not user.is_authenticated or not user.is_active:
         return Scope(False, (), ())
     if user.is_superuser:
         return Scope(True, (), ())
     memberships = Membership.objects.filter(user=user).select_related("unit")
     if write:
-        memberships = memberships.filter(role__in=WRITING_ROLES)
+        roles = WRITING_ROLES
+    if roles is not None:
+        memberships = memberships.filter(role__in=roles | {Role.ADMIN})
     return _scope_from(memberships)
+
+
+def scope_require(
+    *, user: User, unit: Unit, roles: frozenset[str] = WRITING_ROLES, what: Message | None = None
+) -> None:
+    """Raise unless `user` may act on `unit` in one of `roles`: NotFound when they cannot even see it
+    (existence does not leak), Forbidden when they can see it but not do this."""
+    if not user_scope(user=user).covers(unit):
+        raise NotFound.single("unit", "Không tìm thấy đơn vị", "Unit not found")
+    if not user_scope(user=user, roles=roles).covers(unit):
+        what = what or Message(
+            "Bạn chỉ có quyền xem, không có quyền sửa dữ liệu của đơn vị này",
+            "You may read but not change this unit's data",
+        )
+        raise Forbidden({"__all__": what})
 
 
 def user_memberships(*, user: User):
@@ -93,3 +118,10 @@ def user_list(*, user: User):
     if not user_is_admin(user=user):
         return User.objects.none()
     return User.objects.order_by("username")
+
+
+def api_token_list(*, user: User, owner: User):
+    """`owner`'s tokens, for the owner or an administrator; nobody else sees them."""
+    if user.pk != owner.pk and not user_is_admin(user=user):
+        raise NotFound.single("user", "Không tìm thấy tài khoản", "User not found")
+    return ApiToken.objects.filter(user=owner).order_by("revoked_at", "-created_at")

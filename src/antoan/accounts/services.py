@@ -1,12 +1,17 @@
 """Writes of users and memberships. Only administrators (or the system, from the CLI) manage them."""
 
+import hashlib
+import secrets
+from datetime import timedelta
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from antoan.accounts.models import Membership, Role, User
+from antoan.accounts.models import ApiToken, Membership, Role, User
 from antoan.accounts.selectors import user_is_admin
-from antoan.core.errors import DomainError, Message
+from antoan.core.errors import DomainError, Forbidden, Message
 from antoan.units.models import Unit
 
 
@@ -102,3 +107,64 @@ def membership_revoke(*, actor: User | None, membership: Membership) -> None:
     _require_admin(actor)
     membership._history_user = actor
     membership.delete()
+
+
+# API tokens --------------------------------------------------------------------------------------
+
+TOKEN_PREFIX = "at_"
+
+
+def _token_hash(raw_key: str) -> str:
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+def _require_self_or_admin(actor: User, owner: User) -> None:
+    if actor.pk != owner.pk and not user_is_admin(user=actor):
+        raise Forbidden.single(
+            "__all__",
+            "Chỉ chủ tài khoản hoặc quản trị viên được quản lý khóa API",
+            "Only the account's owner or an administrator manages its API tokens",
+        )
+
+
+@transaction.atomic
+def api_token_create(*, user: User, owner: User, name: str) -> tuple[ApiToken, str]:
+    """A new key for `owner`; returns the token and the key, which is shown this once and never stored."""
+    _require_self_or_admin(user, owner)
+    name = " ".join((name or "").split())
+    if not name:
+        raise DomainError.single("name", "Đặt tên cho khóa (ví dụ: tên phần mềm dùng nó)", "Name the token")
+    if len(name) > 100:
+        raise DomainError.single("name", "Tên dài quá 100 ký tự", "The name is longer than 100 characters")
+    raw_key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=owner, name=name, prefix=raw_key[:10], key_hash=_token_hash(raw_key), created_by=user)
+    token._history_user = user
+    token.save()
+    return token, raw_key
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
+    _require_self_or_admin(user, token.user)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token._history_user = user
+        token.save()
+    return token
+
+
+def api_token_authenticate(raw_key: str) -> User | None:
+    """The active user a key belongs to, or None; notes when the key was last used (at most once a minute)."""
+    if not raw_key or not raw_key.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.filter(key_hash=_token_hash(raw_key), revoked_at__isnull=True, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,32 +1,72 @@
 """The REST API at /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs).
 
-Each app contributes a router; errors from services become JSON with bilingual messages.
+Each app contributes a router. A caller authenticates with the browser session (CSRF-checked) or with an
+API token (`Authorization: Bearer at_…`, created on the "Khóa API" page). Every error is JSON of the form
+{"errors": {field: {"vi": …, "en": …}}}: from services, from request validation and from authentication.
 """
 
 from ninja import NinjaAPI
-from ninja.security import django_auth
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer, django_auth
 
-from antoan.core.errors import DomainError, Forbidden, NotFound
+from antoan.accounts.services import api_token_authenticate
+from antoan.core.errors import DomainError, Forbidden, Message, NotFound
+
+
+class ApiTokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
 
 api = NinjaAPI(
     title="antoan API",
     version="1",
     description="Đơn vị, sự việc và chỉ tiêu an ninh trật tự / units, incidents and public-safety indicators",
-    auth=django_auth,
+    auth=[ApiTokenAuth(), django_auth],
     urls_namespace="api-v1",
 )
+
+
+def _errors_response(request, errors: dict[str, Message], status: int):
+    return api.create_response(request, {"errors": DomainError(errors).as_dict()}, status=status)
 
 
 @api.exception_handler(DomainError)
 def domain_error(request, exc: DomainError):
     status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, Forbidden) else 422
-    return api.create_response(request, {"errors": exc.as_dict()}, status=status)
+    return _errors_response(request, exc.errors, status)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    """Wrong types in a request (a word where a number goes, an unknown field) name the field, bilingually."""
+    errors = {}
+    for error in exc.errors:
+        names = [str(part) for part in error.get("loc", ()) if not isinstance(part, int)]
+        field = names[-1] if len(names) > 1 else "__all__"
+        detail = str(error.get("msg", ""))
+        errors.setdefault(field, Message(f"Giá trị không hợp lệ ({detail})", f"Invalid value ({detail})"))
+    return _errors_response(request, errors, 422)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request, exc):
+    message = Message(
+        "Cần đăng nhập, hoặc gửi khóa API hợp lệ (Authorization: Bearer …)",
+        "Log in, or send a valid API token (Authorization: Bearer …)",
+    )
+    return _errors_response(request, {"__all__": message}, 401)
 
 
 def _register_routers() -> None:
+    from antoan.incidents.api import router as incidents_router
     from antoan.units.api import router as units_router
 
     api.add_router("/units", units_router)
+    api.add_router("/incidents", incidents_router)
 
 
 _register_routers()

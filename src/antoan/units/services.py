@@ -8,8 +8,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from antoan.accounts.models import User
-from antoan.accounts.selectors import user_scope
-from antoan.core.errors import DomainError, Forbidden, Message, NotFound
+from antoan.accounts.selectors import scope_require
+from antoan.core.errors import DomainError, Message
 from antoan.units.loader import read_dataset, source_label
 from antoan.units.models import ESTABLISHMENT_TYPE_NAMES, EstablishmentType, Hierarchy, Kind, Succession, Unit
 
@@ -150,22 +150,10 @@ def _establishment_errors(*, name: str, establishment_type: str, address: str) -
     return errors
 
 
-def _require_write(*, user: User, unit: Unit) -> None:
-    scope_read = user_scope(user=user)
-    if not scope_read.covers(unit):
-        raise NotFound.single("unit", "Không tìm thấy đơn vị", "Unit not found")
-    if not user_scope(user=user, write=True).covers(unit):
-        raise Forbidden.single(
-            "__all__",
-            "Bạn chỉ có quyền xem, không có quyền sửa dữ liệu của đơn vị này",
-            "You may read but not change this unit's data",
-        )
-
-
 @transaction.atomic
 def establishment_create(*, user: User, commune: Unit, name: str, establishment_type: str, address: str = "") -> Unit:
     """An agency, enterprise or school located in a commune, assessable for "An toàn về ANTT"."""
-    _require_write(user=user, unit=commune)
+    scope_require(user=user, unit=commune)
     if commune.kind != Kind.COMMUNE:
         raise DomainError.single(
             "commune",
@@ -214,7 +202,7 @@ def _get_establishment_for_write(*, user: User, establishment: Unit) -> Unit:
             "Chỉ sửa hoặc xóa được cơ sở do người dùng tạo; đơn vị hành chính lấy từ danh mục chính thức",
             "Only user-created establishments can be changed; administrative units come from the official list",
         )
-    _require_write(user=user, unit=establishment)
+    scope_require(user=user, unit=establishment)
     return Unit.objects.select_for_update().get(pk=establishment.pk)
 
 

@@ -1,0 +1,160 @@
+"""Turning what a person or a file gives (text, or already-typed values) into the values the domain keeps.
+
+Services call these, so a form, an API call and an import row are judged by the same rules and get the
+same bilingual message naming the field. Each function takes `field` (the name the error is filed under)
+and returns None for an empty value; the service decides whether a field is required.
+"""
+
+import re
+import unicodedata
+from datetime import date, datetime, time
+
+from django.utils import timezone
+
+from antoan.core.errors import DomainError
+
+DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M")
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+TRUE_WORDS = frozenset({"1", "true", "yes", "có", "co", "x", "đã", "rồi"})
+FALSE_WORDS = frozenset({"0", "false", "no", "không", "khong", "chưa"})
+# 1.500.000 or 1 500 000 (Vietnamese thousands separators); a bare decimal point is refused instead.
+_GROUPED_INT = re.compile(r"^\d{1,3}([. ,]\d{3})+$")
+# Characters that are never meant in a text field: control characters other than tab and newline.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def is_empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def to_text(value, *, field: str, max_length: int, multiline: bool = False) -> str:
+    """Unicode NFC without control characters; surrounding blanks removed; at most `max_length`."""
+    if is_empty(value):
+        return ""
+    text = unicodedata.normalize("NFC", _CONTROL.sub("", str(value))).strip()
+    if not multiline:
+        text = " ".join(text.split())
+    if len(text) > max_length:
+        raise DomainError.single(
+            field,
+            f"Dài {len(text):,} ký tự, quá giới hạn {max_length:,} ký tự".replace(",", "."),
+            f"{len(text):,} characters long, more than the {max_length:,} allowed",
+        )
+    return text
+
+
+def to_int(value, *, field: str, maximum: int = 10**15) -> int | None:
+    """A non-negative whole number: 12, "12", "1.500.000"."""
+    if is_empty(value):
+        return None
+    if isinstance(value, bool):
+        raise _not_a_number(field, value)
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise _not_a_number(field, value)
+        value = int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if _GROUPED_INT.match(text):
+            text = re.sub(r"[. ,]", "", text)
+        if not re.fullmatch(r"[-+]?\d+", text):
+            raise _not_a_number(field, value)
+        value = int(text)
+    if not isinstance(value, int):
+        raise _not_a_number(field, value)
+    if value < 0:
+        raise DomainError.single(field, f"Không được là số âm ({value})", f"Must not be negative ({value})")
+    if value > maximum:
+        raise DomainError.single(field, f"Số quá lớn ({value})", f"Number too large ({value})")
+    return value
+
+
+def _not_a_number(field: str, value) -> DomainError:
+    shown = str(value)[:40]
+    return DomainError.single(
+        field,
+        f"Phải là số nguyên không âm, không phải '{shown}'",
+        f"Must be a non-negative whole number, not '{shown}'",
+    )
+
+
+def to_float(value, *, field: str, low: float, high: float) -> float | None:
+    if is_empty(value):
+        return None
+    try:
+        number = float(str(value).strip().replace(",", ".")) if not isinstance(value, int | float) else float(value)
+    except ValueError:
+        number = None
+    if isinstance(value, bool) or number is None or number != number:  # NaN is not a coordinate
+        shown = str(value)[:40]
+        raise DomainError.single(field, f"Phải là một số, không phải '{shown}'", f"Must be a number, not '{shown}'")
+    if not low <= number <= high:
+        raise DomainError.single(
+            field,
+            f"Phải nằm trong khoảng {low} đến {high} (nhận {number})",
+            f"Must be between {low} and {high} ({number})",
+        )
+    return number
+
+
+def to_bool(value, *, field: str) -> bool | None:
+    """1/0, true/false, có/không (any case)."""
+    if is_empty(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().casefold()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    shown = str(value)[:40]
+    raise DomainError.single(
+        field,
+        f"Giá trị '{shown}' không hợp lệ (dùng 1/0, true/false hoặc có/không)",
+        f"'{shown}' is not yes or no (use 1/0, true/false or có/không)",
+    )
+
+
+def to_date(value, *, field: str) -> date | None:
+    if is_empty(value):
+        return None
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise DomainError.single(
+        field,
+        f"Ngày không hợp lệ: '{text[:40]}' (dùng dd/mm/yyyy hoặc YYYY-MM-DD)",
+        f"Invalid date '{text[:40]}' (use dd/mm/yyyy or YYYY-MM-DD)",
+    )
+
+
+def to_datetime(value, *, field: str) -> datetime | None:
+    """An aware datetime; a date alone means the start of that day, local time."""
+    if is_empty(value):
+        return None
+    if isinstance(value, datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    if isinstance(value, date):
+        return timezone.make_aware(datetime.combine(value, time()))
+    text = " ".join(str(value).split())
+    for fmt in DATETIME_FORMATS:
+        try:
+            return timezone.make_aware(datetime.strptime(text, fmt))
+        except ValueError:
+            continue
+    try:
+        return timezone.make_aware(datetime.combine(to_date(text, field=field), time()))
+    except DomainError:
+        raise DomainError.single(
+            field,
+            f"Thời gian không hợp lệ: '{text[:40]}' (dùng YYYY-MM-DD, YYYY-MM-DD HH:MM hoặc dd/mm/yyyy [HH:MM])",
+            f"Invalid date and time '{text[:40]}' (use YYYY-MM-DD, YYYY-MM-DD HH:MM or dd/mm/yyyy [HH:MM])",
+        ) from None

@@ -1,0 +1,107 @@
+"""The controlled lists: the kinds of record and, for each kind, its categories.
+
+Codes are what the database, the API and the import files carry; the Vietnamese label is what officials
+type and read (an import accepts either, without regard to case).
+"""
+
+import unicodedata
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class IncidentKind(models.TextChoices):
+    CRIME = "crime", _("Criminal case")
+    SOCIAL_EVIL = "social_evil", _("Social evil")
+    TRAFFIC = "traffic", _("Traffic accident")
+    DISASTER = "disaster", _("Natural disaster")
+
+
+class IncidentStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    PROCESSING = "processing", _("Being handled")
+    CLOSED = "closed", _("Closed")
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    vi: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.vi
+
+
+# DESIGN.md §1, "Crime categories": the statistical groups of the police; "trật tự xã hội" was formerly
+# "phạm pháp hình sự". Disaster hazards follow Luật Phòng, chống thiên tai (Điều 3) as the seeds use them.
+CATEGORIES: dict[str, tuple[Category, ...]] = {
+    IncidentKind.CRIME: (
+        Category("social_order", "Trật tự xã hội", "Social order"),
+        Category("economic", "Kinh tế", "Economic"),
+        Category("corruption", "Tham nhũng, chức vụ", "Corruption and abuse of office"),
+        Category("smuggling", "Buôn lậu, hàng cấm, hàng giả", "Smuggling, banned and counterfeit goods"),
+        Category("environment", "Môi trường, tài nguyên, an toàn thực phẩm", "Environment, resources, food safety"),
+        Category("high_tech", "Công nghệ cao", "High-tech crime"),
+        Category("drugs", "Ma túy", "Drugs"),
+    ),
+    IncidentKind.SOCIAL_EVIL: (
+        Category("gambling", "Cờ bạc", "Gambling"),
+        Category("prostitution", "Mại dâm", "Prostitution"),
+        Category("loan_sharking", "Tín dụng đen", "Loan-sharking"),
+        Category("drug_abuse", "Ma túy - tệ nạn", "Drug abuse"),
+    ),
+    IncidentKind.TRAFFIC: (
+        Category("road", "Đường bộ", "Road"),
+        Category("railway", "Đường sắt", "Railway"),
+        Category("waterway", "Đường thủy nội địa", "Inland waterway"),
+    ),
+    IncidentKind.DISASTER: (
+        Category("storm", "Bão", "Storm"),
+        Category("tropical_depression", "Áp thấp nhiệt đới", "Tropical depression"),
+        Category("heavy_rain", "Mưa lớn", "Heavy rain"),
+        Category("flood", "Lũ", "Flood"),
+        Category("flash_flood", "Lũ quét", "Flash flood"),
+        Category("inundation", "Ngập lụt", "Inundation"),
+        Category("landslide", "Sạt lở đất", "Landslide"),
+        Category("whirlwind", "Lốc", "Whirlwind"),
+        Category("lightning", "Sét", "Lightning"),
+        Category("hail", "Mưa đá", "Hail"),
+        Category("drought", "Hạn hán", "Drought"),
+        Category("saline_intrusion", "Xâm nhập mặn", "Saline intrusion"),
+        Category("forest_fire", "Cháy rừng", "Forest fire"),
+        Category("other", "Thiên tai khác", "Other hazard"),
+    ),
+}
+
+CATEGORY_REQUIRED = {
+    IncidentKind.CRIME: True,
+    IncidentKind.SOCIAL_EVIL: True,
+    IncidentKind.TRAFFIC: False,
+    IncidentKind.DISASTER: True,
+}
+
+
+def _key(text: str) -> str:
+    return unicodedata.normalize("NFC", " ".join((text or "").split())).casefold()
+
+
+_LOOKUP = {
+    kind: {key: c for c in categories for key in (_key(c.code), _key(c.vi))} for kind, categories in CATEGORIES.items()
+}
+
+
+def category_find(kind: str, text: str) -> Category | None:
+    """The category of `kind` whose code or Vietnamese label is `text` (any case), or None."""
+    return _LOOKUP.get(kind, {}).get(_key(text))
+
+
+def category_label(kind: str, code: str) -> str:
+    category = category_find(kind, code)
+    return category.vi if category else code
+
+
+def category_choices(kind: str | None = None) -> list[tuple[str, str]]:
+    kinds = [kind] if kind else list(CATEGORIES)
+    return [(c.code, c.vi) for k in kinds for c in CATEGORIES.get(k, ())]

@@ -1,0 +1,104 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from antoan.incidents.categories import IncidentKind, IncidentStatus
+from antoan.units.models import Unit
+
+
+class DuplicateState(models.TextChoices):
+    NONE = "", _("Not a duplicate")
+    FLAGGED = "flagged", _("Possible duplicate")
+    DISMISSED = "dismissed", _("Not a duplicate (checked)")
+
+
+class Incident(models.Model):
+    """One record of the registry: a criminal case, a social-evil case, a traffic accident or a disaster.
+
+    One table for the four kinds, so that lists, filters, imports and indicators work on one thing; the
+    fields a kind does not use stay empty. Which fields a kind requires is decided in services.py only.
+    """
+
+    kind = models.CharField(_("kind"), max_length=16, choices=IncidentKind.choices)
+    category = models.CharField(_("category"), max_length=32, blank=True)
+    # A commune-level unit of the hierarchy valid on the day (a legacy commune before 1 July 2025).
+    unit = models.ForeignKey(Unit, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="incidents")
+    occurred_at = models.DateTimeField(_("occurred at"))
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    summary = models.TextField(_("summary"), max_length=4000)
+    status = models.CharField(
+        _("status"), max_length=16, choices=IncidentStatus.choices, default=IncidentStatus.RECEIVED
+    )
+    external_id = models.CharField(_("external id"), max_length=64, blank=True)
+
+    # Criminal cases
+    solved = models.BooleanField(_("solved"), null=True, blank=True)
+    solved_on = models.DateField(_("solved on"), null=True, blank=True)
+    suspects = models.PositiveIntegerField(_("suspects"), null=True, blank=True)
+    # Social evils
+    persons_involved = models.PositiveIntegerField(_("persons involved"), null=True, blank=True)
+    # Traffic accidents and disasters (people)
+    dead = models.PositiveIntegerField(_("dead"), null=True, blank=True)
+    injured = models.PositiveIntegerField(_("injured"), null=True, blank=True)
+    # Traffic accidents
+    injury_rate_total_pct = models.PositiveIntegerField(_("total body-injury rate (%)"), null=True, blank=True)
+    property_damage_vnd = models.PositiveBigIntegerField(_("property damage (VND)"), null=True, blank=True)
+    vehicles = models.PositiveIntegerField(_("vehicles involved"), null=True, blank=True)
+    road_name = models.CharField(_("road"), max_length=200, blank=True)
+    cause = models.CharField(_("cause"), max_length=300, blank=True)
+    severity = models.CharField(_("severity"), max_length=32, blank=True, db_index=True)
+    severity_source = models.CharField(_("severity rule"), max_length=100, blank=True)
+    # Disasters (TTLT 43/2015/TTLT-BNNPTNT-BKHĐT damage groups)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    missing = models.PositiveIntegerField(_("missing"), null=True, blank=True)
+    houses_damaged = models.PositiveIntegerField(_("houses damaged"), null=True, blank=True)
+    houses_destroyed = models.PositiveIntegerField(_("houses destroyed"), null=True, blank=True)
+    agriculture_ha = models.PositiveIntegerField(_("crops and farmland damaged (ha)"), null=True, blank=True)
+    transport_m = models.PositiveIntegerField(_("roads damaged (m)"), null=True, blank=True)
+    transport_m3 = models.PositiveIntegerField(_("earth and rock slid onto roads (m³)"), null=True, blank=True)
+    other_damage = models.CharField(_("other damage"), max_length=1000, blank=True)
+    economic_loss_million_vnd = models.PositiveBigIntegerField(_("economic loss (million VND)"), null=True, blank=True)
+    recovery_support_vnd = models.PositiveBigIntegerField(_("recovery support (VND)"), null=True, blank=True)
+    recovery_support_description = models.CharField(_("recovery support given"), max_length=1000, blank=True)
+
+    duplicate_state = models.CharField(
+        _("duplicate check"), max_length=16, choices=DuplicateState.choices, blank=True, default=DuplicateState.NONE
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("possible duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "external_id"], condition=~Q(external_id=""), name="incident_external_id_unique_in_unit"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "kind", "occurred_at"], name="incident_unit_kind_time"),
+            models.Index(fields=["kind", "occurred_at"], name="incident_kind_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"

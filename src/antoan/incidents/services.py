@@ -1,0 +1,424 @@
+"""Writes of the incident registry. Forms, the API and the import all end here, so one set of rules
+decides what a record needs: `incident_create`, `incident_update`, `incident_delete` and the duplicate
+review (`incident_dismiss_duplicate`, `incident_merge_duplicate`).
+"""
+
+import math
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from antoan.accounts.models import User
+from antoan.accounts.selectors import scope_require
+from antoan.core.errors import DomainError, Message
+from antoan.core.locks import period_lock_check
+from antoan.core.values import is_empty, to_bool, to_date, to_datetime, to_float, to_int, to_text
+from antoan.incidents.categories import CATEGORIES, CATEGORY_REQUIRED, IncidentKind, IncidentStatus, category_find
+from antoan.incidents.models import DuplicateState, Incident
+from antoan.incidents.severity import severity_rule_on
+from antoan.units.models import Unit
+
+# Which fields each kind uses, beyond the ones every record has. A value in a field the kind does not use
+# is refused rather than dropped.
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    IncidentKind.CRIME: ("solved", "solved_on", "suspects"),
+    IncidentKind.SOCIAL_EVIL: ("persons_involved",),
+    IncidentKind.TRAFFIC: (
+        "dead",
+        "injured",
+        "injury_rate_total_pct",
+        "property_damage_vnd",
+        "vehicles",
+        "road_name",
+        "cause",
+    ),
+    IncidentKind.DISASTER: (
+        "ended_at",
+        "dead",
+        "missing",
+        "injured",
+        "houses_damaged",
+        "houses_destroyed",
+        "agriculture_ha",
+        "transport_m",
+        "transport_m3",
+        "other_damage",
+        "economic_loss_million_vnd",
+        "recovery_support_vnd",
+        "recovery_support_description",
+    ),
+}
+COMMON_FIELDS = ("category", "latitude", "longitude", "address", "summary", "status", "external_id")
+KIND_SPECIFIC_FIELDS = tuple(dict.fromkeys(f for fields in KIND_FIELDS.values() for f in fields))
+EDITABLE_FIELDS = ("unit", "occurred_at", *COMMON_FIELDS, *KIND_SPECIFIC_FIELDS)
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    IncidentKind.CRIME: ("solved",),
+    IncidentKind.SOCIAL_EVIL: (),
+    IncidentKind.TRAFFIC: ("dead", "injured"),
+    IncidentKind.DISASTER: (),
+}
+
+INT_FIELDS = (
+    "suspects",
+    "persons_involved",
+    "dead",
+    "injured",
+    "injury_rate_total_pct",
+    "property_damage_vnd",
+    "vehicles",
+    "missing",
+    "houses_damaged",
+    "houses_destroyed",
+    "agriculture_ha",
+    "transport_m",
+    "transport_m3",
+    "economic_loss_million_vnd",
+    "recovery_support_vnd",
+)
+TEXT_LIMITS = {
+    "address": 300,
+    "summary": 4000,
+    "external_id": 64,
+    "road_name": 200,
+    "cause": 300,
+    "other_damage": 1000,
+    "recovery_support_description": 1000,
+}
+# Vietnam with its islands, generously: a coordinate outside is a typing error (swapped or mis-scaled).
+LATITUDE_RANGE = (7.0, 24.0)
+LONGITUDE_RANGE = (101.0, 118.0)
+EARLIEST_DAY_YEAR = 1975
+DUPLICATE_WINDOW = timedelta(minutes=30)
+DUPLICATE_DISTANCE_M = 200
+# A clock a few minutes fast on the officer's phone is not an error.
+FUTURE_TOLERANCE = timedelta(minutes=10)
+
+_REQUIRED = Message("Bắt buộc nhập", "Required")
+
+
+def _kind_label(kind: str) -> tuple[str, str]:
+    labels = {
+        IncidentKind.CRIME: ("vụ phạm pháp hình sự", "criminal case"),
+        IncidentKind.SOCIAL_EVIL: ("vụ tệ nạn xã hội", "social-evil case"),
+        IncidentKind.TRAFFIC: ("vụ tai nạn giao thông", "traffic accident"),
+        IncidentKind.DISASTER: ("thiên tai", "natural disaster"),
+    }
+    return labels[kind]
+
+
+def _clean(values: dict) -> dict:
+    """Every field of a record, typed and checked; all problems at once in one DomainError."""
+    errors: dict[str, Message] = {}
+    clean: dict = {}
+
+    def take(field, convert):
+        try:
+            clean[field] = convert()
+        except DomainError as exc:
+            errors.update(exc.errors)
+
+    kind = values.get("kind")
+    if kind not in IncidentKind.values:
+        allowed = ", ".join(IncidentKind.values)
+        raise DomainError.single(
+            "kind",
+            f"Loại sự việc '{kind}' không hợp lệ (chọn: {allowed})",
+            f"Unknown kind '{kind}' (one of: {allowed})",
+        )
+    clean["kind"] = kind
+
+    for field in INT_FIELDS:
+        take(field, lambda f=field: to_int(values.get(f), field=f))
+    for field, limit in TEXT_LIMITS.items():
+        take(field, lambda f=field, n=limit: to_text(values.get(f), field=f, max_length=n, multiline=f == "summary"))
+    take("latitude", lambda: to_float(values.get("latitude"), field="latitude", low=-90, high=90))
+    take("longitude", lambda: to_float(values.get("longitude"), field="longitude", low=-180, high=180))
+    take("solved", lambda: to_bool(values.get("solved"), field="solved"))
+    take("solved_on", lambda: to_date(values.get("solved_on"), field="solved_on"))
+    take("occurred_at", lambda: to_datetime(values.get("occurred_at"), field="occurred_at"))
+    take("ended_at", lambda: to_datetime(values.get("ended_at"), field="ended_at"))
+    if "injury_rate_total_pct" in clean and (clean["injury_rate_total_pct"] or 0) > 1000:
+        errors["injury_rate_total_pct"] = Message("Tỷ lệ quá lớn", "Rate too large")
+
+    status = values.get("status") or IncidentStatus.RECEIVED
+    if status not in IncidentStatus.values:
+        errors["status"] = Message(f"Trạng thái '{status}' không hợp lệ", f"Unknown status '{status}'")
+    clean["status"] = status
+
+    category_text = values.get("category")
+    clean["category"] = ""
+    if not is_empty(category_text):
+        category = category_find(kind, str(category_text))
+        if category is None:
+            allowed = "; ".join(f"{c.code} ({c.vi})" for c in CATEGORIES[kind])
+            errors["category"] = Message(
+                f"Phân loại '{category_text}' không có trong danh mục của {_kind_label(kind)[0]} (chọn: {allowed})",
+                f"'{category_text}' is not a category of {_kind_label(kind)[1]} (one of: {allowed})",
+            )
+        else:
+            clean["category"] = category.code
+    elif CATEGORY_REQUIRED[kind]:
+        errors["category"] = _REQUIRED
+
+    unit = values.get("unit")
+    if unit is None:
+        errors["unit"] = _REQUIRED
+    clean["unit"] = unit
+
+    if not clean.get("summary") and "summary" not in errors:
+        errors["summary"] = _REQUIRED
+    if clean.get("occurred_at") is None and "occurred_at" not in errors:
+        errors["occurred_at"] = _REQUIRED
+    for field in REQUIRED_FIELDS[kind]:
+        if clean.get(field) is None and field not in errors:
+            errors[field] = _REQUIRED
+    kind_vi, kind_en = _kind_label(kind)
+    for field in KIND_SPECIFIC_FIELDS:
+        if field not in KIND_FIELDS[kind] and clean.get(field) not in (None, "") and field not in errors:
+            errors[field] = Message(
+                f"Trường này không dùng cho {kind_vi}; để trống",
+                f"This field is not used for a {kind_en}; leave it empty",
+            )
+            clean[field] = None
+    errors.update(_cross_checks(clean, errors))
+    if errors:
+        raise DomainError(errors)
+    # Fields the kind does not use are stored empty, in their own type.
+    for field in KIND_SPECIFIC_FIELDS:
+        if field not in KIND_FIELDS[kind]:
+            clean[field] = "" if field in TEXT_LIMITS else None
+    return clean
+
+
+def _cross_checks(clean: dict, errors: dict) -> dict[str, Message]:
+    found = {}
+    now = timezone.now()
+    occurred = clean.get("occurred_at")
+    if occurred is not None and "occurred_at" not in errors:
+        if occurred > now + FUTURE_TOLERANCE:
+            found["occurred_at"] = Message(
+                f"Thời gian xảy ra ở tương lai ({timezone.localtime(occurred):%d/%m/%Y %H:%M})",
+                f"The time is in the future ({timezone.localtime(occurred):%d/%m/%Y %H:%M})",
+            )
+        elif occurred.year < EARLIEST_DAY_YEAR:
+            found["occurred_at"] = Message(
+                f"Năm {occurred.year} quá xa (từ {EARLIEST_DAY_YEAR})", f"Year {occurred.year} is too early"
+            )
+    lat, lon = clean.get("latitude"), clean.get("longitude")
+    if "latitude" not in errors and "longitude" not in errors:
+        if (lat is None) != (lon is None):
+            missing = "longitude" if lon is None else "latitude"
+            found[missing] = Message("Cần nhập cả vĩ độ và kinh độ", "Give both latitude and longitude")
+        elif lat is not None and not (
+            LATITUDE_RANGE[0] <= lat <= LATITUDE_RANGE[1] and LONGITUDE_RANGE[0] <= lon <= LONGITUDE_RANGE[1]
+        ):
+            found["latitude"] = Message(
+                f"Tọa độ ({lat}, {lon}) nằm ngoài lãnh thổ Việt Nam (vĩ độ trước, kinh độ sau?)",
+                f"({lat}, {lon}) is outside Vietnam (latitude first, then longitude?)",
+            )
+    solved_on = clean.get("solved_on")
+    if solved_on is not None and "solved_on" not in errors:
+        if clean.get("solved") is not True:
+            found["solved_on"] = Message("Chỉ nhập ngày khám phá khi vụ án đã khám phá", "Only for a solved case")
+        elif occurred is not None and solved_on < timezone.localtime(occurred).date():
+            found["solved_on"] = Message("Ngày khám phá trước ngày xảy ra", "Solved before it happened")
+        elif solved_on > timezone.localdate():
+            found["solved_on"] = Message("Ngày khám phá ở tương lai", "The date is in the future")
+    ended = clean.get("ended_at")
+    if ended is not None and occurred is not None and "ended_at" not in errors and ended < occurred:
+        found["ended_at"] = Message("Kết thúc trước khi bắt đầu", "Ends before it starts")
+    return found
+
+
+def _check_unit(unit: Unit, occurred_at) -> None:
+    """Records belong to communes of the hierarchy in force on the day they happened."""
+    if unit.commune_id != unit.pk:
+        raise DomainError.single(
+            "unit",
+            f"Sự việc phải gắn với một xã, phường, thị trấn; {unit.name} là cấp {unit.get_kind_display().lower()}",
+            f"A record belongs to a commune; {unit.name} is a {unit.get_kind_display().lower()}",
+        )
+    day = timezone.localtime(occurred_at).date()
+    if (unit.valid_from and day < unit.valid_from) or (unit.valid_to and day > unit.valid_to):
+        span = f"{unit.valid_from or '…'} – {unit.valid_to or '…'}"
+        raise DomainError.single(
+            "unit",
+            f"Ngày {day:%d/%m/%Y} {unit.name} không tồn tại ({span}); dùng đơn vị hành chính có hiệu lực vào ngày đó",
+            f"On {day:%d/%m/%Y} {unit.name} did not exist ({span}); use the unit in force on that day",
+        )
+
+
+def _apply_severity(incident: Incident) -> None:
+    if incident.kind != IncidentKind.TRAFFIC:
+        incident.severity = incident.severity_source = ""
+        return
+    rule = severity_rule_on(timezone.localtime(incident.occurred_at).date())
+    facts = {
+        "dead": incident.dead,
+        "injured": incident.injured,
+        "injury_rate_total_pct": incident.injury_rate_total_pct,
+        "property_damage_vnd": incident.property_damage_vnd,
+    }
+    incident.severity = rule.classify(facts).code
+    incident.severity_source = rule.source
+
+
+def _distance_m(lat1, lon1, lat2, lon2) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlam = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlam / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))
+
+
+def _find_duplicate(incident: Incident) -> Incident | None:
+    """Another record of the same kind in the same commune within 30 minutes and 200 metres."""
+    if incident.latitude is None:
+        return None
+    box = DUPLICATE_DISTANCE_M / 111_000  # degrees of latitude; longitude is never wider in Vietnam × 1.1
+    candidates = Incident.objects.filter(
+        unit_id=incident.unit_id,
+        kind=incident.kind,
+        occurred_at__range=(incident.occurred_at - DUPLICATE_WINDOW, incident.occurred_at + DUPLICATE_WINDOW),
+        latitude__range=(incident.latitude - box, incident.latitude + box),
+        longitude__range=(incident.longitude - box * 1.1, incident.longitude + box * 1.1),
+    ).only("pk", "latitude", "longitude")
+    if incident.pk is not None:  # on an update, neither itself nor the copies that point at it
+        candidates = candidates.exclude(pk=incident.pk).exclude(duplicate_of_id=incident.pk)
+    near = [(_distance_m(incident.latitude, incident.longitude, c.latitude, c.longitude), c.pk, c) for c in candidates]
+    near = [n for n in near if n[0] <= DUPLICATE_DISTANCE_M]
+    return min(near)[2] if near else None
+
+
+def _flag_duplicate(incident: Incident) -> None:
+    if incident.duplicate_state == DuplicateState.DISMISSED:
+        return
+    other = _find_duplicate(incident)
+    incident.duplicate_of = other
+    incident.duplicate_state = DuplicateState.FLAGGED if other else DuplicateState.NONE
+
+
+def _check_external_id(unit: Unit, external_id: str, *, exclude_pk=None) -> None:
+    if not external_id:
+        return
+    clash = Incident.objects.filter(unit=unit, external_id=external_id).exclude(pk=exclude_pk)
+    if clash.exists():
+        raise DomainError.single(
+            "external_id",
+            f"Mã '{external_id}' đã dùng cho một sự việc khác của {unit.name}",
+            f"'{external_id}' is already used by another record of {unit.name}",
+        )
+
+
+@transaction.atomic
+def incident_create(*, user: User, unit: Unit | None, kind: str, occurred_at, **fields) -> Incident:
+    """Validate, check scope and period lock, compute severity, flag a possible duplicate, save (audited)."""
+    clean = _clean({**fields, "unit": unit, "kind": kind, "occurred_at": occurred_at})
+    scope_require(user=user, unit=clean["unit"])
+    _check_unit(clean["unit"], clean["occurred_at"])
+    period_lock_check(unit=clean["unit"], day=timezone.localtime(clean["occurred_at"]).date())
+    _check_external_id(clean["unit"], clean["external_id"])
+    incident = Incident(**clean, created_by=user, updated_by=user)
+    _apply_severity(incident)
+    _flag_duplicate(incident)
+    incident._history_user = user
+    incident.save()
+    return incident
+
+
+def incident_values(incident: Incident) -> dict:
+    """The editable values of a record, as `incident_update` takes them."""
+    return {field: getattr(incident, field) for field in EDITABLE_FIELDS}
+
+
+@transaction.atomic
+def incident_update(*, user: User, incident: Incident, **fields) -> tuple[Incident, bool]:
+    """Change the given fields (the others keep their values). Returns the record and whether it changed."""
+    if "kind" in fields and fields.pop("kind") != incident.kind:
+        raise DomainError.single(
+            "kind",
+            "Không đổi được loại sự việc; xóa bản ghi và nhập lại",
+            "A record's kind cannot change; delete it and enter it again",
+        )
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise DomainError({f: Message("Trường không sửa được", "Not an editable field") for f in sorted(unknown)})
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    scope_require(user=user, unit=incident.unit)
+    period_lock_check(unit=incident.unit, day=timezone.localtime(incident.occurred_at).date())
+    clean = _clean({**incident_values(incident), **fields, "kind": incident.kind})
+    if clean["unit"].pk != incident.unit_id:
+        scope_require(user=user, unit=clean["unit"])
+    _check_unit(clean["unit"], clean["occurred_at"])
+    period_lock_check(unit=clean["unit"], day=timezone.localtime(clean["occurred_at"]).date())
+    _check_external_id(clean["unit"], clean["external_id"], exclude_pk=incident.pk)
+    before = incident_values(incident)
+    for field, value in clean.items():
+        setattr(incident, field, value)
+    if incident_values(incident) == before:
+        return incident, False
+    _apply_severity(incident)
+    _flag_duplicate(incident)
+    incident.updated_by = user
+    incident._history_user = user
+    incident.save()
+    return incident, True
+
+
+@transaction.atomic
+def incident_delete(*, user: User, incident: Incident, reason: str = "") -> None:
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    scope_require(user=user, unit=incident.unit)
+    period_lock_check(unit=incident.unit, day=timezone.localtime(incident.occurred_at).date())
+    incident._history_user = user
+    incident._change_reason = reason[:100]
+    incident.delete()
+
+
+def _require_flagged(incident: Incident) -> Incident:
+    if incident.duplicate_state != DuplicateState.FLAGGED or incident.duplicate_of_id is None:
+        raise DomainError.single(
+            "__all__", "Bản ghi này không bị đánh dấu trùng lặp", "This record is not flagged as a duplicate"
+        )
+    return incident
+
+
+@transaction.atomic
+def incident_dismiss_duplicate(*, user: User, incident: Incident) -> Incident:
+    """A person checked: it is a different event. It stays, and is not flagged again."""
+    incident = _require_flagged(Incident.objects.select_for_update().get(pk=incident.pk))
+    scope_require(user=user, unit=incident.unit)
+    incident.duplicate_state = DuplicateState.DISMISSED
+    incident.updated_by = user
+    incident._history_user = user
+    incident._change_reason = f"Không trùng với #{incident.duplicate_of_id} / not a duplicate"
+    incident.save()
+    return incident
+
+
+@transaction.atomic
+def incident_merge_duplicate(*, user: User, incident: Incident) -> Incident:
+    """The same event entered twice: what the duplicate adds fills the original's empty fields, then the
+    duplicate is deleted (both steps in the audit history). Returns the original."""
+    incident = _require_flagged(Incident.objects.select_for_update().get(pk=incident.pk))
+    original = Incident.objects.select_for_update().get(pk=incident.duplicate_of_id)
+    for record in (incident, original):
+        scope_require(user=user, unit=record.unit)
+        period_lock_check(unit=record.unit, day=timezone.localtime(record.occurred_at).date())
+    filled = {
+        f: getattr(incident, f)
+        for f in (*COMMON_FIELDS, *KIND_FIELDS[original.kind])
+        if is_empty(getattr(original, f)) and not is_empty(getattr(incident, f)) and f != "external_id"
+    }
+    if filled:
+        for field, value in filled.items():
+            setattr(original, field, value)
+        _apply_severity(original)
+        original.updated_by = user
+        original._history_user = user
+        original._change_reason = f"Gộp từ #{incident.pk} / merged from #{incident.pk}"
+        original.save()
+    incident._history_user = user
+    incident._change_reason = f"Gộp vào #{original.pk} / merged into #{original.pk}"
+    incident.delete()
+    return original
