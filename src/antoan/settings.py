@@ -143,12 +143,18 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Map tiles: offices on an intranet point this at their own tile server, or set it empty (the map then
+# shows markers on a blank background and picking a location still works).
+ANTOAN_MAP_TILES = os.environ.get("ANTOAN_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+ANTOAN_MAP_ATTRIBUTION = os.environ.get("ANTOAN_MAP_ATTRIBUTION", "© OpenStreetMap")
+_TILE_ORIGIN = "/".join(ANTOAN_MAP_TILES.split("/")[:3]) if ANTOAN_MAP_TILES.startswith("http") else ""
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *([_TILE_ORIGIN] if _TILE_ORIGIN else [])],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
@@ -178,3 +184,11 @@ LOGGING = {
     # A locked-out login is expected behaviour, not an error worth a traceback.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Uploaded import files and their problem reports. An upload runs in a background thread of the web
+# process; tests set ANTOAN_IMPORT_IN_BACKGROUND = False to run it inline.
+ANTOAN_IMPORT_DIR = Path(os.environ.get("ANTOAN_IMPORT_DIR", VAR_DIR / "imports"))
+ANTOAN_IMPORT_IN_BACKGROUND = True
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+ANTOAN_IMPORT_MAX_BYTES = int(os.environ.get("ANTOAN_IMPORT_MAX_BYTES", 200 * 1024 * 1024))

@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from antoan.accounts.models import WRITING_ROLES, ApiToken, Membership, Role, User
 from antoan.core.errors import Forbidden, Message, NotFound
+from antoan.core.memo import memoized
 from antoan.units.models import Hierarchy, Succession, Unit
 
 
@@ -52,7 +53,12 @@ class Scope:
         return cls(False, (unit.path,), ())
 
     def covers(self, unit: Unit) -> bool:
-        return self.everything or Unit.objects.filter(self.q(), pk=unit.pk).exists()
+        return self.everything or _scope_covers(self, unit.pk)
+
+
+@memoized
+def _scope_covers(scope: Scope, unit_pk: int) -> bool:
+    return Unit.objects.filter(scope.q(), pk=unit_pk).exists()
 
 
 def _any_prefix(field: str, paths: tuple[str, ...]) -> Q:
@@ -72,6 +78,7 @@ def _scope_from(memberships) -> Scope:
     return Scope(False, tuple(sorted(set(current))), tuple(sorted(set(legacy))))
 
 
+@memoized
 def user_scope(*, user: User, write: bool = False, roles: frozenset[str] | None = None) -> Scope:
     """The units `user` may read (with write=True, change; with `roles`, act on in one of those roles)."""
     if not user.is_authenticated or not user.is_active:

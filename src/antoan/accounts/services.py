@@ -168,3 +168,19 @@ def api_token_authenticate(raw_key: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+SYSTEM_USERNAME = "antoan-system"
+
+
+def system_user() -> User:
+    """The account that server-side commands (imports run by the operator) act as, so the audit trail
+    names them. It cannot log in: its password is unusable."""
+    user, created = User.objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={"full_name": "Hệ thống (dòng lệnh) / system (command line)", "is_superuser": True},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from antoan.accounts.models import Role, User
 from antoan.accounts.selectors import scope_require
 from antoan.core.errors import DomainError, Message
+from antoan.core.memo import memoized
 from antoan.core.models import PeriodLock
 from antoan.units.models import Unit
 
@@ -24,18 +25,22 @@ def month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def _ancestor_paths(unit: Unit) -> list[str]:
-    parts = unit.path.rstrip(".").split(".")
+def _ancestor_paths(path: str) -> list[str]:
+    """ "C.68.23059." → ["C.68.", "C.68.23059."]: the unit and the units above it."""
+    parts = path.rstrip(".").split(".")
     return [".".join(parts[:i]) + "." for i in range(2, len(parts) + 1)]
 
 
 def period_lock_find(*, unit: Unit, day: date) -> PeriodLock | None:
     """The lock that freezes `unit` on `day`, if any (its own or an ancestor's)."""
-    return (
-        PeriodLock.objects.filter(month=month_start(day), unit__path__in=_ancestor_paths(unit))
-        .select_related("unit", "locked_by")
-        .first()
-    )
+    return _locks_over(unit.path).get(month_start(day))
+
+
+@memoized
+def _locks_over(path: str) -> dict[date, PeriodLock]:
+    """Every lock on the unit at `path` or above it, by month (few: one per approved month)."""
+    locks = PeriodLock.objects.filter(unit__path__in=_ancestor_paths(path)).select_related("unit", "locked_by")
+    return {lock.month: lock for lock in locks.order_by("unit__path")}
 
 
 def period_lock_check(*, unit: Unit, day: date, field: str = "occurred_at") -> None:
@@ -80,4 +85,4 @@ def period_unlock(*, user: User, unit: Unit, month: date) -> None:
 def period_locks(*, unit: Unit):
     """The locks that freeze `unit` (its own and its ancestors'), newest month first. The caller has
     already checked that the user may see `unit`."""
-    return PeriodLock.objects.filter(unit__path__in=_ancestor_paths(unit)).select_related("unit", "locked_by")
+    return PeriodLock.objects.filter(unit__path__in=_ancestor_paths(unit.path)).select_related("unit", "locked_by")

@@ -5,7 +5,7 @@ Handlers only translate between JSON and the services; every rule lives in servi
 
 from datetime import date, datetime
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import ConfigDict
 
@@ -170,7 +170,7 @@ def create_incident(request, payload: IncidentIn):
         occurred_at=fields.pop("occurred_at", None),
         **fields,
     )
-    return 201, selectors.incident_get(user=request.user, pk=incident.pk)
+    return Status(201, selectors.incident_get(user=request.user, pk=incident.pk))
 
 
 @router.get("/{incident_id}", response=IncidentOut)
@@ -189,4 +189,4 @@ def update_incident(request, incident_id: int, payload: IncidentFields):
 def delete_incident(request, incident_id: int):
     incident = selectors.incident_get(user=request.user, pk=incident_id)
     services.incident_delete(user=request.user, incident=incident)
-    return 204, None
+    return Status(204, None)

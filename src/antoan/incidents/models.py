@@ -98,7 +98,56 @@ class Incident(models.Model):
         indexes = [
             models.Index(fields=["unit", "kind", "occurred_at"], name="incident_unit_kind_time"),
             models.Index(fields=["kind", "occurred_at"], name="incident_kind_time"),
+            # Re-imports look records up by (unit, external id); the partial unique index above cannot
+            # serve "external_id = %s" on SQLite, so without this each lookup scans the commune's rows.
+            models.Index(fields=["unit", "external_id"], name="incident_unit_external_id"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+
+class ImportJob(models.Model):
+    """One uploaded file and what became of it; the web page polls it for progress."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(_("file"), max_length=255)
+    stored_path = models.CharField(max_length=500)
+    all_or_nothing = models.BooleanField(_("all or nothing"), default=False)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected_rows = models.PositiveIntegerField(default=0)
+    converted_rows = models.PositiveIntegerField(default=0)
+    rolled_back = models.BooleanField(default=False)
+    # The first problems, to show on the page; all of them are in the problems CSV.
+    problems = models.JSONField(default=list)
+    message_vi = models.TextField(blank=True)
+    message_en = models.TextField(blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_state_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

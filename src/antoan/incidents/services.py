@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from antoan.accounts.models import User
 from antoan.accounts.selectors import scope_require
@@ -298,32 +299,94 @@ def _flag_duplicate(incident: Incident) -> None:
     incident.duplicate_state = DuplicateState.FLAGGED if other else DuplicateState.NONE
 
 
+def _external_id_taken(unit: Unit, external_id: str) -> DomainError:
+    return DomainError.single(
+        "external_id",
+        f"Mã '{external_id}' đã dùng cho một sự việc khác của {unit.name}",
+        f"'{external_id}' is already used by another record of {unit.name}",
+    )
+
+
 def _check_external_id(unit: Unit, external_id: str, *, exclude_pk=None) -> None:
-    if not external_id:
-        return
-    clash = Incident.objects.filter(unit=unit, external_id=external_id).exclude(pk=exclude_pk)
-    if clash.exists():
-        raise DomainError.single(
-            "external_id",
-            f"Mã '{external_id}' đã dùng cho một sự việc khác của {unit.name}",
-            f"'{external_id}' is already used by another record of {unit.name}",
-        )
+    if external_id and Incident.objects.filter(unit=unit, external_id=external_id).exclude(pk=exclude_pk).exists():
+        raise _external_id_taken(unit, external_id)
+
+
+def _prepare_new(user: User, values: dict) -> Incident:
+    """A new record, validated, in scope, outside any locked month, with its severity; not yet saved."""
+    clean = _clean(values)
+    scope_require(user=user, unit=clean["unit"])
+    _check_unit(clean["unit"], clean["occurred_at"])
+    period_lock_check(unit=clean["unit"], day=timezone.localtime(clean["occurred_at"]).date())
+    incident = Incident(**clean, created_by=user, updated_by=user)
+    _apply_severity(incident)
+    return incident
+
+
+def _near_each_other(a: Incident, b: Incident) -> bool:
+    return (
+        a.unit_id == b.unit_id
+        and a.kind == b.kind
+        and a.latitude is not None
+        and b.latitude is not None
+        and abs(a.occurred_at - b.occurred_at) <= DUPLICATE_WINDOW
+        and _distance_m(a.latitude, a.longitude, b.latitude, b.longitude) <= DUPLICATE_DISTANCE_M
+    )
 
 
 @transaction.atomic
 def incident_create(*, user: User, unit: Unit | None, kind: str, occurred_at, **fields) -> Incident:
     """Validate, check scope and period lock, compute severity, flag a possible duplicate, save (audited)."""
-    clean = _clean({**fields, "unit": unit, "kind": kind, "occurred_at": occurred_at})
-    scope_require(user=user, unit=clean["unit"])
-    _check_unit(clean["unit"], clean["occurred_at"])
-    period_lock_check(unit=clean["unit"], day=timezone.localtime(clean["occurred_at"]).date())
-    _check_external_id(clean["unit"], clean["external_id"])
-    incident = Incident(**clean, created_by=user, updated_by=user)
-    _apply_severity(incident)
-    _flag_duplicate(incident)
-    incident._history_user = user
-    incident.save()
-    return incident
+    [result] = incident_create_many(
+        user=user, items=[{**fields, "unit": unit, "kind": kind, "occurred_at": occurred_at}]
+    )
+    if isinstance(result, DomainError):
+        raise result
+    return result
+
+
+@transaction.atomic
+def incident_create_many(*, user: User, items: list[dict]) -> list[Incident | DomainError]:
+    """`incident_create` for many records at once (a batch of an import): each item is judged exactly as
+    one would be, and the valid ones are written with one bulk insert and their audit rows. The result
+    holds, in the items' order, each saved record or the error that refused the item."""
+    results: list[Incident | DomainError] = []
+    for values in items:
+        try:
+            results.append(_prepare_new(user, values))
+        except DomainError as exc:
+            results.append(exc)
+    new = [r for r in results if isinstance(r, Incident)]
+    wanted = {(i.unit_id, i.external_id) for i in new if i.external_id}
+    taken = set()
+    if wanted:
+        taken = set(
+            Incident.objects.filter(
+                unit_id__in={u for u, _ in wanted}, external_id__in={e for _, e in wanted}
+            ).values_list("unit_id", "external_id")
+        )
+    pending: list[Incident] = []
+
+    def flush():
+        if pending:
+            bulk_create_with_history(pending, Incident, batch_size=500, default_user=user)
+            pending.clear()
+
+    for position, incident in enumerate(results):
+        if not isinstance(incident, Incident):
+            continue
+        key = (incident.unit_id, incident.external_id)
+        if incident.external_id and key in taken:
+            results[position] = _external_id_taken(incident.unit, incident.external_id)
+            continue
+        taken.add(key)
+        if incident.latitude is not None:
+            if any(_near_each_other(incident, other) for other in pending):
+                flush()  # so that the duplicate check below finds the earlier one in the database
+            _flag_duplicate(incident)
+        pending.append(incident)
+    flush()
+    return results
 
 
 def incident_values(incident: Incident) -> dict:
@@ -331,7 +394,6 @@ def incident_values(incident: Incident) -> dict:
     return {field: getattr(incident, field) for field in EDITABLE_FIELDS}
 
 
-@transaction.atomic
 def incident_update(*, user: User, incident: Incident, **fields) -> tuple[Incident, bool]:
     """Change the given fields (the others keep their values). Returns the record and whether it changed."""
     if "kind" in fields and fields.pop("kind") != incident.kind:
@@ -343,26 +405,32 @@ def incident_update(*, user: User, incident: Incident, **fields) -> tuple[Incide
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise DomainError({f: Message("Trường không sửa được", "Not an editable field") for f in sorted(unknown)})
+    scope_require(user=user, unit=incident.unit)
+    clean = _clean({**incident_values(incident), **fields, "kind": incident.kind})
+    if all(getattr(incident, field) == value for field, value in clean.items()):
+        # Nothing to write (a re-import of the same file): no lock taken, even in a locked month.
+        return incident, False
+    with transaction.atomic():
+        return _update_locked(user, incident, clean), True
+
+
+def _update_locked(user: User, incident: Incident, clean: dict) -> Incident:
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     scope_require(user=user, unit=incident.unit)
     period_lock_check(unit=incident.unit, day=timezone.localtime(incident.occurred_at).date())
-    clean = _clean({**incident_values(incident), **fields, "kind": incident.kind})
     if clean["unit"].pk != incident.unit_id:
         scope_require(user=user, unit=clean["unit"])
     _check_unit(clean["unit"], clean["occurred_at"])
     period_lock_check(unit=clean["unit"], day=timezone.localtime(clean["occurred_at"]).date())
     _check_external_id(clean["unit"], clean["external_id"], exclude_pk=incident.pk)
-    before = incident_values(incident)
     for field, value in clean.items():
         setattr(incident, field, value)
-    if incident_values(incident) == before:
-        return incident, False
     _apply_severity(incident)
     _flag_duplicate(incident)
     incident.updated_by = user
     incident._history_user = user
     incident.save()
-    return incident, True
+    return incident
 
 
 @transaction.atomic

@@ -7,10 +7,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from antoan.accounts.selectors import user_scope
+from antoan.core import locks
 from antoan.core.errors import DomainError, NotFound
 from antoan.core.forms import add_domain_errors
+from antoan.core.locks import LOCKING_ROLES
 from antoan.units import selectors, services
-from antoan.units.forms import EstablishmentForm
+from antoan.units.forms import EstablishmentForm, PeriodLockForm
 from antoan.units.models import Kind
 
 
@@ -102,3 +105,26 @@ def establishment_delete(request, pk):
             messages.success(request, _("Deleted: %(name)s") % {"name": unit.name})
             return redirect("unit-detail", pk=unit.parent_id)
     return render(request, "units/establishment_delete.html", {"unit": unit, "error": error})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_period_locks(request, pk):
+    """A unit's locked (approved) months; leaders lock and unlock them here."""
+    unit = _unit_or_404(request, pk)
+    can_lock = user_scope(user=request.user, roles=LOCKING_ROLES).covers(unit)
+    form = PeriodLockForm(request.POST or None)
+    if request.method == "POST":
+        if not can_lock:
+            raise PermissionDenied
+        if form.is_valid():
+            action = locks.period_unlock if request.POST.get("action") == "unlock" else locks.period_lock
+            try:
+                action(user=request.user, unit=unit, month=form.cleaned_data["month"])
+            except DomainError as exc:
+                add_domain_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("unit-period-locks", pk=unit.pk)
+    context = {"unit": unit, "locks": locks.period_locks(unit=unit), "form": form, "can_lock": can_lock}
+    return render(request, "units/period_locks.html", context)
