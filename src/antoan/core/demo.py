@@ -9,6 +9,7 @@ from django.db import transaction
 from antoan.accounts import services as accounts
 from antoan.accounts.models import Role, User
 from antoan.core.errors import DomainError
+from antoan.incidents.demo import seed_incidents
 from antoan.units import services as units
 from antoan.units.models import EstablishmentType, Kind, Unit
 from antoan.units.selectors import unit_resolve
@@ -75,4 +76,5 @@ def demo_seed() -> list[DemoUser]:
         commune = unit_resolve(code=commune_code, on=CURRENT_DAY)
         if not commune.children.filter(kind=Kind.ESTABLISHMENT, name=name).exists():
             units.establishment_create(user=admin, commune=commune, name=name, establishment_type=kind, address=address)
+    seed_incidents(user=admin)
     return list(DEMO_USERS)

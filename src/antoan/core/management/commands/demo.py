@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from antoan.core.demo import DEMO_PASSWORD, demo_seed
 from antoan.core.errors import DomainError
+from antoan.incidents.demo import KIND_CODES, demo_incident_counts
 from antoan.units.selectors import unit_resolve
 
 
@@ -21,3 +22,7 @@ class Command(BaseCommand):
         for spec in users:
             unit = unit_resolve(code=spec.unit_code, on=spec.on)
             self.stdout.write(f"  {spec.username:<16} {spec.role:<8} {unit.name} ({unit.code}) — {spec.full_name}")
+        counts = demo_incident_counts()
+        kinds = "/".join(KIND_CODES.values())
+        years = " · ".join(f"{year} " + "/".join(str(n.get(k, 0)) for k in KIND_CODES) for year, n in counts.items())
+        self.stdout.write(f"Sự việc demo / demo records ({kinds}): {years or '0'}")
