@@ -46,11 +46,11 @@ class Scope:
         return q
 
     @classmethod
-    def of_unit(cls, unit: Unit) -> "Scope":
-        """What one unit reaches: its subtree and, across the reorganisation, the other side of it."""
-        if unit.hierarchy == Hierarchy.LEGACY:
-            return cls(False, (), (unit.path,))
-        return cls(False, (unit.path,), ())
+    def of_units(cls, units) -> "Scope":
+        """What these units reach: their subtrees and, across the reorganisation, the other side of them."""
+        current = tuple(sorted({u.path for u in units if u.hierarchy != Hierarchy.LEGACY}))
+        legacy = tuple(sorted({u.path for u in units if u.hierarchy == Hierarchy.LEGACY}))
+        return cls(False, current, legacy)
 
     def covers(self, unit: Unit) -> bool:
         return self.everything or _scope_covers(self, unit.pk)

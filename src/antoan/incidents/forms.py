@@ -7,17 +7,16 @@ select, refuses it with a bilingual message too.
 
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from antoan.accounts.selectors import user_scope
 from antoan.core.errors import Message
 from antoan.incidents.categories import CATEGORIES, CATEGORY_REQUIRED, IncidentKind, IncidentStatus, category_choices
 from antoan.incidents.models import Incident
-from antoan.incidents.selectors import incident_unit_choices
+from antoan.incidents.selectors import incident_commune_choices, incident_unit_choices
 from antoan.incidents.services import COMMON_FIELDS, INT_FIELDS, KIND_FIELDS, REQUIRED_FIELDS
 from antoan.incidents.severity import severity_choices
 from antoan.units.models import Hierarchy, Unit
@@ -71,13 +70,7 @@ class CommuneChoiceField(forms.ModelChoiceField):
 
 def commune_choices(*, user, include: Unit | None = None):
     """The communes `user` may enter records for (and `include`, the record's own commune, on an edit)."""
-    units = (
-        incident_unit_choices(user=user)
-        .filter(pk=F("commune_id"))
-        .filter(user_scope(user=user, write=True).q())
-        .values("pk")
-    )
-    q = Q(pk__in=units)
+    q = Q(pk__in=incident_commune_choices(user=user).values("pk"))
     if include is not None:
         q |= Q(pk=include.pk)
     return Unit.objects.filter(q).select_related("parent").order_by("hierarchy", "path")

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from antoan.accounts.models import User
@@ -38,7 +38,7 @@ class IncidentFilters:
         values: dict = {}
 
         def take(name, convert):
-            raw = params.get(name)
+            raw = (params.get(name) or "").replace("\x00", "")  # never meant; PostgreSQL refuses it
             if is_empty(raw):
                 return
             try:
@@ -103,7 +103,7 @@ def incident_list(*, user: User, filters: IncidentFilters | None = None) -> Quer
     filters = filters or IncidentFilters()
     incidents = Incident.objects.filter(user_scope(user=user).q("unit"))
     if filters.unit is not None:
-        incidents = incidents.filter(Scope.of_unit(filters.unit).q("unit"))
+        incidents = incidents.filter(Scope.of_units([filters.unit]).q("unit"))
     if filters.kind:
         incidents = incidents.filter(kind=filters.kind)
     if filters.category:
@@ -158,3 +158,21 @@ def incident_unit_choices(*, user: User) -> QuerySet:
     for root in roots:
         q |= Q(path__startswith=root.path, kind="commune")
     return Unit.objects.filter(q).order_by("path")
+
+
+def incident_commune_choices(*, user: User) -> QuerySet:
+    """The communes `user` may enter records for, on both sides of the 2025 reorganisation (an officer of
+    Xã Hàm Thuận also enters Thị trấn Ma Lâm's records from before 1/7/2025). For an administrator, the
+    communes of their own units; without any, the current communes."""
+    scope = user_scope(user=user, write=True)
+    if scope.everything:
+        own = [m.unit for m in user.memberships.select_related("unit")]
+        if not own:
+            return Unit.objects.filter(kind="commune", hierarchy="current").order_by("path")
+        scope = Scope.of_units(own)
+    return Unit.objects.filter(scope.q(), pk=F("commune_id")).select_related("parent").order_by("hierarchy", "path")
+
+
+def incident_copies(*, user: User, incident: Incident) -> QuerySet:
+    """Records flagged as possible duplicates of `incident`, that the user may see."""
+    return incident_list(user=user).filter(duplicate_of=incident, duplicate_state=DuplicateState.FLAGGED)

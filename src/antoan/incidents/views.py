@@ -57,10 +57,6 @@ def _map_context() -> dict:
 
 
 def _list_page(request, params, *, duplicates: bool):
-    # NUL is never meant in a query, and PostgreSQL refuses it in a parameter.
-    params = params.copy()
-    for name in params:
-        params.setlist(name, [value.replace("\x00", "") for value in params.getlist(name)])
     error = None
     try:
         filters = selectors.IncidentFilters.from_params(params, user=request.user)
@@ -114,13 +110,12 @@ def incident_detail(request, pk):
             original = selectors.incident_get(user=request.user, pk=incident.duplicate_of_id)
         except NotFound:
             pass
-    copies = selectors.incident_list(user=request.user, filters=selectors.IncidentFilters(duplicates=True))
     context = {
         "incident": incident,
         "original": original,
         "history": history,
         "unit_names": unit_names,
-        "copies": copies.filter(duplicate_of=incident),
+        "copies": selectors.incident_copies(user=request.user, incident=incident),
         "can_write": selectors.incident_can_write(user=request.user, incident=incident),
         "map": _map_context(),
     }

@@ -318,6 +318,22 @@ def test_form_offers_only_communes_the_user_may_write(officer_client, ham_thuan,
     assert not re.search(r"\son[a-z]+=", page), "CSP forbids inline event handlers"
 
 
+def test_a_new_communes_officer_may_enter_the_old_communes_records(officer_client, unit):
+    page = page_of(officer_client.get(reverse("incident-create", args=["crime"])))
+    ma_lam = unit("23059", date(2020, 1, 1))
+    assert f'<option value="{ma_lam.pk}"' in page  # Thị trấn Ma Lâm became part of Xã Hàm Thuận
+
+
+def test_an_administrator_without_units_is_offered_the_current_communes(client, make_user, unit):
+    admin = make_user()
+    admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    page = page_of(client.get(reverse("incident-create", args=["traffic"])))
+    assert f'<option value="{unit("23059").pk}"' in page
+    assert f'<option value="{unit("23059", date(2020, 1, 1)).pk}"' not in page
+
+
 @pytest.mark.parametrize("kind", ["crime", "social_evil", "traffic", "disaster"])
 def test_each_form_has_every_field_of_its_kind_once(officer_client, kind):
     page = page_of(officer_client.get(reverse("incident-create", args=[kind])))
