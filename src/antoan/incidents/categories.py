@@ -8,6 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.functional import lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,7 +33,12 @@ class Category:
     en: str
 
     def __str__(self) -> str:
-        return self.vi
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """In the reader's language (Vietnamese unless they switched to English)."""
+        return self.en if (get_language() or "").startswith("en") else self.vi
 
 
 # DESIGN.md §1, "Crime categories": the statistical groups of the police; "trật tự xã hội" was formerly
@@ -99,9 +106,10 @@ def category_find(kind: str, text: str) -> Category | None:
 
 def category_label(kind: str, code: str) -> str:
     category = category_find(kind, code)
-    return category.vi if category else code
+    return category.label if category else code
 
 
 def category_choices(kind: str | None = None) -> list[tuple[str, str]]:
+    """(code, label) pairs whose labels follow the language of the request that shows them."""
     kinds = [kind] if kind else list(CATEGORIES)
-    return [(c.code, c.vi) for k in kinds for c in CATEGORIES.get(k, ())]
+    return [(c.code, lazy(lambda c=c: c.label, str)()) for k in kinds for c in CATEGORIES.get(k, ())]

@@ -11,6 +11,9 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from django.utils.functional import lazy
+from django.utils.translation import get_language
+
 RULE_FILE = Path(__file__).with_name("rules") / "traffic_severity.json"
 
 
@@ -58,13 +61,21 @@ def severity_rule_on(day: date) -> SeverityRule:
     return in_force[-1] if in_force else rules[0]
 
 
-def severity_choices() -> list[tuple[str, str]]:
-    seen = {}
+def _classes() -> dict[str, SeverityClass]:
+    found = {}
     for rule in severity_rules():
         for c in rule.classes:
-            seen.setdefault(c.code, c.vi)
-    return list(seen.items())
+            found.setdefault(c.code, c)
+    return found
 
 
 def severity_label(code: str) -> str:
-    return dict(severity_choices()).get(code, code)
+    """The class's name in the reader's language (Vietnamese unless they switched to English)."""
+    severity = _classes().get(code)
+    if severity is None:
+        return code
+    return severity.en if (get_language() or "").startswith("en") else severity.vi
+
+
+def severity_choices() -> list[tuple[str, str]]:
+    return [(code, lazy(severity_label, str)(code)) for code in _classes()]

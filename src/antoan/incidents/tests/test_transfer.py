@@ -299,3 +299,22 @@ def test_cli_without_a_user_acts_as_the_system_account(tmp_path):
     path = write_csv(tmp_path, f"{HEADER}\nS1,traffic,,23059,2026-03-01,,,,A,,0,1\n")
     call_command("import", "incidents", str(path))
     assert Incident.objects.get().created_by.username == "antoan-system"
+
+
+def test_a_district_code_is_refused_because_records_belong_to_communes(tmp_path, make_user, unit):
+    district_officer = make_user(Role.OFFICER, unit("597", date(2020, 1, 1)))
+    text = f"{HEADER}\nX1,traffic,,597,2020-03-01,,,,A,,0,1\nX2,traffic,,23059,2020-03-01,,,,B,,0,1\n"
+    report = import_incidents(user=district_officer, path=write_csv(tmp_path, text))
+    assert "phải gắn với một xã" in problems(report)[(2, "unit_code")]
+    assert report.created == 1  # Ma Lâm, in the district
+
+
+def test_category_labels_follow_the_language():
+    from django.utils import translation
+
+    from antoan.incidents.categories import category_label
+    from antoan.incidents.severity import severity_label
+
+    assert (category_label("crime", "drugs"), severity_label("serious")) == ("Ma túy", "Nghiêm trọng")
+    with translation.override("en"):
+        assert (category_label("crime", "drugs"), severity_label("serious")) == ("Drugs", "Serious")
