@@ -21,7 +21,7 @@ def test_officer_records_a_traffic_accident_with_the_map(officer, password, log_
     page.on("console", lambda message: csp_violations.append((page.url, message.text, message.location["url"])))
 
     with page.expect_navigation():
-        page.locator("header nav").get_by_role("link", name="Incidents").click()
+        page.locator("header nav").get_by_role("link", name="Sự việc").click()
     assert page.url.endswith("/su-viec/"), page.url
     with page.expect_navigation():
         page.click("a[data-kind=traffic]")
