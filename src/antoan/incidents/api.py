@@ -5,6 +5,7 @@ Handlers only translate between JSON and the services; every rule lives in servi
 
 from datetime import date, datetime
 
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import ConfigDict
@@ -137,15 +138,16 @@ class IncidentQuery(Schema):
     q: str | None = None
 
 
-def _service_fields(request, payload: IncidentFields) -> dict:
-    """The payload as service keywords; the unit comes from unit_id, or unit_code read on occurred_at."""
+def _service_fields(request, payload: IncidentFields, *, occurred_before=None) -> dict:
+    """The payload as service keywords; the unit comes from unit_id, or unit_code read on the day the
+    record happened (the payload's occurred_at, else the record's own)."""
     fields = payload.dict(exclude_unset=True)
     unit_id, unit_code = fields.pop("unit_id", None), fields.pop("unit_code", None)
     if unit_id is not None:
         fields["unit"] = unit_get(user=request.user, pk=unit_id)
     elif unit_code:
-        occurred = to_datetime(fields.get("occurred_at"), field="occurred_at")
-        on = occurred.date() if occurred else None
+        occurred = to_datetime(fields.get("occurred_at"), field="occurred_at") or occurred_before
+        on = timezone.localtime(occurred).date() if occurred else None
         try:
             fields["unit"] = unit_resolve(code=unit_code, on=on)
         except DomainError as exc:
@@ -181,7 +183,8 @@ def get_incident(request, incident_id: int):
 @router.patch("/{incident_id}", response=IncidentOut, summary="Change the fields sent; the others keep their values")
 def update_incident(request, incident_id: int, payload: IncidentFields):
     incident = selectors.incident_get(user=request.user, pk=incident_id)
-    services.incident_update(user=request.user, incident=incident, **_service_fields(request, payload))
+    fields = _service_fields(request, payload, occurred_before=incident.occurred_at)
+    services.incident_update(user=request.user, incident=incident, **fields)
     return selectors.incident_get(user=request.user, pk=incident_id)
 
 

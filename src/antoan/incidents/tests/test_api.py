@@ -155,3 +155,11 @@ def test_session_writes_need_csrf(officer):
     response = browser.post("/api/v1/incidents", data=json.dumps(ACCIDENT), content_type="application/json")
     assert response.status_code in (401, 403)
     assert not Incident.objects.exists()
+
+
+def test_a_patch_by_code_reads_the_code_on_the_records_own_day(client, token):
+    created = call(client, "post", "/api/v1/incidents", token, {**ACCIDENT, "occurred_at": "2020-05-15 07:00"})
+    url = f"/api/v1/incidents/{created.json()['id']}"
+    moved = call(client, "patch", url, token, {"unit_code": "23083"})  # Xã Thuận Minh in 2020
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["unit_name"] == "Xã Thuận Minh"

@@ -5,8 +5,8 @@ from django.db import transaction
 
 from antoan.accounts import services
 from antoan.accounts.models import Role, User
-from antoan.core.dates import parse_date
 from antoan.core.errors import DomainError
+from antoan.core.values import to_date
 from antoan.units.selectors import unit_resolve
 
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
 
     def _unit(self, code, on):
-        return unit_resolve(code=code, on=parse_date(on) if on else None)
+        return unit_resolve(code=code, on=to_date(on, field="on"))
 
     def do_create(self, username, full_name, job_title, email, password, unit, role, on, **options):
         if bool(unit) != bool(role):

@@ -3,15 +3,15 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from antoan.core.dates import parse_date
 from antoan.core.errors import DomainError
+from antoan.core.values import to_date
 from antoan.units import selectors, services
 from antoan.units.models import Hierarchy, Kind
 
 
 def _date(value: str) -> date:
     try:
-        return parse_date(value)
+        return to_date(value, field="on")
     except DomainError as exc:
         raise CommandError(str(exc)) from None
 
