@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from antoan.accounts.models import Membership, User
+from antoan.accounts.models import ApiToken, Membership, User
 from antoan.core.admin import ReadOnlyHistoryAdmin
 
 
@@ -15,3 +15,9 @@ class UserAdmin(ReadOnlyHistoryAdmin):
 class MembershipAdmin(ReadOnlyHistoryAdmin):
     list_display = ("user", "role", "unit")
     list_filter = ("role",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    exclude = ("key_hash",)

@@ -1,4 +1,7 @@
+from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
+
+from antoan.core.models import PeriodLock
 
 
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
@@ -13,3 +16,9 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PeriodLock)
+class PeriodLockAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("unit", "month", "locked_by", "locked_at")
+    raw_id_fields = ("unit",)

@@ -532,3 +532,15 @@ def test_english_interface(officer_client, registry):
     officer_client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = page_of(officer_client.get(LIST))
     assert "Export CSV" in page and "Possible duplicates" in page
+
+
+def test_the_django_admin_shows_incidents_but_cannot_change_them(client, make_user, officer, ham_thuan, traffic_fields):
+    incident = incident_create(user=officer, unit=ham_thuan, **traffic_fields())
+    superuser = make_user()
+    superuser.is_superuser = superuser.is_staff = True
+    superuser.save()
+    client.force_login(superuser)
+    assert client.get("/admin/incidents/incident/").status_code == 200
+    assert client.get("/admin/incidents/incident/add/").status_code == 403
+    assert client.post(f"/admin/incidents/incident/{incident.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Incident.objects.filter(pk=incident.pk).exists()
