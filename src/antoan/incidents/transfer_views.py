@@ -65,6 +65,14 @@ def incident_import(request):
     return render(request, "incidents/import.html", {"form": form, "recent": recent, "columns": COLUMNS})
 
 
+@login_required
+def incident_import_template(request):
+    """An empty file with the header row, to fill in."""
+    response = HttpResponse("".join(export_csv([])), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-su-viec.csv"'
+    return response
+
+
 def _job_or_404(request, pk) -> ImportJob:
     try:
         return jobs.import_job_get(user=request.user, pk=pk)
@@ -94,6 +102,7 @@ def incident_import_problems(request, pk):
 transfer_urlpatterns = [
     path("su-viec/xuat.<str:fmt>", incident_export, name="incident-export"),
     path("su-viec/nhap/", incident_import, name="incident-import"),
+    path("su-viec/nhap/mau.csv", incident_import_template, name="incident-import-template"),
     path("su-viec/nhap/<int:pk>/", incident_import_job, name="incident-import-job"),
     path("su-viec/nhap/<int:pk>/loi.csv", incident_import_problems, name="incident-import-problems"),
 ]

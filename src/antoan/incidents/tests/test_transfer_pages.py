@@ -84,3 +84,14 @@ def test_export_follows_the_filters_and_the_scope(client, officer, ham_thuan, ho
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sorted(row[8] for row in sheet.iter_rows(min_row=2, values_only=True)) == ["A", "B"]
     assert client.get(reverse("incident-export", args=["csv"]) + "?date_from=hôm-qua").status_code == 400
+
+
+def test_the_template_file_has_the_import_columns_and_imports_as_nothing(client, officer, tmp_path):
+    from antoan.incidents.transfer import COLUMNS, import_incidents
+
+    client.force_login(officer)
+    content = client.get(reverse("incident-import-template")).content
+    assert content.decode("utf-8-sig").strip() == ",".join(COLUMNS)
+    path = tmp_path / "mau.csv"
+    path.write_bytes(content)
+    assert import_incidents(user=officer, path=path).rows == 0
