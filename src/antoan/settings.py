@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "antoan.units",
     "antoan.accounts",
     "antoan.incidents",
+    "antoan.portal",
 ]
 
 MIDDLEWARE = [
@@ -192,3 +193,14 @@ ANTOAN_IMPORT_IN_BACKGROUND = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ANTOAN_IMPORT_MAX_BYTES = int(os.environ.get("ANTOAN_IMPORT_MAX_BYTES", 200 * 1024 * 1024))
+
+# The public tip portal (/tin-bao/). Photos are kept outside the static and media URLs: only officers
+# who may see the tip get them, through a view.
+ANTOAN_TIP_PHOTO_DIR = Path(os.environ.get("ANTOAN_TIP_PHOTO_DIR", VAR_DIR / "tip-photos"))
+ANTOAN_TIP_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+ANTOAN_TIP_PHOTO_MAX_COUNT = 3
+ANTOAN_TIP_PHOTO_MAX_PIXELS = 40_000_000  # a larger picture is refused (decompression bombs)
+ANTOAN_TIPS_PER_HOUR = int(os.environ.get("ANTOAN_TIPS_PER_HOUR", 5))  # per source (keyed hash, not the address)
+ANTOAN_TIP_LOOKUPS_PER_HOUR = int(os.environ.get("ANTOAN_TIP_LOOKUPS_PER_HOUR", 30))
+ANTOAN_TIP_MIN_FILL_SECONDS = float(os.environ.get("ANTOAN_TIP_MIN_FILL_SECONDS", 4))
+ANTOAN_TIP_OVERDUE_HOURS = float(os.environ.get("ANTOAN_TIP_OVERDUE_HOURS", 24))

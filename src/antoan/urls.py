@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("antoan.accounts.urls")),
     path("", include("antoan.units.urls")),
     path("", include("antoan.incidents.urls")),
+    path("", include("antoan.portal.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -38,7 +38,8 @@ def audit_entries(historical_records, *, excluded: tuple[str, ...] = ()) -> list
             changes = [
                 FieldChange(f.name, str(f.verbose_name), None, getattr(record, f.attname))
                 for f in model._meta.concrete_fields
-                if f.name not in excluded and getattr(record, f.attname) not in (None, "")
+                # a field the history leaves out (HistoricalRecords(excluded_fields=…)) is not on the record
+                if f.name not in excluded and getattr(record, f.attname, None) not in (None, "")
             ]
         else:
             delta = record.diff_against(previous, excluded_fields=list(excluded))

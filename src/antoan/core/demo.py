@@ -10,6 +10,7 @@ from antoan.accounts import services as accounts
 from antoan.accounts.models import Role, User
 from antoan.core.errors import DomainError
 from antoan.incidents.demo import seed_incidents
+from antoan.portal.demo import seed_tips
 from antoan.units import services as units
 from antoan.units.models import EstablishmentType, Kind, Unit
 from antoan.units.selectors import unit_resolve
@@ -77,4 +78,5 @@ def demo_seed() -> list[DemoUser]:
         if not commune.children.filter(kind=Kind.ESTABLISHMENT, name=name).exists():
             units.establishment_create(user=admin, commune=commune, name=name, establishment_type=kind, address=address)
     seed_incidents(user=admin)
+    seed_tips(user=admin)
     return list(DEMO_USERS)

@@ -19,8 +19,10 @@ TRUE_WORDS = frozenset({"1", "true", "yes", "có", "co", "x", "đã", "rồi"})
 FALSE_WORDS = frozenset({"0", "false", "no", "không", "khong", "chưa"})
 # 1.500.000 or 1 500 000 (Vietnamese thousands separators); a bare decimal point is refused instead.
 _GROUPED_INT = re.compile(r"^\d{1,3}([. ,]\d{3})+$")
-# Characters that are never meant in a text field: control characters other than tab and newline.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters that are never meant in a text field: control characters other than tab and newline, and
+# the invisible ones that disguise text (zero-width spaces and joiners, bidirectional overrides such as
+# U+202E, which makes "gpj.exe" read as "exe.jpg", and the byte-order mark).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def is_empty(value) -> bool:

@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from antoan.accounts.selectors import user_memberships
+from antoan.portal.selectors import tip_overdue_count
 from antoan.units.selectors import unit_children
 
 HOME_CHILDREN_SHOWN = 60
@@ -15,4 +17,9 @@ def home(request):
         cards.append(
             {"membership": membership, "children": children[:HOME_CHILDREN_SHOWN], "child_count": children.count()}
         )
-    return render(request, "core/home.html", {"cards": cards})
+    context = {"cards": cards}
+    if cards:
+        context["overdue_tips"] = tip_overdue_count(user=request.user)
+        hours = settings.ANTOAN_TIP_OVERDUE_HOURS
+        context["overdue_hours"] = int(hours) if float(hours).is_integer() else hours
+    return render(request, "core/home.html", context)

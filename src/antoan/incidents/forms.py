@@ -6,7 +6,6 @@ select, refuses it with a bilingual message too.
 """
 
 from django import forms
-from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -14,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from antoan.core.errors import Message
+from antoan.core.forms import TextField
 from antoan.incidents.categories import CATEGORIES, CATEGORY_REQUIRED, IncidentKind, IncidentStatus, category_choices
 from antoan.incidents.models import Incident
 from antoan.incidents.selectors import incident_commune_choices, incident_unit_choices
@@ -32,16 +32,6 @@ _NOT_YOUR_COMMUNE = Message(
     "Chọn một xã, phường, thị trấn trong danh sách (đơn vị bạn được nhập liệu)",
     "Choose a commune from the list (one you may enter records for)",
 )
-
-
-class TextField(forms.CharField):
-    """What was typed, passed on to the service, which judges it with a bilingual message (and drops control
-    characters, NUL included). Django's own NUL check is left out: its message has no Vietnamese."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-        self.validators = [v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)]
 
 
 def _label(field: str) -> str:

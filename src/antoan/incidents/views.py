@@ -22,6 +22,7 @@ from antoan.incidents import selectors, services
 from antoan.incidents.categories import IncidentKind
 from antoan.incidents.forms import IncidentFilterForm, incident_form_class
 from antoan.incidents.models import DuplicateState
+from antoan.portal.selectors import tip_for_incident
 from antoan.units.selectors import unit_get
 
 PAGE_SIZE = 50
@@ -118,6 +119,7 @@ def incident_detail(request, pk):
         "copies": selectors.incident_copies(user=request.user, incident=incident),
         "can_write": selectors.incident_can_write(user=request.user, incident=incident),
         "map": _map_context(),
+        "tip": tip_for_incident(user=request.user, incident=incident),  # the citizen's tip it came from
     }
     return render(request, "incidents/incident_detail.html", context)
 
