@@ -6,7 +6,7 @@ API token (`Authorization: Bearer at_…`, created on the "Khóa API" page). Eve
 """
 
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from antoan.accounts.services import api_token_authenticate
@@ -50,6 +50,16 @@ def validation_error(request, exc: ValidationError):
         detail = str(error.get("msg", ""))
         errors.setdefault(field, Message(f"Giá trị không hợp lệ ({detail})", f"Invalid value ({detail})"))
     return _errors_response(request, errors, 422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    """ninja's own refusals (a body that is not JSON, …), in the same bilingual shape."""
+    message = Message(
+        f"Yêu cầu không hợp lệ: nội dung gửi lên không đọc được (mã {exc.status_code})",
+        f"Bad request: the body could not be read ({exc.status_code})",
+    )
+    return _errors_response(request, {"__all__": message}, exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)

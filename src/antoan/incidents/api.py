@@ -7,10 +7,11 @@ from datetime import date, datetime
 
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from antoan.core.errors import DomainError
+from antoan.core.pagination import Pagination
 from antoan.core.values import to_datetime
 from antoan.incidents import selectors, services
 from antoan.incidents.categories import category_label
@@ -156,7 +157,7 @@ def _service_fields(request, payload: IncidentFields, *, occurred_before=None) -
 
 
 @router.get("", response=list[IncidentOut], summary="Records the user may see, filtered")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_incidents(request, query: Query[IncidentQuery]):
     filters = selectors.IncidentFilters.from_params(query.dict(exclude_none=True), user=request.user)
     return selectors.incident_list(user=request.user, filters=filters)

@@ -10,10 +10,11 @@ from datetime import date, datetime
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from antoan.core.errors import DomainError, NotFound
+from antoan.core.pagination import Pagination
 from antoan.incidents import selectors as incident_selectors
 from antoan.incidents.api import IncidentFields, IncidentOut, _service_fields
 from antoan.incidents.categories import CATEGORIES
@@ -168,7 +169,7 @@ def _tip(request, tip_id: int) -> Tip:
 
 
 @router.get("", response=list[TipOut], summary="Tips of the user's units, filtered as the triage queue")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_tips(request, query: Query[TipQuery]):
     filters = tip_filters_from_params(query.dict(exclude_none=True), user=request.user)
     return selectors.tip_list(user=request.user, filters=filters)

@@ -1,8 +1,9 @@
 from datetime import date
 
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from antoan.core.pagination import Pagination
 from antoan.units import selectors
 
 router = Router(tags=["units"])
@@ -28,7 +29,7 @@ class SuccessionOut(Schema):
 
 
 @router.get("", response=list[UnitOut], summary="Units the user may see")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_units(request, parent: int | None = None, kind: str | None = None, q: str = ""):
     parent_unit = selectors.unit_get(user=request.user, pk=parent) if parent is not None else None
     return selectors.unit_list(user=request.user, parent=parent_unit, kind=kind, search=q)

@@ -1,0 +1,51 @@
+"""Property-based API test: schemathesis generates requests from /api/v1/openapi.json (valid and invalid
+bodies, parameters of every type, odd strings) for every operation, and none may get a server error.
+Every JSON error the API gives is the bilingual {"errors": {field: {"vi", "en"}}} shape."""
+
+import itertools
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from schemathesis import GenerationMode
+
+from antoan.accounts.models import Role
+from antoan.accounts.services import api_token_create
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES_PER_OPERATION = 20  # per operation and mode (valid data, then invalid data)
+
+
+@pytest.fixture
+def api_schema(db):
+    from antoan.wsgi import application
+
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture
+def bearer(make_user, unit):
+    officer = make_user(Role.OFFICER, unit("23059"))
+    _, key = api_token_create(user=officer, owner=officer, name="fuzz")
+    return {"Authorization": f"Bearer {key}"}
+
+
+def _check(case, bearer) -> None:
+    response = case.call(headers=bearer)
+    where = (case.method, case.formatted_path, response.status_code, response.text[:400])
+    assert response.status_code < 500, where
+    if response.status_code >= 400 and "json" in (response.headers.get("content-type") or [""])[0]:
+        errors = response.json().get("errors") or {}
+        assert errors and all({"vi", "en"} <= set(message) for message in errors.values()), where
+
+
+def test_no_request_gets_a_server_error(api_schema, bearer):
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    assert len(operations) >= 15
+    for operation, mode in itertools.product(operations, GenerationMode):
+        run = given(case=operation.as_strategy(mode))(lambda case: _check(case, bearer))
+        hypothesis_settings(
+            max_examples=EXAMPLES_PER_OPERATION, deadline=None, suppress_health_check=list(HealthCheck), database=None
+        )(run)()
