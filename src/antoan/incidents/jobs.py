@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from antoan.accounts.models import User
 from antoan.core.errors import DomainError, NotFound
+from antoan.core.tabular import count_rows
 from antoan.incidents.models import ImportJob
-from antoan.incidents.transfer import count_rows, import_incidents
+from antoan.incidents.transfer import import_incidents
 
 SHOWN_PROBLEMS = 200
 ACCEPTED_SUFFIXES = (".csv", ".xlsx")

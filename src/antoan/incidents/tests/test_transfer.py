@@ -11,10 +11,11 @@ from django.core.management import call_command
 from openpyxl import Workbook, load_workbook
 
 from antoan.accounts.models import Role
+from antoan.core.tabular import ImportFileError
 from antoan.incidents.models import Incident
 from antoan.incidents.services import EDITABLE_FIELDS, incident_create
 from antoan.incidents.tests.conftest import local
-from antoan.incidents.transfer import COLUMNS, ImportFileError, export_csv, export_xlsx, import_incidents
+from antoan.incidents.transfer import COLUMNS, export_csv, export_xlsx, import_incidents
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from antoan.accounts.models import User
 from antoan.accounts.services import system_user
-from antoan.incidents.transfer import ImportFileError, import_incidents
+from antoan.core.tabular import ImportFileError
+from antoan.incidents.transfer import import_incidents
 
 
 class Command(BaseCommand):

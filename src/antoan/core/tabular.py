@@ -1,0 +1,227 @@
+"""Tables in and out: reading CSV/XLSX files as a stream of rows, checking their header, reporting row by
+row what an import did, and writing CSV/XLSX that spreadsheets open safely. Each app's import/export
+(`incidents.transfer`, …) supplies its columns and what a row means; the mechanics live here.
+"""
+
+import codecs
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from django.utils import timezone
+
+from antoan.core.errors import DomainError, Message
+from antoan.legacy.text import clean_text
+
+# A spreadsheet runs a cell that starts with one of these as a formula ("=cmd|' /C calc'!A0"); exports
+# prefix such text with an apostrophe, and imports take the apostrophe off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    column: str
+    message: Message
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    blank: int = 0
+    rejected: list[RowProblem] = field(default_factory=list)
+    converted: list[tuple[int, str, str]] = field(default_factory=list)  # row, column, what was repaired
+    all_or_nothing: bool = False
+    rolled_back: bool = False
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({p.row for p in self.rejected})
+
+    def summary(self) -> Message:
+        if self.rolled_back:
+            return Message(
+                f"Không ghi gì: {self.rejected_rows} dòng bị từ chối và đã chọn 'tất cả hoặc không'",
+                f"Nothing written: {self.rejected_rows} rows were rejected and all-or-nothing was asked for",
+            )
+        return Message(
+            f"{self.rows} dòng: thêm mới {self.created}, cập nhật {self.updated}, không đổi {self.unchanged}, "
+            f"bị từ chối {self.rejected_rows}; chuyển mã chữ cũ ở {len({r for r, _, _ in self.converted})} dòng",
+            f"{self.rows} rows: {self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.rejected_rows} rejected; legacy text converted in {len({r for r, _, _ in self.converted})} rows",
+        )
+
+    def write_problems_csv(self, path: Path) -> None:
+        """The rejected and converted rows, one line per problem, for the person who fixes the file."""
+        with open(path, "w", newline="", encoding="utf-8-sig") as out:
+            writer = csv.writer(out)
+            writer.writerow(["row", "column", "result", "message_vi", "message_en"])
+            for p in self.rejected:
+                writer.writerow([p.row, p.column, "rejected", p.message.vi, p.message.en])
+            for row, column, what in self.converted:
+                writer.writerow(
+                    [row, column, "converted", f"Đã chuyển từ {what} sang Unicode", f"Converted from {what} to Unicode"]
+                )
+
+
+class ImportFileError(DomainError):
+    """The file as a whole cannot be read (wrong type, bad header): no row is looked at."""
+
+
+def file_error(vi: str, en: str) -> ImportFileError:
+    return ImportFileError({"file": Message(vi, en)})
+
+
+def _csv_text(path: Path) -> io.TextIOBase:
+    """UTF-8 (with or without BOM); a file that is not UTF-8 is read as Windows-1252, which is how text
+    typed with the old TCVN3/VNI fonts arrives, and the cells are then repaired one by one."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(path, "rb") as raw:
+            while chunk := raw.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+    return open(path, encoding=encoding, errors="replace" if encoding == "cp1252" else "strict", newline="")
+
+
+def _csv_rows(path: Path) -> Iterator[list]:
+    with _csv_text(path) as text:
+        sample = text.read(4096)
+        text.seek(0)
+        try:
+            dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample else ",", delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        yield from csv.reader(text, dialect)
+
+
+def _xlsx_rows(path: Path) -> Iterator[list]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
+        raise file_error(
+            f"Không đọc được tệp Excel: {exc.__class__.__name__}", f"Not a readable XLSX file: {exc}"
+        ) from None
+    try:
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            yield list(row)
+    finally:
+        workbook.close()
+
+
+def read_rows(path: Path) -> Iterator[list]:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _csv_rows(path)
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx_rows(path)
+    raise file_error(
+        f"Chỉ nhận tệp .csv hoặc .xlsx (tệp này là '{suffix or 'không có đuôi'}')",
+        f"Only .csv and .xlsx files are accepted (this is '{suffix or 'no extension'}')",
+    )
+
+
+def count_rows(path: Path) -> int:
+    """Data rows, for a progress bar (a quick first pass)."""
+    return max(sum(1 for _ in read_rows(path)) - 1, 0)
+
+
+def read_header(cells: list, *, columns: tuple[str, ...], required: tuple[str, ...]) -> list[str]:
+    """The column names of a header row, refused when a column is unknown, repeated or missing."""
+    names = [str(c or "").strip().lstrip("\ufeff").lower() for c in cells]
+    while names and not names[-1]:
+        names.pop()
+    unknown = [n or "(trống)" for n in names if n not in columns]
+    if unknown:
+        raise file_error(
+            f"Cột không có trong mẫu: {', '.join(unknown)}. Các cột được nhận: {', '.join(columns)}",
+            f"Columns not in the template: {', '.join(unknown)}. Accepted columns: {', '.join(columns)}",
+        )
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise file_error(f"Cột bị lặp: {', '.join(repeated)}", f"Repeated columns: {', '.join(repeated)}")
+    missing = [c for c in required if c not in names]
+    if missing:
+        raise file_error(f"Thiếu cột bắt buộc: {', '.join(missing)}", f"Required columns missing: {', '.join(missing)}")
+    return names
+
+
+def cell_text(value, *, row: int, column: str, report: ImportReport):
+    """A cell as text the domain keeps: the export's anti-formula apostrophe taken off, NFC, legacy
+    encodings converted (and reported)."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith("'") and value[1:2] in FORMULA_STARTS and value[1:2]:
+        value = value[1:]
+    cleaned = clean_text(value)
+    if cleaned.conversion and cleaned.conversion != "nfd":  # NFC alone is not worth a line in the report
+        report.converted.append((row, column, cleaned.conversion.upper()))
+    return cleaned.text
+
+
+def batches(items: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def export_cell(value):
+    """A value as an export writes it: local time "YYYY-MM-DD HH:MM", ISO dates, 1/0, and text that a
+    spreadsheet would run as a formula prefixed with an apostrophe."""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_lines(rows: Iterable[list]) -> Iterator[str]:
+    """CSV lines (UTF-8 with BOM, so Excel shows Vietnamese correctly), for a streaming response."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff"
+    for row in rows:
+        writer.writerow(row)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def write_xlsx(rows: Iterable[list], out, *, sheet: str) -> None:
+    """An XLSX workbook with one sheet; every text cell is stored as text, never as a formula."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet)
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(worksheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            cells.append(cell)
+        worksheet.append(cells)
+    workbook.save(out)
