@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "antoan.accounts",
     "antoan.incidents",
     "antoan.portal",
+    "antoan.movement",
+    "antoan.assessment",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("antoan.units.urls")),
     path("", include("antoan.incidents.urls")),
     path("", include("antoan.portal.urls")),
+    path("", include("antoan.movement.urls")),
+    path("", include("antoan.assessment.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -72,13 +72,17 @@ def authentication_error(request, exc):
 
 
 def _register_routers() -> None:
+    from antoan.assessment.api import router as assessment_router
     from antoan.incidents.api import router as incidents_router
+    from antoan.movement.api import router as movement_router
     from antoan.portal.api import router as tips_router
     from antoan.units.api import router as units_router
 
     api.add_router("/units", units_router)
     api.add_router("/incidents", incidents_router)
     api.add_router("/tips", tips_router)
+    api.add_router("/movement", movement_router)
+    api.add_router("/assessments", assessment_router)
 
 
 _register_routers()

@@ -10,6 +10,7 @@ from antoan.accounts import services as accounts
 from antoan.accounts.models import Role, User
 from antoan.core.errors import DomainError
 from antoan.incidents.demo import seed_incidents
+from antoan.movement.demo import seed_movement
 from antoan.portal.demo import seed_tips
 from antoan.units import services as units
 from antoan.units.models import EstablishmentType, Kind, Unit
@@ -79,4 +80,5 @@ def demo_seed() -> list[DemoUser]:
             units.establishment_create(user=admin, commune=commune, name=name, establishment_type=kind, address=address)
     seed_incidents(user=admin)
     seed_tips(user=admin)
+    seed_movement(user=admin)
     return list(DEMO_USERS)

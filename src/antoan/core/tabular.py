@@ -101,6 +101,9 @@ def _csv_rows(path: Path) -> Iterator[list]:
             dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample else ",", delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
+        # The sniffer only looks at the header line and may turn off "" inside quoted cells; files written
+        # by Excel and by antoan's export always use it.
+        dialect.doublequote = True
         yield from csv.reader(text, dialect)
 
 

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from antoan.accounts.selectors import user_memberships
+from antoan.movement.selectors import models_overdue
 from antoan.portal.selectors import tip_overdue_count
 from antoan.units.selectors import unit_children
 
@@ -15,7 +16,12 @@ def home(request):
     for membership in user_memberships(user=request.user):
         children = unit_children(user=request.user, unit=membership.unit)
         cards.append(
-            {"membership": membership, "children": children[:HOME_CHILDREN_SHOWN], "child_count": children.count()}
+            {
+                "membership": membership,
+                "children": children[:HOME_CHILDREN_SHOWN],
+                "child_count": children.count(),
+                "overdue_models": models_overdue(user=request.user, unit=membership.unit).count(),
+            }
         )
     context = {"cards": cards}
     if cards:

@@ -16,10 +16,11 @@ from antoan.core.errors import Message
 from antoan.core.forms import TextField
 from antoan.incidents.categories import CATEGORIES, CATEGORY_REQUIRED, IncidentKind, IncidentStatus, category_choices
 from antoan.incidents.models import Incident
-from antoan.incidents.selectors import incident_commune_choices, incident_unit_choices
+from antoan.incidents.selectors import incident_unit_choices
 from antoan.incidents.services import COMMON_FIELDS, INT_FIELDS, KIND_FIELDS, REQUIRED_FIELDS
 from antoan.incidents.severity import severity_choices
 from antoan.units.models import Hierarchy, Unit
+from antoan.units.selectors import unit_writable_communes
 
 INPUT_DATETIME = "%Y-%m-%dT%H:%M"
 INPUT_DATETIME_SECONDS = "%Y-%m-%dT%H:%M:%S"
@@ -60,7 +61,7 @@ class CommuneChoiceField(forms.ModelChoiceField):
 
 def commune_choices(*, user, include: Unit | None = None):
     """The communes `user` may enter records for (and `include`, the record's own commune, on an edit)."""
-    q = Q(pk__in=incident_commune_choices(user=user).values("pk"))
+    q = Q(pk__in=unit_writable_communes(user=user).values("pk"))
     if include is not None:
         q |= Q(pk=include.pk)
     return Unit.objects.filter(q).select_related("parent").order_by("hierarchy", "path")

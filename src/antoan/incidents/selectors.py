@@ -3,7 +3,7 @@
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from antoan.accounts.models import User
@@ -158,19 +158,6 @@ def incident_unit_choices(*, user: User) -> QuerySet:
     for root in roots:
         q |= Q(path__startswith=root.path, kind="commune")
     return Unit.objects.filter(q).order_by("path")
-
-
-def incident_commune_choices(*, user: User) -> QuerySet:
-    """The communes `user` may enter records for, on both sides of the 2025 reorganisation (an officer of
-    Xã Hàm Thuận also enters Thị trấn Ma Lâm's records from before 1/7/2025). For an administrator, the
-    communes of their own units; without any, the current communes."""
-    scope = user_scope(user=user, write=True)
-    if scope.everything:
-        own = [m.unit for m in user.memberships.select_related("unit")]
-        if not own:
-            return Unit.objects.filter(kind="commune", hierarchy="current").order_by("path")
-        scope = Scope.of_units(own)
-    return Unit.objects.filter(scope.q(), pk=F("commune_id")).select_related("parent").order_by("hierarchy", "path")
 
 
 def incident_copies(*, user: User, incident: Incident) -> QuerySet:

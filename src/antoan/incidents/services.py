@@ -6,7 +6,7 @@ review (`incident_dismiss_duplicate`, `incident_merge_duplicate`).
 import math
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -77,6 +77,11 @@ INT_FIELDS = (
     "economic_loss_million_vnd",
     "recovery_support_vnd",
 )
+# The largest number each column holds (PostgreSQL's integer is 32-bit): beyond it, a clear error.
+_INT_MAXIMUM = {
+    f: 10**15 if isinstance(Incident._meta.get_field(f), models.PositiveBigIntegerField) else 2**31 - 1
+    for f in INT_FIELDS
+}
 TEXT_LIMITS = {
     "address": 300,
     "summary": 4000,
@@ -130,7 +135,7 @@ def _clean(values: dict) -> dict:
     clean["kind"] = kind
 
     for field in INT_FIELDS:
-        take(field, lambda f=field: to_int(values.get(f), field=f))
+        take(field, lambda f=field: to_int(values.get(f), field=f, maximum=_INT_MAXIMUM[f]))
     for field, limit in TEXT_LIMITS.items():
         take(field, lambda f=field, n=limit: to_text(values.get(f), field=f, max_length=n, multiline=f == "summary"))
     take("latitude", lambda: to_float(values.get("latitude"), field="latitude", low=-90, high=90))

@@ -20,6 +20,7 @@ class EstablishmentType(models.TextChoices):
     AGENCY = "agency", _("Agency or public unit")
     ENTERPRISE = "enterprise", _("Enterprise")
     SCHOOL = "school", _("School")
+    RESIDENTIAL_AREA = "residential_area", _("Residential area")
 
 
 # The Vietnamese term stored as an establishment's type name, as "Xã" is for a commune.
@@ -27,6 +28,7 @@ ESTABLISHMENT_TYPE_NAMES = {
     EstablishmentType.AGENCY: "Cơ quan, đơn vị",
     EstablishmentType.ENTERPRISE: "Doanh nghiệp",
     EstablishmentType.SCHOOL: "Trường học",
+    EstablishmentType.RESIDENTIAL_AREA: "Khu dân cư",
 }
 
 

@@ -7,7 +7,7 @@ from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
 from antoan.accounts.models import User
-from antoan.accounts.selectors import user_scope
+from antoan.accounts.selectors import Scope, user_scope
 from antoan.core.audit import AuditEntry, audit_entries
 from antoan.core.errors import NotFound
 from antoan.units.models import Kind, Succession, Unit
@@ -119,3 +119,16 @@ def island_district_count() -> int:
 
 def establishment_list(*, user: User, commune: Unit) -> QuerySet:
     return unit_list(user=user, parent=commune, kind=Kind.ESTABLISHMENT)
+
+
+def unit_writable_communes(*, user: User) -> QuerySet:
+    """The commune-level units `user` may enter records for, on both sides of the 2025 reorganisation (an officer of
+    Xã Hàm Thuận also enters Thị trấn Ma Lâm's records from before 1/7/2025). For an administrator, the
+    communes of their own units; without any, the current communes."""
+    scope = user_scope(user=user, write=True)
+    if scope.everything:
+        own = [m.unit for m in user.memberships.select_related("unit")]
+        if not own:
+            return Unit.objects.filter(kind="commune", hierarchy="current").order_by("path")
+        scope = Scope.of_units(own)
+    return Unit.objects.filter(scope.q(), pk=F("commune_id")).select_related("parent").order_by("hierarchy", "path")

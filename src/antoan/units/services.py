@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -233,4 +233,12 @@ def establishment_delete(*, user: User, establishment: Unit) -> None:
             "Cannot delete: user accounts are still assigned to this establishment",
         )
     unit._history_user = user
-    unit.delete()
+    try:
+        with transaction.atomic():
+            unit.delete()
+    except ProtectedError:
+        raise DomainError.single(
+            "__all__",
+            "Không xóa được: còn hồ sơ (đánh giá, xếp loại, sự việc…) gắn với cơ sở này",
+            "Cannot delete: records (assessments, ratings, incidents…) still refer to this establishment",
+        ) from None

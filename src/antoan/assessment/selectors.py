@@ -1,0 +1,618 @@
+"""Reads of assessments and ratings, always scoped to what the user may see.
+
+Recognition is computed here, in SQL, every time: an assessment is recognised when every criterion passed and,
+for a commune, when the share of its residential areas recognised the same year reaches the threshold of its
+criteria set. A residential area assessed later therefore changes its commune's result at once.
+"""
+
+from dataclasses import dataclass, fields, replace
+from datetime import date
+
+from django.db.models import BooleanField, Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
+
+from antoan.accounts.models import User
+from antoan.accounts.selectors import Scope, user_scope
+from antoan.assessment.criteria import SubjectType, criteria_set_get
+from antoan.assessment.models import Assessment, AssessmentCriterion, Rating
+from antoan.assessment.ratings import grade_choices, rating_scale_get
+from antoan.assessment.services import clean_year
+from antoan.core.audit import AuditEntry, audit_entries
+from antoan.core.errors import DomainError, Message, NotFound
+from antoan.core.values import is_empty, to_bool, to_int
+from antoan.units.models import EstablishmentType, Hierarchy, Kind, Unit
+from antoan.units.selectors import unit_get, unit_resolve
+
+RESIDENTIAL_AREA = EstablishmentType.RESIDENTIAL_AREA
+
+
+# Recognition -----------------------------------------------------------------------------------------------
+
+
+def with_recognition(assessments: QuerySet) -> QuerySet:
+    """Annotate `area_total` (the commune's residential areas), `area_recognised` (those whose assessment of the
+    same year passed every criterion) and `recognised` (the result)."""
+    areas = (
+        Unit.objects.filter(parent=OuterRef("unit"), kind=Kind.ESTABLISHMENT, establishment_type=RESIDENTIAL_AREA)
+        .order_by()
+        .values("parent")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    passed_areas = (
+        Assessment.objects.filter(
+            unit__parent=OuterRef("unit"),
+            unit__kind=Kind.ESTABLISHMENT,
+            unit__establishment_type=RESIDENTIAL_AREA,
+            year=OuterRef("year"),
+            criteria_passed=True,
+        )
+        .order_by()
+        .values("unit__parent")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return assessments.annotate(
+        area_total=Coalesce(Subquery(areas, output_field=IntegerField()), 0),
+        area_recognised=Coalesce(Subquery(passed_areas, output_field=IntegerField()), 0),
+    ).annotate(
+        recognised=Case(
+            When(criteria_passed=False, then=Value(False)),
+            When(share_min_bp__isnull=True, then=Value(True)),
+            When(area_total=0, then=Value(False)),
+            When(
+                GreaterThanOrEqual(F("area_recognised") * 10_000, F("share_min_bp") * F("area_total")),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def percent(part: int, whole: int, *, vi: bool) -> str:
+    """2/3 → "66,7%" (Vietnamese) or "66.7%"; whole numbers without decimals. Never rounded up to a threshold."""
+    if not whole:
+        return "—"
+    value = part * 100 / whole
+    text = f"{value:.0f}" if value == int(value) else f"{int(value * 10) / 10:.1f}"
+    return (text.replace(".", ",") if vi else text) + "%"
+
+
+@dataclass(frozen=True)
+class AssessmentResult:
+    recognised: bool
+    criteria_passed: bool
+    passed_count: int
+    criteria_count: int
+    failed_codes: tuple[str, ...]
+    share_applies: bool
+    area_total: int
+    area_recognised: int
+    share_min_bp: int | None
+    lines: tuple[Message, ...]  # the explanation, one sentence each
+
+    @property
+    def share_text(self) -> str:
+        return f"{self.area_recognised}/{self.area_total}"
+
+
+def assessment_result(assessment: Assessment) -> AssessmentResult:
+    """The computed result and why, from an assessment read through `with_recognition`."""
+    rows = list(assessment.criteria.all())
+    failed = tuple(r.code for r in rows if not r.passed)
+    lines = []
+    if failed:
+        lines.append(
+            Message(
+                f"Không đạt {len(failed)}/{len(rows)} tiêu chí: {', '.join(failed)}",
+                f"Failed {len(failed)} of {len(rows)} criteria: {', '.join(failed)}",
+            )
+        )
+    else:
+        lines.append(Message(f"Đạt đủ {len(rows)}/{len(rows)} tiêu chí", f"Passed all {len(rows)} criteria"))
+    share_applies = assessment.share_min_bp is not None
+    area_total = getattr(assessment, "area_total", 0)
+    area_recognised = getattr(assessment, "area_recognised", 0)
+    if share_applies:
+        need_vi = percent(assessment.share_min_bp, 10_000, vi=True)
+        need_en = percent(assessment.share_min_bp, 10_000, vi=False)
+        year = assessment.year
+        if area_total == 0:
+            lines.append(
+                Message(
+                    f"{assessment.unit.name} chưa có khu dân cư nào trong hệ thống nên không tính được tỷ lệ "
+                    f"khu dân cư đạt tiêu chuẩn (cần từ {need_vi} trở lên): chưa đủ điều kiện công nhận. Thêm các "
+                    'thôn, khu phố là cơ sở loại "Khu dân cư" của xã và đánh giá từng nơi',
+                    f"{assessment.unit.name} has no residential areas recorded, so the share recognised cannot be "
+                    f"computed (at least {need_en} is needed): not recognised. Add its villages and quarters as "
+                    'establishments of type "Residential area" and assess each',
+                )
+            )
+        else:
+            enough = area_recognised * 10_000 >= assessment.share_min_bp * area_total
+            have_vi = percent(area_recognised, area_total, vi=True)
+            have_en = percent(area_recognised, area_total, vi=False)
+            lines.append(
+                Message(
+                    f"{area_recognised}/{area_total} khu dân cư ({have_vi}) đạt tiêu chuẩn năm {year}, "
+                    + (f"đạt mức tối thiểu {need_vi}" if enough else f"dưới mức tối thiểu {need_vi}"),
+                    f"{area_recognised} of {area_total} residential areas ({have_en}) recognised in {year}, "
+                    + (f"meeting the {need_en} minimum" if enough else f"below the {need_en} minimum"),
+                )
+            )
+    recognised = bool(getattr(assessment, "recognised", False))
+    lines.append(
+        Message(
+            'Kết quả: đạt tiêu chuẩn "An toàn về an ninh, trật tự"'
+            if recognised
+            else 'Kết quả: chưa đạt tiêu chuẩn "An toàn về an ninh, trật tự"',
+            'Result: recognised as "safe in security and order"'
+            if recognised
+            else 'Result: not recognised as "safe in security and order"',
+        )
+    )
+    return AssessmentResult(
+        recognised=recognised,
+        criteria_passed=assessment.criteria_passed,
+        passed_count=len(rows) - len(failed),
+        criteria_count=len(rows),
+        failed_codes=failed,
+        share_applies=share_applies,
+        area_total=area_total,
+        area_recognised=area_recognised,
+        share_min_bp=assessment.share_min_bp,
+        lines=tuple(lines),
+    )
+
+
+@dataclass(frozen=True)
+class CriterionLine:
+    code: str
+    text: str
+    clause: str
+    passed: bool | None
+    evidence: str
+
+
+def assessment_lines(assessment: Assessment) -> list[CriterionLine]:
+    """The criteria of the assessment's set in their order, each with its recorded result."""
+    rows = {r.code: r for r in assessment.criteria.all()}
+    try:
+        subject = criteria_set_get(assessment.criteria_set).subjects.get(assessment.subject_type)
+    except DomainError:  # a set whose file was removed: show what was recorded
+        subject = None
+    lines = []
+    for criterion in subject.criteria if subject else ():
+        row = rows.pop(criterion.code, None)
+        lines.append(
+            CriterionLine(
+                criterion.code,
+                criterion.text,
+                criterion.clause,
+                row.passed if row else None,
+                row.evidence if row else "",
+            )
+        )
+    for code, row in sorted(rows.items()):
+        lines.append(CriterionLine(code, code, "", row.passed, row.evidence))
+    return lines
+
+
+def unit_visible(*, user: User, pk) -> Unit:
+    """unit_get, for a key a client sent (any value: a wrong one is "not found")."""
+    pk = as_pk(pk)
+    if pk is None:
+        raise NotFound.single("unit", "Không tìm thấy đơn vị", "Unit not found")
+    return unit_get(user=user, pk=pk)
+
+
+# Units named by code (imports, API) -------------------------------------------------------------------------
+
+FIRST_CURRENT_DAY = date(2025, 7, 1)
+
+
+def unit_day(year: int) -> date:
+    """The day on which a code is read for `year`: 31/12 from 2025 on (the 2025 results are decided in November
+    2025 by the communes formed on 1/7/2025), 30/06 before (the old hierarchy)."""
+    return date(year, 12, 31) if year >= FIRST_CURRENT_DAY.year else date(year, 6, 30)
+
+
+def unit_for_code(*, code, year: int) -> Unit:
+    """The unit a code names for `year` ("23059" is Thị trấn Ma Lâm for 2020 and Xã Hàm Thuận for 2026).
+    An establishment ("23059-001") is found in the hierarchy of that day even when its record is newer than the
+    year: its dates are those of the record, not of the organisation."""
+    if isinstance(code, float) and code.is_integer():
+        code = int(code)
+    code = str(code or "").replace("\x00", "").strip()[:40]
+    if not code:
+        raise DomainError.single("unit_code", "Bắt buộc nhập", "Required")
+    day = unit_day(year)
+    try:
+        return unit_resolve(code=code, on=day)
+    except DomainError as exc:
+        hierarchy = Hierarchy.CURRENT if day >= FIRST_CURRENT_DAY else Hierarchy.LEGACY
+        found = Unit.objects.filter(code=code, hierarchy=hierarchy, kind=Kind.ESTABLISHMENT).first()
+        if found is None:
+            raise DomainError({"unit_code": next(iter(exc.errors.values()))}) from None
+        return found
+
+
+def residential_areas_of(assessment: Assessment) -> list[tuple[Unit, Assessment | None]]:
+    """For a commune's assessment: its residential areas, each with its assessment of the same year (or None).
+    A residential area is recognised when it passed every criterion (it has no share rule of its own)."""
+    if assessment.share_min_bp is None:
+        return []
+    areas = list(
+        Unit.objects.filter(
+            parent=assessment.unit, kind=Kind.ESTABLISHMENT, establishment_type=RESIDENTIAL_AREA
+        ).order_by("name")
+    )
+    found = {a.unit_id: a for a in Assessment.objects.filter(unit__in=areas, year=assessment.year)}
+    return [(area, found.get(area.pk)) for area in areas]
+
+
+# Lists ------------------------------------------------------------------------------------------------------
+
+
+def as_pk(value) -> int | None:
+    """A primary key from what a URL or a client sent, or None (never an int the database cannot take)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 < value < 2**63 else None
+    text = str(value or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
+def _unit_param(raw: str, user: User) -> Unit:
+    if as_pk(raw) is None:
+        raise DomainError.single("unit", f"Đơn vị '{raw[:40]}' không hợp lệ", f"Invalid unit '{raw[:40]}'")
+    unit = Unit.objects.filter(user_scope(user=user).q(), pk=int(raw)).first()
+    if unit is None:
+        raise NotFound.single("unit", "Không tìm thấy đơn vị", "Unit not found")
+    return unit
+
+
+def _choice(name: str, allowed):
+    def check(raw):
+        if raw not in allowed:
+            raise DomainError.single(name, f"Giá trị '{raw[:40]}' không hợp lệ", f"Unknown value '{raw[:40]}'")
+        return raw
+
+    return check
+
+
+class _Filters:
+    """Parsing query parameters (strings) into a filter; each bad value gets a bilingual error naming it."""
+
+    @classmethod
+    def _parse(cls, params, *, user: User, converters: dict) -> dict:
+        errors: dict[str, Message] = {}
+        values: dict = {}
+        for name, convert in converters.items():
+            raw = str(params.get(name) or "").replace("\x00", "")
+            if is_empty(raw):
+                continue
+            try:
+                values[name] = convert(raw.strip())
+            except DomainError as exc:
+                errors.update(exc.errors)
+        if errors:
+            raise DomainError(errors)
+        return values
+
+    def as_params(self) -> dict[str, str]:
+        params = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is None or value == "":
+                continue
+            if isinstance(value, Unit):
+                value = value.pk
+            elif isinstance(value, bool):
+                value = "1" if value else "0"
+            params[f.name] = str(value)
+        return params
+
+
+@dataclass(frozen=True)
+class AssessmentFilters(_Filters):
+    year: int | None = None
+    subject_type: str = ""
+    recognised: bool | None = None
+    unit: Unit | None = None  # its subtree, and across the 2025 reorganisation the other side of it
+
+    @classmethod
+    def from_params(cls, params, *, user: User) -> "AssessmentFilters":
+        return cls(
+            **cls._parse(
+                params,
+                user=user,
+                converters={
+                    "year": lambda raw: to_int(raw, field="year", maximum=9999),
+                    "subject_type": _choice("subject_type", SubjectType.values),
+                    "recognised": lambda raw: to_bool(raw, field="recognised"),
+                    "unit": lambda raw: _unit_param(raw, user),
+                },
+            )
+        )
+
+
+def assessment_list(*, user: User, filters: AssessmentFilters | None = None) -> QuerySet:
+    filters = filters or AssessmentFilters()
+    assessments = Assessment.objects.filter(user_scope(user=user).q("unit"))
+    if filters.unit is not None:
+        assessments = assessments.filter(Scope.of_units([filters.unit]).q("unit"))
+    if filters.year is not None:
+        assessments = assessments.filter(year=filters.year)
+    if filters.subject_type:
+        assessments = assessments.filter(subject_type=filters.subject_type)
+    assessments = with_recognition(assessments)
+    if filters.recognised is not None:
+        assessments = assessments.filter(recognised=filters.recognised)
+    return assessments.select_related("unit", "unit__parent").order_by("-year", "unit__path")
+
+
+def assessment_get(*, user: User, pk) -> Assessment:
+    pk = as_pk(pk)
+    assessment = (
+        with_recognition(Assessment.objects.filter(user_scope(user=user).q("unit"), pk=pk))
+        .select_related("unit", "unit__parent", "created_by", "updated_by")
+        .prefetch_related("criteria")
+        .first()
+        if pk
+        else None
+    )
+    if assessment is None:
+        raise NotFound.single("assessment", "Không tìm thấy kết quả đánh giá", "Assessment not found")
+    return assessment
+
+
+def assessment_can_write(*, user: User, assessment: Assessment) -> bool:
+    return user_scope(user=user, write=True).covers(assessment.unit)
+
+
+def assessment_find(*, user: User, unit: Unit, year: int) -> Assessment | None:
+    """The unit's assessment of `year`, if there is one the user may see."""
+    found = assessment_list(user=user).filter(unit=unit, year=year).first()
+    return assessment_get(user=user, pk=found.pk) if found else None
+
+
+def assessment_history(*, user: User, assessment: Assessment) -> list[AuditEntry]:
+    """The assessment's changes and its criteria's, newest first."""
+    assessment = assessment_get(user=user, pk=assessment.pk)
+    entries = audit_entries(Assessment.history.filter(id=assessment.pk), excluded=("updated_at", "updated_by"))
+    for code in sorted(
+        set(AssessmentCriterion.history.filter(assessment_id=assessment.pk).values_list("code", flat=True))
+    ):
+        rows = AssessmentCriterion.history.filter(assessment_id=assessment.pk, code=code)
+        for row_id in sorted(set(rows.values_list("id", flat=True))):
+            for entry in audit_entries(rows.filter(id=row_id), excluded=("id", "assessment")):
+                reason = f"{code}" + (f" — {entry.reason}" if entry.reason else "")
+                entries.append(replace(entry, reason=reason))
+    return sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+def assessment_history_of_unit(*, user: User, unit: Unit) -> QuerySet:
+    """The unit's assessments over the years, newest first, each with its computed result."""
+    unit = unit_get(user=user, pk=unit.pk)
+    return assessment_list(user=user).filter(unit=unit).prefetch_related("criteria")
+
+
+# Shares -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    subject_type: str
+    total: int
+    assessed: int
+    recognised: int
+
+    @property
+    def label(self) -> str:
+        from antoan.assessment.criteria import _english
+
+        vi, en = SubjectType.plural[self.subject_type]
+        return en.capitalize() if _english() else vi.capitalize()
+
+    def share(self, *, vi: bool = True) -> str:
+        return percent(self.recognised, self.total, vi=vi)
+
+    @property
+    def share_vi(self) -> str:
+        return self.share(vi=True)
+
+    @property
+    def share_en(self) -> str:
+        return self.share(vi=False)
+
+
+@dataclass(frozen=True)
+class Shares:
+    unit: Unit
+    year: int
+    rows: tuple[ShareRow, ...]
+
+    @property
+    def any(self) -> bool:
+        return any(r.total or r.assessed for r in self.rows)
+
+    def row(self, subject_type: str) -> ShareRow:
+        return next(r for r in self.rows if r.subject_type == subject_type)
+
+    @property
+    def summary(self) -> Message:
+        """ "Năm 2020: 17/17 xã, phường, thị trấn (100%); 4/5 cơ quan, đơn vị (80%) đạt tiêu chuẩn …" """
+        shown = [r for r in self.rows if r.total or r.assessed]
+        if not shown:
+            return Message(
+                f"Năm {self.year}: chưa có đơn vị nào thuộc {self.unit.name} được đánh giá",
+                f"{self.year}: no unit under {self.unit.name} has been assessed",
+            )
+        vi = "; ".join(
+            f"{r.recognised}/{r.total} {SubjectType.plural[r.subject_type][0]} ({r.share(vi=True)})" for r in shown
+        )
+        en = "; ".join(
+            f"{r.recognised}/{r.total} {SubjectType.plural[r.subject_type][1]} ({r.share(vi=False)})" for r in shown
+        )
+        return Message(
+            f'Năm {self.year}, {self.unit.name}: {vi} đạt tiêu chuẩn "An toàn về an ninh, trật tự"',
+            f'{self.year}, {self.unit.name}: {en} recognised as "safe in security and order"',
+        )
+
+
+def _communes_in(unit: Unit, year: int) -> QuerySet:
+    return (
+        Unit.objects.filter(path__startswith=unit.path)
+        .exclude(pk=unit.pk)
+        .filter(Q(kind=Kind.COMMUNE) | Q(kind=Kind.DISTRICT, commune_id=F("pk")))
+        .exclude(valid_from__gt=date(year, 12, 31))
+        .exclude(valid_to__lt=date(year, 1, 1))
+    )
+
+
+def recognition_shares(*, user: User, unit: Unit, year) -> Shares:
+    """How many communes, residential areas, agencies, enterprises and schools under `unit` there are, how many
+    were assessed in `year` and how many were recognised (the unit itself is not counted)."""
+    unit = unit_visible(user=user, pk=getattr(unit, "pk", unit))
+    year = clean_year(year)
+    totals = {SubjectType.COMMUNE: _communes_in(unit, year).count()}
+    establishments = (
+        Unit.objects.filter(path__startswith=unit.path, kind=Kind.ESTABLISHMENT)
+        .exclude(pk=unit.pk)
+        .values_list("establishment_type")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    totals.update(dict(establishments))
+    counted = {}
+    assessments = with_recognition(
+        Assessment.objects.filter(unit__path__startswith=unit.path, year=year).exclude(unit=unit)
+    ).values_list("subject_type", "recognised")
+    for subject_type, recognised in assessments:
+        assessed, passed = counted.get(subject_type, (0, 0))
+        counted[subject_type] = (assessed + 1, passed + bool(recognised))
+    order = (
+        SubjectType.COMMUNE,
+        SubjectType.RESIDENTIAL_AREA,
+        SubjectType.AGENCY,
+        SubjectType.ENTERPRISE,
+        SubjectType.SCHOOL,
+    )
+    rows = tuple(ShareRow(s, max(totals.get(s, 0), counted.get(s, (0, 0))[0]), *counted.get(s, (0, 0))) for s in order)
+    return Shares(unit=unit, year=year, rows=rows)
+
+
+def recognition_share_years(*, user: User, unit: Unit) -> list[Shares]:
+    """The shares under `unit` for every year in which something under it was assessed, newest first."""
+    unit = unit_get(user=user, pk=unit.pk)
+    years = (
+        Assessment.objects.filter(unit__path__startswith=unit.path)
+        .exclude(unit=unit)
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+    return [recognition_shares(user=user, unit=unit, year=y) for y in years]
+
+
+# Ratings ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RatingFilters(_Filters):
+    year: int | None = None
+    subject_type: str = ""
+    grade: str = ""
+    unit: Unit | None = None
+
+    @classmethod
+    def from_params(cls, params, *, user: User) -> "RatingFilters":
+        return cls(
+            **cls._parse(
+                params,
+                user=user,
+                converters={
+                    "year": lambda raw: to_int(raw, field="year", maximum=9999),
+                    "subject_type": _choice("subject_type", SubjectType.values),
+                    "grade": _choice("grade", [code for code, _ in grade_choices()]),
+                    "unit": lambda raw: _unit_param(raw, user),
+                },
+            )
+        )
+
+
+def rating_list(*, user: User, filters: RatingFilters | None = None) -> QuerySet:
+    filters = filters or RatingFilters()
+    ratings = Rating.objects.filter(user_scope(user=user).q("unit"))
+    if filters.unit is not None:
+        ratings = ratings.filter(Scope.of_units([filters.unit]).q("unit"))
+    if filters.year is not None:
+        ratings = ratings.filter(year=filters.year)
+    if filters.subject_type:
+        ratings = ratings.filter(subject_type=filters.subject_type)
+    if filters.grade:
+        ratings = ratings.filter(grade=filters.grade)
+    return ratings.select_related("unit", "unit__parent").order_by("-year", "unit__path")
+
+
+def rating_get(*, user: User, pk) -> Rating:
+    pk = as_pk(pk)
+    rating = (
+        Rating.objects.filter(user_scope(user=user).q("unit"), pk=pk)
+        .select_related("unit", "unit__parent", "created_by", "updated_by")
+        .first()
+        if pk
+        else None
+    )
+    if rating is None:
+        raise NotFound.single("rating", "Không tìm thấy kết quả xếp loại", "Rating not found")
+    return rating
+
+
+def rating_can_write(*, user: User, rating: Rating) -> bool:
+    return user_scope(user=user, write=True).covers(rating.unit)
+
+
+def rating_find(*, user: User, unit: Unit, year: int) -> Rating | None:
+    return rating_list(user=user).filter(unit=unit, year=year).first()
+
+
+def rating_history(*, user: User, rating: Rating) -> list[AuditEntry]:
+    rating = rating_get(user=user, pk=rating.pk)
+    return audit_entries(Rating.history.filter(id=rating.pk), excluded=("updated_at", "updated_by"))
+
+
+def ratings_of_unit(*, user: User, unit: Unit) -> QuerySet:
+    unit = unit_get(user=user, pk=unit.pk)
+    return rating_list(user=user).filter(unit=unit)
+
+
+@dataclass(frozen=True)
+class RatingLine:
+    group: str
+    code: str
+    text: str
+    max_points: int
+    points: int | None
+
+
+def rating_lines(rating: Rating) -> list[RatingLine]:
+    """The scale's criteria in order with the points recorded."""
+    scale = rating_scale_get(rating.scale)
+    sheet = scale.sheet_for(rating.subject_type) if scale else None
+    points = dict(rating.points or {})
+    lines = []
+    for group in sheet.groups if sheet else ():
+        for criterion in group.criteria:
+            lines.append(
+                RatingLine(
+                    group.text, criterion.code, criterion.text, criterion.max_points, points.pop(criterion.code, None)
+                )
+            )
+    for code, value in sorted(points.items()):
+        lines.append(RatingLine("", code, code, 0, value))
+    return lines

@@ -1,0 +1,145 @@
+"""CSV/XLSX export of the lists and the import pages (synchronous: the files are small, one row per criterion)."""
+
+import io
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from antoan.assessment import selectors, transfer
+from antoan.assessment.forms import ImportForm
+from antoan.assessment.views import can_write_somewhere
+from antoan.core.errors import DomainError
+from antoan.core.forms import add_domain_errors
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ACCEPTED_SUFFIXES = (".csv", ".xlsx")
+SHOWN_PROBLEMS = 200
+
+KINDS = {
+    "assessments": {
+        "columns": transfer.ASSESSMENT_COLUMNS,
+        "required": transfer.ASSESSMENT_REQUIRED,
+        "run": transfer.import_assessments,
+        "file": "danh-gia",
+        "sheet": "danh_gia",
+    },
+    "ratings": {
+        "columns": transfer.RATING_COLUMNS,
+        "required": transfer.RATING_REQUIRED,
+        "run": transfer.import_ratings,
+        "file": "xep-loai",
+        "sheet": "xep_loai",
+    },
+}
+
+
+def _download(rows, fmt: str, kind: str):
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        response = StreamingHttpResponse(transfer.export_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        buffer = io.BytesIO()
+        transfer.export_xlsx(rows, buffer, sheet=KINDS[kind]["sheet"])
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{KINDS[kind]["file"]}-{stamp}.{fmt}"'
+    return response
+
+
+@login_required
+def assessment_export(request, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    try:
+        filters = selectors.AssessmentFilters.from_params(request.GET, user=request.user)
+    except DomainError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    assessments = selectors.assessment_list(user=request.user, filters=filters).prefetch_related("criteria")
+    return _download(transfer.assessment_rows(assessments.iterator(chunk_size=500)), fmt, "assessments")
+
+
+@login_required
+def rating_export(request, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    try:
+        filters = selectors.RatingFilters.from_params(request.GET, user=request.user)
+    except DomainError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    ratings = selectors.rating_list(user=request.user, filters=filters)
+    return _download(transfer.rating_rows(ratings.iterator(chunk_size=500)), fmt, "ratings")
+
+
+def _run_import(*, user, uploaded, all_or_nothing: bool, kind: str):
+    name = Path(uploaded.name or "").name
+    suffix = Path(name).suffix.lower()
+    if suffix not in ACCEPTED_SUFFIXES:
+        raise DomainError.single(
+            "file", "Chỉ nhận tệp .csv hoặc .xlsx", f"Only .csv and .xlsx files are accepted, not '{suffix or name}'"
+        )
+    limit = getattr(settings, "ANTOAN_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+    if uploaded.size > limit:
+        raise DomainError.single(
+            "file", f"Tệp lớn hơn {limit // (1024 * 1024)} MB", f"The file is larger than {limit // (1024 * 1024)} MB"
+        )
+    with tempfile.TemporaryDirectory(prefix="antoan-assessment-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        with open(path, "wb") as out:
+            for chunk in uploaded.chunks():
+                out.write(chunk)
+        return KINDS[kind]["run"](user=user, path=path, all_or_nothing=all_or_nothing)
+
+
+def _import_page(request, kind: str):
+    if not can_write_somewhere(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = _run_import(
+                user=request.user,
+                uploaded=form.cleaned_data["file"],
+                all_or_nothing=form.cleaned_data["all_or_nothing"],
+                kind=kind,
+            )
+        except DomainError as exc:  # the file as a whole (type, size, header)
+            add_domain_errors(form, exc)
+    context = {
+        "form": form,
+        "kind": kind,
+        "report": report,
+        "problems": report.rejected[:SHOWN_PROBLEMS] if report else [],
+        "more_problems": max(len(report.rejected) - SHOWN_PROBLEMS, 0) if report else 0,
+        "columns": KINDS[kind]["columns"],
+        "required": KINDS[kind]["required"],
+    }
+    return render(request, "assessment/import.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment_import(request):
+    return _import_page(request, "assessments")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rating_import(request):
+    return _import_page(request, "ratings")
+
+
+@login_required
+def import_template(request, kind):
+    if kind not in KINDS:
+        raise Http404
+    rows = iter([list(KINDS[kind]["columns"])])
+    response = HttpResponse("".join(transfer.export_csv(rows)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mau-{KINDS[kind]["file"]}.csv"'
+    return response

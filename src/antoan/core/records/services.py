@@ -1,0 +1,204 @@
+"""Writes of any record type: values judged by field type (core.values), the unit in the user's writing
+scope and in force on the record's date, the month not locked, the external id free in the unit, then
+the type's own rule; one transaction, audited with the acting user."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from antoan.accounts.models import User
+from antoan.accounts.selectors import scope_require, user_scope
+from antoan.core.errors import DomainError, Message, NotFound
+from antoan.core.locks import period_lock_check
+from antoan.core.records import FieldSpec, RecordType, record_type_of
+from antoan.core.values import is_empty, to_bool, to_date, to_datetime, to_float, to_int, to_text
+from antoan.units.models import Unit
+
+_REQUIRED = Message("Bắt buộc nhập", "Required")
+EARLIEST_YEAR = 1975
+
+
+def _coerce(spec: FieldSpec, value, user: User):
+    kind = spec.kind
+    if kind == "unit":
+        return _unit(spec, value)
+    if kind == "ref":
+        return _ref(spec, value, user)
+    if kind == "choice":
+        if is_empty(value):
+            return ""
+        allowed = [code for code, _ in spec.choices]
+        if str(value) not in allowed:
+            raise DomainError.single(
+                spec.name,
+                f"Giá trị '{str(value)[:40]}' không hợp lệ (chọn: {', '.join(allowed)})",
+                f"Unknown value '{str(value)[:40]}' (one of: {', '.join(allowed)})",
+            )
+        return str(value)
+    if kind in ("text", "longtext"):
+        return to_text(value, field=spec.name, max_length=spec.max_length or 300, multiline=kind == "longtext")
+    if kind == "int":
+        return to_int(value, field=spec.name, maximum=spec.maximum or 10**15)
+    if kind == "float":
+        return to_float(value, field=spec.name, low=-1e12, high=1e12)
+    if kind == "date":
+        return to_date(value, field=spec.name)
+    if kind == "datetime":
+        return to_datetime(value, field=spec.name)
+    if kind == "bool":
+        return bool(to_bool(value, field=spec.name))
+    raise AssertionError(kind)
+
+
+def _unit(spec: FieldSpec, value) -> Unit | None:
+    if is_empty(value):
+        return None
+    if isinstance(value, Unit):
+        return value
+    unit = Unit.objects.filter(pk=value).first() if str(value).isdigit() else None
+    if unit is None:
+        raise DomainError.single(spec.name, "Không tìm thấy đơn vị", "Unit not found")
+    return unit
+
+
+def _ref(spec: FieldSpec, value, user: User):
+    """Another record (an inspection's model): found only within what the user may see."""
+    if is_empty(value):
+        return None
+    if isinstance(value, spec.model):
+        value = value.pk
+    referenced = record_type_of(spec.model)
+    found = None
+    if str(value).isdigit():
+        found = spec.model.objects.filter(user_scope(user=user).q(referenced.unit_field), pk=int(value)).first()
+    if found is None:
+        raise NotFound.single(spec.name, f"Không tìm thấy #{str(value)[:20]}", f"#{str(value)[:20]} not found")
+    return found
+
+
+def record_clean(rt: RecordType, values: dict, *, user: User, instance=None) -> dict:
+    """Every editable field typed and checked, all problems at once; the type's own rule last."""
+    errors: dict[str, Message] = {}
+    clean = {}
+    for spec in rt.specs:
+        if instance is not None:
+            raw = values.get(spec.name, getattr(instance, spec.name))
+        else:  # a new record: a field left empty gets the model's default, if it has one
+            raw = values.get(spec.name)
+            raw = spec.default if is_empty(raw) and spec.default is not None else raw
+        try:
+            clean[spec.name] = _coerce(spec, raw, user)
+        except NotFound:
+            raise  # another record out of reach: 404, like any record out of scope
+        except DomainError as exc:
+            errors.update(exc.errors)
+            continue
+        if spec.required and clean[spec.name] in (None, ""):
+            errors[spec.name] = _REQUIRED
+    day = _record_day(rt, clean)
+    if day is not None and rt.date_field not in errors and not errors.get(rt.year_field or ""):
+        if day > timezone.localdate() and rt.date_field:
+            errors[rt.date_field] = Message("Ngày ở tương lai", "The date is in the future")
+        elif day.year < EARLIEST_YEAR or day.year > timezone.localdate().year + 1:
+            errors[rt.year_field or rt.date_field] = Message("Năm không hợp lệ", "Invalid year")
+    if not errors and rt.validate is not None:
+        errors.update(rt.validate(clean, instance))
+    if errors:
+        raise DomainError(errors)
+    return clean
+
+
+def _record_day(rt: RecordType, clean: dict) -> date | None:
+    if rt.date_field and clean.get(rt.date_field):
+        value = clean[rt.date_field]
+        return timezone.localtime(value).date() if hasattr(value, "hour") else value
+    if rt.year_field and clean.get(rt.year_field):
+        return date(min(max(clean[rt.year_field], 1), 9999), 12, 31)
+    return None
+
+
+def _check_place_and_time(rt: RecordType, user: User, clean: dict) -> None:
+    unit = clean[rt.unit_field]
+    scope_require(user=user, unit=unit)
+    day = _record_day(rt, clean)
+    if day is None:
+        return
+    if rt.year_field and not rt.date_field:
+        in_force = (unit.valid_from is None or unit.valid_from.year <= day.year) and (
+            unit.valid_to is None or unit.valid_to.year >= day.year
+        )
+    else:
+        in_force = (unit.valid_from is None or unit.valid_from <= day) and (
+            unit.valid_to is None or day <= unit.valid_to
+        )
+    if not in_force:
+        raise DomainError.single(
+            rt.unit_field,
+            f"{unit.name} không tồn tại vào thời điểm này; dùng đơn vị hành chính có hiệu lực khi đó",
+            f"{unit.name} did not exist at that time; use the unit in force then",
+        )
+    period_lock_check(unit=unit, day=day, field=rt.date_field or rt.year_field)
+
+
+def _check_external_id(rt: RecordType, clean: dict, exclude_pk=None) -> None:
+    external_id = clean.get("external_id")
+    if not rt.has_external_id or not external_id:
+        return
+    clash = rt.model.objects.filter(**{rt.unit_field: clean[rt.unit_field], "external_id": external_id})
+    if clash.exclude(pk=exclude_pk).exists():
+        raise DomainError.single(
+            "external_id",
+            f"Mã '{external_id}' đã dùng cho một bản ghi khác của đơn vị này",
+            f"'{external_id}' is already used by another record of this unit",
+        )
+
+
+@transaction.atomic
+def record_create(rt: RecordType, *, user: User, **values):
+    clean = record_clean(rt, values, user=user)
+    _check_place_and_time(rt, user, clean)
+    _check_external_id(rt, clean)
+    instance = rt.model(**clean)
+    instance._history_user = user
+    instance.save()
+    _changed(rt, instance, user)
+    return instance
+
+
+def _changed(rt: RecordType, instance, user: User) -> None:
+    if rt.on_change is not None:
+        rt.on_change(instance, user)
+
+
+@transaction.atomic
+def record_update(rt: RecordType, *, user: User, instance, **values):
+    """Change the given fields; returns (record, changed). Nothing to change → nothing written."""
+    unknown = set(values) - set(rt.fields)
+    if unknown:
+        raise DomainError({f: Message("Trường không sửa được", "Not an editable field") for f in sorted(unknown)})
+    instance = rt.model.objects.select_for_update().get(pk=instance.pk)
+    before = {f: getattr(instance, f) for f in rt.fields}
+    scope_require(user=user, unit=getattr(instance, rt.unit_field))
+    clean = record_clean(rt, values, user=user, instance=instance)
+    if {name: clean[name] for name in rt.fields} == before:
+        return instance, False
+    _check_place_and_time(rt, user, {**before, rt.unit_field: getattr(instance, rt.unit_field)})
+    _check_place_and_time(rt, user, clean)
+    _check_external_id(rt, clean, exclude_pk=instance.pk)
+    for name, value in clean.items():
+        setattr(instance, name, value)
+    instance._history_user = user
+    instance.save()
+    _changed(rt, instance, user)
+    return instance, True
+
+
+@transaction.atomic
+def record_delete(rt: RecordType, *, user: User, instance) -> None:
+    instance = rt.model.objects.select_for_update().get(pk=instance.pk)
+    current = {f: getattr(instance, f) for f in (*rt.fields, rt.unit_field)}
+    _check_place_and_time(rt, user, current)
+    instance._history_user = user
+    instance.delete()
+    _changed(rt, instance, user)

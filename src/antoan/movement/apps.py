@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MovementConfig(AppConfig):
+    name = "antoan.movement"
+    label = "movement"
+    verbose_name = _("The movement")
+
+    def ready(self):
+        from antoan.movement import record_types  # noqa: F401 -- registers the record types

@@ -1,0 +1,259 @@
+"""The movement "Toàn dân bảo vệ an ninh Tổ quốc" and the operations behind the year's figures.
+
+Every model has a unit (whose officers may write it), an external id (unique in the unit, for re-imports)
+and its audit history. The rules live in record_types.py; the generic machinery in core.records.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from antoan.incidents.categories import CATEGORIES, IncidentKind
+from antoan.units.models import Unit
+
+UNIT_LABEL = _("unit")
+
+
+def _unit(verbose=UNIT_LABEL):
+    return models.ForeignKey(Unit, verbose_name=verbose, on_delete=models.PROTECT, related_name="+")
+
+
+def _external_id():
+    return models.CharField(_("external id"), max_length=64, blank=True)
+
+
+def _unique_external_id(name: str):
+    return models.UniqueConstraint(fields=["unit", "external_id"], condition=~Q(external_id=""), name=name)
+
+
+class ModelType(models.TextChoices):
+    SELF_MANAGED = "self_managed", _("Self-management (tự quản)")
+    SELF_DEFENCE = "self_defence", _("Self-defence (tự phòng, tự bảo vệ)")
+    SECURITY_CAMERA = "camera", _("Security cameras")
+    SAFE_ROAD = "safe_road", _("Safe road (đường tự quản ATGT)")
+    OTHER = "other", _("Other")
+
+
+class ModelStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    ENDED = "ended", _("Ended")
+
+
+class MovementModel(models.Model):
+    """A self-management model ("mô hình", Hướng dẫn 22/HD-BCA-V05): where it is applied, who runs it."""
+
+    name = models.CharField(_("name"), max_length=200)
+    model_type = models.CharField(_("type"), max_length=16, choices=ModelType.choices)
+    unit = _unit()
+    started_on = models.DateField(_("started on"))
+    places = models.TextField(_("places applied (điểm)"), max_length=2000, blank=True)
+    teams = models.PositiveIntegerField(_("teams"), null=True, blank=True)
+    members = models.PositiveIntegerField(_("members"), null=True, blank=True)
+    lead_body = models.CharField(_("lead body"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ModelStatus.choices, default=ModelStatus.ACTIVE)
+    inspection_interval_months = models.PositiveIntegerField(_("inspect every (months)"), default=6)
+    # Derived: the last inspection (or the start) plus the interval; kept by the services.
+    next_inspection_due = models.DateField(_("next inspection due"), null=True, blank=True, db_index=True)
+    external_id = _external_id()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [_unique_external_id("movement_model_external_id")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rating(models.TextChoices):
+    GOOD = "good", _("Good (tốt)")
+    FAIR = "fair", _("Fair (khá)")
+    AVERAGE = "average", _("Average (trung bình)")
+    POOR = "poor", _("Poor (yếu)")
+
+
+class Inspection(models.Model):
+    model = models.ForeignKey(
+        MovementModel, verbose_name=_("model"), on_delete=models.CASCADE, related_name="inspections"
+    )
+    unit = _unit()  # the model's, for scope
+    inspected_on = models.DateField(_("inspected on"))
+    inspector = models.CharField(_("inspector"), max_length=200)
+    rating = models.CharField(_("quality"), max_length=10, choices=Rating.choices)
+    findings = models.TextField(_("findings"), max_length=4000, blank=True)
+    external_id = _external_id()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [_unique_external_id("inspection_external_id")]
+
+    def __str__(self) -> str:
+        return f"{self.model} — {self.inspected_on:%d/%m/%Y}"
+
+
+class RecipientKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    COLLECTIVE = "collective", _("Collective")
+
+
+class Exemplar(models.Model):
+    """An exemplary person or collective ("điển hình tiên tiến")."""
+
+    kind = models.CharField(_("person or collective"), max_length=12, choices=RecipientKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    unit = _unit()
+    year = models.PositiveIntegerField(_("year"))
+    achievement = models.TextField(_("achievement"), max_length=4000)
+    recognised_by = models.CharField(_("recognised by"), max_length=200, blank=True)
+    external_id = _external_id()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [_unique_external_id("exemplar_external_id")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Award(models.TextChoices):
+    MEDAL = "medal", _('Kỷ niệm chương "Bảo vệ an ninh Tổ quốc"')
+    MERIT = "merit", _("Certificate of merit (Bằng khen)")
+    COMMENDATION = "commendation", _("Certificate of commendation (Giấy khen)")
+    OTHER = "other", _("Other")
+
+
+class Authority(models.TextChoices):
+    MINISTRY = "ministry", _("Ministry of Public Security (Bộ Công an)")
+    PROVINCIAL_POLICE = "provincial_police", _("Director of the provincial police")
+    PROVINCE_CHAIR = "province_chair", _("Chairman of the provincial People's Committee")
+    DISTRICT_CHAIR = "district_chair", _("Chairman of the district People's Committee")
+    COMMUNE_CHAIR = "commune_chair", _("Chairman of the commune People's Committee")
+    OTHER = "other", _("Other")
+
+
+class Commendation(models.Model):
+    award = models.CharField(_("award"), max_length=14, choices=Award.choices)
+    authority = models.CharField(_("granted by"), max_length=20, choices=Authority.choices)
+    recipient_kind = models.CharField(_("recipient"), max_length=12, choices=RecipientKind.choices)
+    recipient_name = models.CharField(_("recipient's name"), max_length=200)
+    # With the name, tells two people apart (the medal is given once per person).
+    recipient_birth_year = models.PositiveIntegerField(_("recipient's year of birth"), null=True, blank=True)
+    unit = _unit()
+    year = models.PositiveIntegerField(_("year"))
+    decision_number = models.CharField(_("decision number"), max_length=50)
+    decision_date = models.DateField(_("decision date"))
+    external_id = _external_id()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [_unique_external_id("commendation_external_id")]
+
+    def __str__(self) -> str:
+        return f"{self.get_award_display()} — {self.recipient_name}"
+
+
+class ForceDeployment(models.Model):
+    """Regular police officers sent to communes ("tăng cường … công an chính quy về xã")."""
+
+    unit = _unit(_("to commune"))
+    deployed_on = models.DateField(_("deployed on"))
+    officers = models.PositiveIntegerField(_("officers"))
+    from_body = models.CharField(_("from"), max_length=200)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    external_id = _external_id()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [_unique_external_id("deployment_external_id")]
+
+    def __str__(self) -> str:
+        return f"{self.officers} → {self.unit}"
+
+
+class TrafficPatrol(models.Model):
+    unit = _unit()
+    patrolled_on = models.DateField(_("date"))
+    hours = models.PositiveIntegerField(_("hours"))
+    violations_found = models.PositiveIntegerField(_("violations found"))
+    violations_handled = models.PositiveIntegerField(_("violations handled"))
+    fines_vnd = models.PositiveBigIntegerField(_("fines (VND)"), default=0)
+    vehicles_impounded = models.PositiveIntegerField(_("vehicles impounded"), default=0)
+    external_id = _external_id()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [_unique_external_id("patrol_external_id")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.patrolled_on:%d/%m/%Y}"
+
+
+class Topic(models.TextChoices):
+    SECURITY = "security", _("Security and order (ANTT)")
+    TRAFFIC = "traffic", _("Traffic safety (ATGT)")
+    DISASTER = "disaster", _("Disaster prevention (PCTT)")
+
+
+class PropagandaSession(models.Model):
+    unit = _unit()
+    held_on = models.DateField(_("date"))
+    topic = models.CharField(_("topic"), max_length=10, choices=Topic.choices)
+    sessions = models.PositiveIntegerField(_("sessions"))
+    attendees = models.PositiveIntegerField(_("attendees"))
+    materials = models.PositiveIntegerField(_("leaflets and materials"), default=0)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    external_id = _external_id()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [_unique_external_id("propaganda_external_id")]
+
+    def __str__(self) -> str:
+        return f"{self.get_topic_display()} — {self.held_on:%d/%m/%Y}"
+
+
+class RoadSignage(models.Model):
+    unit = _unit()
+    done_on = models.DateField(_("date"))
+    repaired = models.PositiveIntegerField(_("signs repaired"), default=0)
+    installed = models.PositiveIntegerField(_("signs newly installed"), default=0)
+    location = models.CharField(_("location"), max_length=300)
+    external_id = _external_id()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [_unique_external_id("signage_external_id")]
+
+    def __str__(self) -> str:
+        return self.location
+
+
+HAZARDS = tuple((c.code, c.vi) for c in CATEGORIES[IncidentKind.DISASTER])
+
+
+class ResponsePlan(models.Model):
+    """A unit's plan against one hazard ("phương án ứng phó"), reviewed on a schedule."""
+
+    unit = _unit()
+    hazard = models.CharField(_("hazard"), max_length=20, choices=HAZARDS)
+    approved_on = models.DateField(_("approved on"))
+    next_review_on = models.DateField(_("next review on"), db_index=True)
+    resources = models.TextField(_("resources"), max_length=4000, blank=True)
+    external_id = _external_id()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [_unique_external_id("plan_external_id")]
+
+    def __str__(self) -> str:
+        return f"{self.get_hazard_display()} — {self.unit}"

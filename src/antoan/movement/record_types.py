@@ -1,0 +1,317 @@
+"""The movement's record types and their own rules; everything else comes from core.records."""
+
+import unicodedata
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from antoan.core.errors import Message
+from antoan.core.records import RecordType, register
+from antoan.movement.models import (
+    Award,
+    Commendation,
+    Exemplar,
+    ForceDeployment,
+    Inspection,
+    MovementModel,
+    PropagandaSession,
+    RecipientKind,
+    ResponsePlan,
+    RoadSignage,
+    TrafficPatrol,
+)
+
+MAX_INTERVAL_MONTHS = 60
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError(day)
+
+
+def next_inspection_due(model: MovementModel) -> date:
+    """The last inspection (or the start, before any) plus the model's interval."""
+    last = model.inspections.order_by("-inspected_on").values_list("inspected_on", flat=True).first()
+    return add_months(last or model.started_on, model.inspection_interval_months)
+
+
+def _model_rules(clean: dict, instance) -> dict[str, Message]:
+    interval = clean.get("inspection_interval_months") or 0
+    if not 1 <= interval <= MAX_INTERVAL_MONTHS:
+        return {
+            "inspection_interval_months": Message(
+                f"Chu kỳ kiểm tra từ 1 đến {MAX_INTERVAL_MONTHS} tháng", f"From 1 to {MAX_INTERVAL_MONTHS} months"
+            )
+        }
+    return {}
+
+
+def _model_changed(model: MovementModel, user) -> None:
+    if model.pk is None or not MovementModel.objects.filter(pk=model.pk).exists():
+        return
+    due = next_inspection_due(model)
+    if due != model.next_inspection_due:
+        MovementModel.objects.filter(pk=model.pk).update(next_inspection_due=due)
+        model.next_inspection_due = due
+
+
+def _inspection_rules(clean: dict, instance) -> dict[str, Message]:
+    model = clean["model"]
+    clean["unit"] = model.unit
+    if clean["inspected_on"] < model.started_on:
+        started = model.started_on.strftime("%d/%m/%Y")
+        return {
+            "inspected_on": Message(
+                f"Ngày kiểm tra trước ngày mô hình bắt đầu ({started})",
+                f"The inspection is dated before the model started ({started})",
+            )
+        }
+    return {}
+
+
+def _inspection_changed(inspection: Inspection, user) -> None:
+    _model_changed(MovementModel.objects.get(pk=inspection.model_id), user)
+
+
+def person_key(name: str) -> str:
+    """A name compared without case, spacing or Unicode form differences."""
+    return " ".join(unicodedata.normalize("NFC", name or "").casefold().split())
+
+
+def _commendation_rules(clean: dict, instance) -> dict[str, Message]:
+    if clean["decision_date"] > timezone.localdate():
+        return {"decision_date": Message("Ngày quyết định ở tương lai", "The decision date is in the future")}
+    if clean["award"] != Award.MEDAL:
+        return {}
+    if clean["recipient_kind"] != RecipientKind.INDIVIDUAL:
+        return {
+            "recipient_kind": Message("Kỷ niệm chương chỉ tặng cho cá nhân", "The medal is awarded to individuals only")
+        }
+    if not clean.get("recipient_birth_year"):
+        return {
+            "recipient_birth_year": Message(
+                "Cần năm sinh để phân biệt người được tặng Kỷ niệm chương (mỗi người chỉ một lần)",
+                "The year of birth is needed: the medal is given once per person",
+            )
+        }
+    # Thông tư 20/2025/TT-BCA: the medal is given once in a person's life.
+    earlier = Commendation.objects.filter(award=Award.MEDAL, recipient_birth_year=clean["recipient_birth_year"])
+    if instance is not None:
+        earlier = earlier.exclude(pk=instance.pk)
+    key = person_key(clean["recipient_name"])
+    for other in earlier.only("recipient_name", "decision_number", "decision_date"):
+        if person_key(other.recipient_name) == key:
+            when = other.decision_date.strftime("%d/%m/%Y")
+            return {
+                "recipient_name": Message(
+                    f"{other.recipient_name} (sinh năm {clean['recipient_birth_year']}) đã được tặng Kỷ niệm chương "
+                    f"'Bảo vệ an ninh Tổ quốc' theo quyết định số {other.decision_number} ngày {when}; "
+                    "Kỷ niệm chương chỉ tặng một lần",
+                    f"{other.recipient_name} (born {clean['recipient_birth_year']}) already received the medal "
+                    f"(decision {other.decision_number} of {when}); it is given once per person",
+                )
+            }
+    return {}
+
+
+def _patrol_rules(clean: dict, instance) -> dict[str, Message]:
+    if clean["violations_handled"] > clean["violations_found"]:
+        return {
+            "violations_handled": Message("Số vụ xử lý nhiều hơn số vụ phát hiện", "More violations handled than found")
+        }
+    if clean["hours"] > 24 * 31:
+        return {"hours": Message("Số giờ quá lớn", "Too many hours")}
+    return {}
+
+
+def _signage_rules(clean: dict, instance) -> dict[str, Message]:
+    if not (clean["repaired"] or clean["installed"]):
+        return {"installed": Message("Nhập số biển sửa chữa hoặc lắp mới", "Give signs repaired or installed")}
+    return {}
+
+
+def _plan_rules(clean: dict, instance) -> dict[str, Message]:
+    if clean["next_review_on"] < clean["approved_on"]:
+        return {"next_review_on": Message("Ngày rà soát trước ngày phê duyệt", "The review is before the approval")}
+    return {}
+
+
+def _deployment_rules(clean: dict, instance) -> dict[str, Message]:
+    if not clean["officers"]:
+        return {"officers": Message("Ít nhất 1 cán bộ", "At least 1 officer")}
+    return {}
+
+
+MODELS = register(
+    RecordType(
+        key="models",
+        slug="mo-hinh",
+        model=MovementModel,
+        fields=(
+            "unit",
+            "name",
+            "model_type",
+            "started_on",
+            "places",
+            "teams",
+            "members",
+            "lead_body",
+            "status",
+            "inspection_interval_months",
+            "external_id",
+        ),  # fmt: skip
+        title=_("Movement model"),
+        title_plural=_("Movement models"),
+        date_field="started_on",
+        list_columns=("name", "model_type", "unit", "started_on", "status", "next_inspection_due"),
+        filter_fields=("model_type", "status"),
+        search_fields=("name", "places", "lead_body"),
+        validate=_model_rules,
+        on_change=_model_changed,
+    )
+)
+INSPECTIONS = register(
+    RecordType(
+        key="inspections",
+        slug="kiem-tra-mo-hinh",
+        model=Inspection,
+        fields=("model", "inspected_on", "inspector", "rating", "findings", "external_id"),
+        title=_("Inspection of a model"),
+        title_plural=_("Inspections of models"),
+        date_field="inspected_on",
+        list_columns=("model", "unit", "inspected_on", "inspector", "rating"),
+        filter_fields=("rating",),
+        search_fields=("findings", "inspector"),
+        validate=_inspection_rules,
+        on_change=_inspection_changed,
+    )
+)
+EXEMPLARS = register(
+    RecordType(
+        key="exemplars",
+        slug="dien-hinh",
+        model=Exemplar,
+        fields=("unit", "kind", "name", "year", "achievement", "recognised_by", "external_id"),
+        title=_("Exemplar"),
+        title_plural=_("Exemplars"),
+        year_field="year",
+        list_columns=("name", "kind", "unit", "year", "recognised_by"),
+        filter_fields=("kind",),
+        search_fields=("name", "achievement"),
+    )
+)
+COMMENDATIONS = register(
+    RecordType(
+        key="commendations",
+        slug="khen-thuong",
+        model=Commendation,
+        fields=(
+            "unit",
+            "award",
+            "authority",
+            "recipient_kind",
+            "recipient_name",
+            "recipient_birth_year",
+            "year",
+            "decision_number",
+            "decision_date",
+            "external_id",
+        ),  # fmt: skip
+        title=_("Commendation"),
+        title_plural=_("Commendations"),
+        year_field="year",
+        list_columns=("recipient_name", "award", "authority", "unit", "year", "decision_number"),
+        filter_fields=("award", "authority", "recipient_kind"),
+        search_fields=("recipient_name", "decision_number"),
+        validate=_commendation_rules,
+    )
+)
+DEPLOYMENTS = register(
+    RecordType(
+        key="deployments",
+        slug="tang-cuong-luc-luong",
+        model=ForceDeployment,
+        fields=("unit", "deployed_on", "officers", "from_body", "note", "external_id"),
+        title=_("Force deployment"),
+        title_plural=_("Force deployments"),
+        date_field="deployed_on",
+        list_columns=("unit", "deployed_on", "officers", "from_body"),
+        search_fields=("from_body", "note"),
+        validate=_deployment_rules,
+    )
+)
+PATROLS = register(
+    RecordType(
+        key="patrols",
+        slug="tuan-tra-giao-thong",
+        model=TrafficPatrol,
+        fields=(
+            "unit",
+            "patrolled_on",
+            "hours",
+            "violations_found",
+            "violations_handled",
+            "fines_vnd",
+            "vehicles_impounded",
+            "external_id",
+        ),  # fmt: skip
+        title=_("Traffic patrol"),
+        title_plural=_("Traffic patrols"),
+        date_field="patrolled_on",
+        list_columns=("unit", "patrolled_on", "hours", "violations_found", "violations_handled", "fines_vnd"),
+        validate=_patrol_rules,
+    )
+)
+PROPAGANDA = register(
+    RecordType(
+        key="propaganda",
+        slug="tuyen-truyen",
+        model=PropagandaSession,
+        fields=("unit", "held_on", "topic", "sessions", "attendees", "materials", "note", "external_id"),
+        title=_("Propaganda session"),
+        title_plural=_("Propaganda sessions"),
+        date_field="held_on",
+        list_columns=("unit", "held_on", "topic", "sessions", "attendees", "materials"),
+        filter_fields=("topic",),
+        search_fields=("note",),
+    )
+)
+SIGNAGE = register(
+    RecordType(
+        key="signage",
+        slug="bien-bao",
+        model=RoadSignage,
+        fields=("unit", "done_on", "repaired", "installed", "location", "external_id"),
+        title=_("Road signage"),
+        title_plural=_("Road signage"),
+        date_field="done_on",
+        list_columns=("unit", "done_on", "repaired", "installed", "location"),
+        search_fields=("location",),
+        validate=_signage_rules,
+    )
+)
+PLANS = register(
+    RecordType(
+        key="plans",
+        slug="phuong-an-pctt",
+        model=ResponsePlan,
+        fields=("unit", "hazard", "approved_on", "next_review_on", "resources", "external_id"),
+        title=_("Disaster response plan"),
+        title_plural=_("Disaster response plans"),
+        date_field="approved_on",
+        list_columns=("unit", "hazard", "approved_on", "next_review_on"),
+        filter_fields=("hazard",),
+        search_fields=("resources",),
+        validate=_plan_rules,
+    )
+)
+
+
+ALL = (MODELS, INSPECTIONS, EXEMPLARS, COMMENDATIONS, DEPLOYMENTS, PATROLS, PROPAGANDA, SIGNAGE, PLANS)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from antoan.core.records.views import record_urlpatterns
+from antoan.movement import record_types, views
+
+urlpatterns = [
+    path("phong-trao/", views.movement_index, name="movement-index"),
+    path("phong-trao/qua-han/", views.overdue, name="movement-overdue"),
+]
+for record_type in record_types.ALL:
+    urlpatterns += record_urlpatterns(record_type)
