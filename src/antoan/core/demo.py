@@ -8,6 +8,7 @@ from django.db import transaction
 
 from antoan.accounts import services as accounts
 from antoan.accounts.models import Role, User
+from antoan.assessment.demo import seed_assessments
 from antoan.core.errors import DomainError
 from antoan.incidents.demo import seed_incidents
 from antoan.movement.demo import seed_movement
@@ -81,4 +82,5 @@ def demo_seed() -> list[DemoUser]:
     seed_incidents(user=admin)
     seed_tips(user=admin)
     seed_movement(user=admin)
+    seed_assessments(user=admin)
     return list(DEMO_USERS)
