@@ -96,12 +96,13 @@ def test_demo_seed_creates_the_district_team_and_is_idempotent():
     )
     demo_seed()
     assert (User.objects.count(), Membership.objects.count()) == (users, memberships) == (len(DEMO_USERS),) * 2
-    assert Unit.objects.filter(kind=Kind.ESTABLISHMENT).count() == establishments == 5
+    # 5 agencies, enterprises and schools, and 3 residential areas in each of the 17 communes of 2020
+    assert Unit.objects.filter(kind=Kind.ESTABLISHMENT).count() == establishments == 5 + 17 * 3
     leader = User.objects.get(username="lanhdao.htb")
     assert leader.memberships.get().unit.name == "Huyện Hàm Thuận Bắc"
     assert all(u.password.startswith("argon2$") for u in User.objects.all())
     admin = User.objects.get(username="quantri")
-    assert Unit.history.filter(kind=Kind.ESTABLISHMENT, history_user=admin).count() == 5
+    assert Unit.history.filter(kind=Kind.ESTABLISHMENT, history_user=admin).count() == 5 + 17 * 3
 
 
 def test_units_cli_answers_for_every_ham_thuan_bac_commune(capsys, unit):
