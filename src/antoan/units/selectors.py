@@ -23,7 +23,7 @@ def unit_resolve(*, code: str, on: date | None = None) -> Unit:
     A code alone never picks a unit: 23059 is Thị trấn Ma Lâm until 30/06/2025 and Xã Hàm Thuận after.
     """
     on = on or timezone.localdate()
-    code = (code or "").strip()
+    code = (code or "").replace("\x00", "").strip()  # PostgreSQL refuses NUL in a parameter
     matches = list(_valid_on(Unit.objects.filter(code=code), on).select_related("parent"))
     if len(matches) == 1:
         return matches[0]
@@ -61,9 +61,10 @@ def unit_list(*, user: User, parent: Unit | None = None, kind: str | None = None
     if parent is not None:
         units = units.filter(parent=parent)
     if kind:
-        units = units.filter(kind=kind)
+        units = units.filter(kind=kind.replace("\x00", ""))
+    search = (search or "").replace("\x00", "").strip()
     if search:
-        units = units.filter(name__icontains=search.strip())
+        units = units.filter(name__icontains=search)
     return units.select_related("parent").order_by("kind", "name")
 
 

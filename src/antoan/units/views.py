@@ -35,7 +35,7 @@ def _unit_or_404(request, pk, *, kind=None, write=False):
 def unit_detail(request, pk):
     unit = _unit_or_404(request, pk)
     children = selectors.unit_children(user=request.user, unit=unit)
-    search = request.GET.get("q", "").strip()
+    search = request.GET.get("q", "").replace("\x00", "").strip()
     if search:
         children = children.filter(name__icontains=search)
     page = Paginator(children, 50).get_page(request.GET.get("page"))
