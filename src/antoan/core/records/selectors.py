@@ -75,7 +75,8 @@ def record_filters(rt: RecordType, params, *, user: User) -> RecordFilters:
 
 def record_list(rt: RecordType, *, user: User, filters: RecordFilters | None = None) -> QuerySet:
     filters = filters or RecordFilters()
-    records = rt.model.objects.filter(user_scope(user=user).q(rt.unit_field)).select_related(rt.unit_field)
+    related = [rt.unit_field, *(spec.name for spec in rt.specs if spec.kind == "ref")]  # shown in the list
+    records = rt.model.objects.filter(user_scope(user=user).q(rt.unit_field)).select_related(*related)
     if filters.unit is not None:
         records = records.filter(Scope.of_units([filters.unit]).q(rt.unit_field))
     if filters.year is not None:

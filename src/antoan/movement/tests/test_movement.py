@@ -245,3 +245,15 @@ def test_cli_imports_a_movement_file(tmp_path, make_user, unit, capsys):
     out = capsys.readouterr().out
     assert "thêm mới 1" in out and "dòng/row 3, cột/column topic" in out
     assert (tmp_path / "tuyen-truyen.csv.errors.csv").exists()
+
+
+def test_the_inspection_list_reads_its_models_in_one_query(client, officer, ham_thuan, django_assert_max_num_queries):
+    for number in range(5):
+        model = a_model(officer, ham_thuan, name=f"Mô hình {number}")
+        record_create(rt.INSPECTIONS, user=officer, model=model.pk, inspected_on="2026-01-10", inspector="A",
+                      rating="good")  # fmt: skip
+    client.force_login(officer)
+    client.get(reverse("inspections-list"))  # warm caches (sessions, translations)
+    with django_assert_max_num_queries(10):  # 13 when each row read its model
+        page = client.get(reverse("inspections-list")).content.decode()
+    assert page.count("Mô hình ") >= 5
