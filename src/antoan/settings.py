@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "antoan.portal",
     "antoan.movement",
     "antoan.assessment",
+    "antoan.indicators",
 ]
 
 MIDDLEWARE = [
