@@ -479,6 +479,11 @@ def recognition_shares(*, user: User, unit: Unit, year) -> Shares:
     were assessed in `year` and how many were recognised (the unit itself is not counted)."""
     unit = unit_visible(user=user, pk=getattr(unit, "pk", unit))
     year = clean_year(year)
+    return Shares(unit=unit, year=year, rows=share_rows(unit=unit, year=year))
+
+
+def share_rows(*, unit: Unit, year: int) -> tuple[ShareRow, ...]:
+    """The rows of `recognition_shares`, for a unit the caller has already checked the user may see."""
     totals = {SubjectType.COMMUNE: _communes_in(unit, year).count()}
     establishments = (
         Unit.objects.filter(path__startswith=unit.path, kind=Kind.ESTABLISHMENT)
@@ -502,8 +507,7 @@ def recognition_shares(*, user: User, unit: Unit, year) -> Shares:
         SubjectType.ENTERPRISE,
         SubjectType.SCHOOL,
     )
-    rows = tuple(ShareRow(s, max(totals.get(s, 0), counted.get(s, (0, 0))[0]), *counted.get(s, (0, 0))) for s in order)
-    return Shares(unit=unit, year=year, rows=rows)
+    return tuple(ShareRow(s, max(totals.get(s, 0), counted.get(s, (0, 0))[0]), *counted.get(s, (0, 0))) for s in order)
 
 
 def recognition_share_years(*, user: User, unit: Unit) -> list[Shares]:

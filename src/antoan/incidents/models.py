@@ -26,6 +26,12 @@ class Incident(models.Model):
     # A commune-level unit of the hierarchy valid on the day (a legacy commune before 1 July 2025).
     unit = models.ForeignKey(Unit, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="incidents")
     occurred_at = models.DateTimeField(_("occurred at"))
+    # Derived, kept by the services (indicators.reorg.attribute_communes): the commune of each hierarchy this
+    # record counts toward — one of them is `unit` itself, the other comes from the 2025 succession map
+    # and, where an old commune was split, from the coordinates. A figure for a current unit over years
+    # before 1/7/2025 (or for an old unit after) is then one indexed comparison.
+    current_commune = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    legacy_commune = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -98,6 +104,9 @@ class Incident(models.Model):
         indexes = [
             models.Index(fields=["unit", "kind", "occurred_at"], name="incident_unit_kind_time"),
             models.Index(fields=["kind", "occurred_at"], name="incident_kind_time"),
+            # Indicators: one commune (or a subtree's communes) of either hierarchy, a kind and a period.
+            models.Index(fields=["current_commune", "kind", "occurred_at"], name="incident_current_kind_time"),
+            models.Index(fields=["legacy_commune", "kind", "occurred_at"], name="incident_legacy_kind_time"),
             # Re-imports look records up by (unit, external id); the partial unique index above cannot
             # serve "external_id = %s" on SQLite, so without this each lookup scans the commune's rows.
             models.Index(fields=["unit", "external_id"], name="incident_unit_external_id"),

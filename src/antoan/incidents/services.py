@@ -16,6 +16,7 @@ from antoan.core.errors import DomainError, Message
 from antoan.core.locks import period_lock_check
 from antoan.core.values import is_empty, to_bool, to_date, to_datetime, to_float, to_int, to_text
 from antoan.incidents.categories import CATEGORIES, CATEGORY_REQUIRED, IncidentKind, IncidentStatus, category_find
+from antoan.indicators.reorg import attribute_communes
 from antoan.incidents.models import DuplicateState, Incident
 from antoan.incidents.severity import severity_rule_on
 from antoan.units.models import Unit
@@ -362,6 +363,7 @@ def incident_create_many(*, user: User, items: list[dict]) -> list[Incident | Do
         except DomainError as exc:
             results.append(exc)
     new = [r for r in results if isinstance(r, Incident)]
+    attribute_communes(new)
     wanted = {(i.unit_id, i.external_id) for i in new if i.external_id}
     taken = set()
     if wanted:
@@ -431,6 +433,7 @@ def _update_locked(user: User, incident: Incident, clean: dict) -> Incident:
     for field, value in clean.items():
         setattr(incident, field, value)
     _apply_severity(incident)
+    attribute_communes([incident])
     _flag_duplicate(incident)
     incident.updated_by = user
     incident._history_user = user

@@ -143,8 +143,14 @@ def tip_figures(*, user: User, date_from: date, date_to: date, unit: Unit | None
     return result
 
 
+def median_minutes(pairs) -> float | None:
+    """The median of the minutes from receipt to first action over (received_at, first_action_at) pairs; tips
+    not yet acted on are left out."""
+    waits = [(first - received).total_seconds() / 60 for received, first in pairs if first is not None]
+    return round(statistics.median(waits), 1) if waits else None
+
+
 def _figures(unit_id, name, items) -> TipFigures:
-    waits = [(first - received).total_seconds() / 60 for _, _, received, first in items if first is not None]
     return TipFigures(
         unit_id=unit_id,
         unit_name=name,
@@ -153,7 +159,7 @@ def _figures(unit_id, name, items) -> TipFigures:
         converted=sum(1 for _, incident_id, *_ in items if incident_id is not None),
         not_actionable=sum(1 for status, *_ in items if status == TipStatus.NOT_ACTIONABLE),
         open=sum(1 for status, *_ in items if status in OPEN),
-        median_minutes_to_first_action=round(statistics.median(waits), 1) if waits else None,
+        median_minutes_to_first_action=median_minutes((received, first) for _, _, received, first in items),
     )
 
 

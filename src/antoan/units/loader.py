@@ -5,6 +5,7 @@ needs the internet, is never called. The output is plain rows: services.units_lo
 """
 
 import json
+import math
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
@@ -45,6 +46,9 @@ class SuccessionRow:
     predecessor_code: str  # legacy commune, or one of the five island districts that had no communes
     successor_code: str  # current commune
     is_default: bool
+    # The one predecessor a current commune's own records are attributed to when a legacy unit is asked
+    # about a date after the reorganisation (see _mark_primary).
+    is_primary: bool = False
 
 
 @dataclass
@@ -150,4 +154,48 @@ def read_dataset() -> Dataset:
                         bool(new["isDefaultNewWard"]),
                     )
                 )
+    _mark_primary(data)
     return data
+
+
+def _mark_primary(data: Dataset) -> None:
+    centres = {(u.hierarchy, u.code): (u.latitude, u.longitude) for u in data.units}
+    links = [
+        Link(r, r.successor_code, r.is_default, r.predecessor_code,
+             centres[("legacy", r.predecessor_code)], centres[("current", r.successor_code)])
+        for r in data.successions
+    ]  # fmt: skip
+    for row in primary_links(links):
+        row.is_primary = True
+
+
+@dataclass
+class Link:
+    key: object  # what the caller gets back
+    successor_code: str
+    is_default: bool
+    predecessor_code: str
+    predecessor_centre: tuple[float | None, float | None]
+    successor_centre: tuple[float | None, float | None]
+
+    @property
+    def distance(self) -> float:
+        (lat1, lon1), (lat2, lon2) = self.predecessor_centre, self.successor_centre
+        if None in (lat1, lon1, lat2, lon2):
+            return float("inf")
+        return (lat1 - lat2) ** 2 + ((lon1 - lon2) * math.cos(math.radians(lat2))) ** 2
+
+
+def primary_links(links: list[Link]) -> list:
+    """For each current commune, its primary predecessor: one whose default successor it is (a whole old
+    commune rather than a part of a split one); among those the one whose code it took over (Xã Hàm Thuận
+    kept Thị trấn Ma Lâm's 23059), else the one whose centre lies nearest the new commune's centre (the data
+    has no areas for old communes); the code breaks ties. Returns the keys of the chosen links."""
+    by_successor: dict[str, list[Link]] = {}
+    for link in links:
+        by_successor.setdefault(link.successor_code, []).append(link)
+
+    def preference(link: Link):
+        return (not link.is_default, link.predecessor_code != link.successor_code, link.distance, link.predecessor_code)
+
+    return [min(group, key=preference).key for group in by_successor.values()]

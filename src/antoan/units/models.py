@@ -104,6 +104,9 @@ class Succession(models.Model):
     predecessor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="successions_out")
     successor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="successions_in")
     is_default = models.BooleanField(default=True)
+    # Each current commune has exactly one primary predecessor: where its records count when a legacy
+    # unit is asked about a period after 30/06/2025 (loader._mark_primary says how it is chosen).
+    is_primary = models.BooleanField(default=False)
     source = models.CharField(max_length=200)
 
     class Meta:

@@ -112,15 +112,21 @@ def units_load(*, actor: User | None = None) -> LoadReport:
         link = existing_links.get(key)
         if link is None:
             new_links.append(
-                Succession(predecessor_id=key[0], successor_id=key[1], is_default=row.is_default, source=source)
+                Succession(
+                    predecessor_id=key[0],
+                    successor_id=key[1],
+                    is_default=row.is_default,
+                    is_primary=row.is_primary,
+                    source=source,
+                )
             )
-        elif link.is_default != row.is_default or link.source != source:
-            link.is_default, link.source = row.is_default, source
+        elif (link.is_default, link.is_primary, link.source) != (row.is_default, row.is_primary, source):
+            link.is_default, link.is_primary, link.source = row.is_default, row.is_primary, source
             changed_links.append(link)
         else:
             report.successions_unchanged += 1
     Succession.objects.bulk_create(new_links, batch_size=1000)
-    Succession.objects.bulk_update(changed_links, ["is_default", "source"], batch_size=1000)
+    Succession.objects.bulk_update(changed_links, ["is_default", "is_primary", "source"], batch_size=1000)
     report.successions_created, report.successions_updated = len(new_links), len(changed_links)
 
     # A commune lies in itself; so does each island district that had no communes (it is a leaf

@@ -1,0 +1,190 @@
+"""Evaluating catalogue indicators for a unit over any number of periods, live from the records.
+
+Every count and sum of one source, for every period asked, is one SQL query with conditional aggregates
+(`COUNT(*) FILTER (WHERE …)` on PostgreSQL, `CASE` on SQLite) over the records that count toward the unit
+(reorg.py) in the union of the periods: a figure for a year and its comparison year reads each source once.
+A few indicators are not sums of records in the period (models overdue as of the period's end, shares of
+units recognised, a median time); they are computed here from the records too, never from stored totals.
+"""
+
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
+
+from antoan.accounts.selectors import Scope
+from antoan.indicators.catalogue import SOURCES, SQL_AGGREGATES, Indicator, Source, indicators
+from antoan.indicators.reorg import incidents_q, records_q
+from antoan.movement.models import ModelStatus
+from antoan.movement.record_types import add_months
+from antoan.units.models import Hierarchy, Unit
+
+# Annual figures (ratings, recognition, exemplars: dated by a year only) are given for a period that covers
+# at least this many days of a calendar year: a calendar or statistical year, not a quarter.
+ANNUAL_MIN_DAYS = 300
+
+
+def annual_years(period) -> list[int]:
+    years = []
+    for year in range(period.start.year, period.end.year + 1):
+        first, last = max(period.start, date(year, 1, 1)), min(period.end, date(year, 12, 31))
+        if (last - first).days + 1 >= ANNUAL_MIN_DAYS:
+            years.append(year)
+    return years
+
+
+def as_of(period) -> date:
+    """The day a state indicator (models overdue, plans overdue) is read on: the period's end, or today."""
+    return min(period.end, timezone.localdate())
+
+
+def _unit_q(source: Source, unit: Unit | None) -> Q:
+    return incidents_q(unit) if source.reorganised else records_q(unit, "unit")
+
+
+def _in_period(source: Source, period) -> Q:
+    if source.year_field:
+        return Q(**{f"{source.year_field}__in": annual_years(period)})
+    if source.is_datetime:
+        return Q(**{f"{source.date_field}__gte": period.start_datetime,
+                    f"{source.date_field}__lt": period.end_datetime_exclusive})  # fmt: skip
+    return Q(**{f"{source.date_field}__range": (period.start, period.end)})
+
+
+class Evaluation:
+    """Values of indicators for one unit and a list of periods: `value(code, index)`."""
+
+    def __init__(self, *, unit: Unit | None, periods: list, scope: Scope | None, codes: list[str]):
+        self.unit, self.periods, self.scope = unit, periods, scope
+        catalogue = indicators()
+        wanted = {code: catalogue[code] for code in codes}
+        for indicator in list(wanted.values()):  # a ratio needs its two terms
+            for code in indicator.of:
+                wanted.setdefault(code, catalogue[code])
+        self.indicators = wanted
+        self.values: dict[tuple[str, int], float | int | None] = {}
+        self._shares: dict[int, dict] = {}
+        self._evaluate()
+
+    def value(self, code: str, index: int):
+        return self.values.get((code, index))
+
+    def records(self, source: Source):
+        queryset = source.model.objects.filter(_unit_q(source, self.unit))
+        if self.scope is not None:
+            queryset = queryset.filter(self.scope.q("unit"))
+        return queryset
+
+    def _evaluate(self) -> None:
+        by_source: dict[str, list[Indicator]] = defaultdict(list)
+        special = []
+        for indicator in self.indicators.values():
+            if indicator.aggregate in SQL_AGGREGATES:
+                by_source[indicator.source].append(indicator)
+            elif indicator.aggregate != "ratio":
+                special.append(indicator)
+        for source_key, group in by_source.items():
+            self._sql(SOURCES[source_key], group)
+        for indicator in special:
+            for index, period in enumerate(self.periods):
+                self.values[(indicator.code, index)] = getattr(self, f"_{indicator.aggregate}")(indicator, period)
+        for indicator in self.indicators.values():
+            if indicator.aggregate == "ratio":
+                numerator, denominator = indicator.of
+                for index in range(len(self.periods)):
+                    self.values[(indicator.code, index)] = ratio(
+                        self.value(numerator, index), self.value(denominator, index)
+                    )
+
+    def _sql(self, source: Source, group: list[Indicator]) -> None:
+        aggregates, names = {}, {}
+        window = Q(pk__in=[])
+        for index, period in enumerate(self.periods):
+            if source.year_field and not annual_years(period):
+                for indicator in group:
+                    self.values[(indicator.code, index)] = None
+                continue
+            in_period = _in_period(source, period)
+            window |= in_period
+            for position, indicator in enumerate(group):
+                name = f"p{index}_{position}"
+                condition = in_period & Q(**dict(indicator.where))
+                if indicator.aggregate == "count":
+                    aggregates[name] = Count("pk", filter=condition)
+                else:
+                    aggregates[name] = Sum(indicator.field, filter=condition)
+                names[name] = (indicator.code, index)
+        if not aggregates:
+            return
+        row = self.records(source).filter(window).aggregate(**aggregates)
+        for name, key in names.items():
+            self.values[key] = row[name] or 0
+
+    # State as of the period's end ----------------------------------------------------------------
+
+    def _as_of(self, indicator: Indicator, period) -> int:
+        source = SOURCES[indicator.source]
+        day = as_of(period)
+        return self.records(source).filter(**{f"{source.date_field}__lte": day}, **dict(indicator.where)).count()
+
+    def _model_dues(self, period) -> list[bool]:
+        """For each model active on the period's end (or today): is its inspection overdue then? Due is the
+        last inspection up to that day (or the start) plus the model's interval."""
+        day = as_of(period)
+        models = (
+            self.records(SOURCES["models"])
+            .filter(status=ModelStatus.ACTIVE, started_on__lte=day)
+            .annotate(last=Max("inspections__inspected_on", filter=Q(inspections__inspected_on__lte=day)))
+            .values_list("started_on", "inspection_interval_months", "last")
+        )
+        return [add_months(last or started, interval) < day for started, interval, last in models]
+
+    def _models_on_time(self, indicator: Indicator, period) -> int:
+        return sum(not overdue for overdue in self._model_dues(period))
+
+    def _models_overdue(self, indicator: Indicator, period) -> int:
+        return sum(self._model_dues(period))
+
+    def _plans_overdue(self, indicator: Indicator, period) -> int:
+        day = as_of(period)
+        return self.records(SOURCES["plans"]).filter(approved_on__lte=day, next_review_on__lt=day).count()
+
+    # Shares and medians ---------------------------------------------------------------------------
+
+    def _share(self, indicator: Indicator, period) -> float | None:
+        from antoan.assessment.selectors import share_rows
+
+        years = annual_years(period)
+        if not years or self.unit is None:
+            return None
+        if years[-1] not in self._shares:
+            self._shares[years[-1]] = {r.subject_type: r for r in share_rows(unit=self.unit, year=years[-1])}
+        row = self._shares[years[-1]][dict(indicator.where)["subject_type"]]
+        return ratio(row.recognised, row.total)
+
+    def _tips_median_minutes(self, indicator: Indicator, period) -> float | None:
+        from antoan.portal.selectors import median_minutes
+
+        tips = self.records(SOURCES["tips"]).filter(_in_period(SOURCES["tips"], period))
+        return median_minutes(tips.values_list("received_at", "first_action_at"))
+
+
+def ratio(part, whole) -> float | None:
+    """part ÷ whole as a percentage with one decimal; None when there is nothing to divide by."""
+    if part is None or not whole:
+        return None
+    return round(100 * part / whole, 1)
+
+
+def scope_filter(scope: Scope, unit: Unit | None) -> Scope | None:
+    """The scope still to apply to the records counted toward `unit`, or None when they are all inside it:
+    a user's own subtree reaches the other hierarchy's communes mapped onto it (accounts.selectors.Scope)."""
+    if scope.everything:
+        return None
+    if unit is not None:
+        paths = scope.current_paths if unit.hierarchy == Hierarchy.CURRENT else scope.legacy_paths
+        if any(unit.path.startswith(path) for path in paths):
+            return None
+    return scope
+

@@ -1,0 +1,177 @@
+"""Which records count toward a unit across the 2025 reorganisation.
+
+Records belong to the commune in force on their day. A figure for a current (post-2025) unit over a period
+before 1 July 2025 sums the old communes that became it; a figure for an old unit after 30 June 2025 sums
+the new communes that came from it. The rules, in one place:
+
+- an old commune counts toward its default successor — unless it was split and an incident's coordinates
+  say which of its successors the incident lies in (the nearest successor's centre: the data has centres,
+  not boundaries);
+- a new commune counts toward its primary predecessor (units.loader.primary_links) — unless an incident's
+  coordinates say which of its predecessors it lies in;
+- a record at district or province level of the old hierarchy counts toward the new province its old
+  province became; a new province's own records are not split among old provinces (there is no rule for it).
+
+Incidents carry both communes (`current_commune`, `legacy_commune`, set here by `attribute_communes` when
+the services write them); other records are matched through the succession map at query time.
+"""
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.db.models import Q
+
+from antoan.core.errors import Message
+from antoan.units.loader import CURRENT_VALID_FROM, LEGACY_VALID_TO
+from antoan.units.models import Hierarchy, Kind, Succession, Unit
+
+
+def _nearest(lat: float, lon: float, candidates: list[tuple[int, float | None, float | None]]) -> int | None:
+    def distance(candidate):
+        _, clat, clon = candidate
+        if clat is None or clon is None:
+            return math.inf
+        return (lat - clat) ** 2 + ((lon - clon) * math.cos(math.radians(lat))) ** 2
+
+    best = min(candidates, key=distance)
+    return best[0] if distance(best) < math.inf else None
+
+
+def attribute_communes(incidents) -> None:
+    """Set `current_commune_id` and `legacy_commune_id` of unsaved or changed incidents (one query per call)."""
+    unit_ids = {i.unit_id for i in incidents}
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids).only("pk", "hierarchy")}
+    links = Succession.objects.filter(Q(predecessor_id__in=unit_ids) | Q(successor_id__in=unit_ids)).values_list(
+        "predecessor_id", "successor_id", "is_default", "is_primary",
+        "predecessor__latitude", "predecessor__longitude", "successor__latitude", "successor__longitude",
+    )  # fmt: skip
+    successors: dict[int, list] = {}
+    predecessors: dict[int, list] = {}
+    default_successor: dict[int, int] = {}
+    primary_predecessor: dict[int, int] = {}
+    for pred, succ, is_default, is_primary, plat, plon, slat, slon in links:
+        successors.setdefault(pred, []).append((succ, slat, slon))
+        predecessors.setdefault(succ, []).append((pred, plat, plon))
+        if is_default:
+            default_successor[pred] = succ
+        if is_primary:
+            primary_predecessor[succ] = pred
+    for incident in incidents:
+        unit = units.get(incident.unit_id)
+        if unit is None:
+            continue
+        located = incident.latitude is not None and incident.longitude is not None
+        if unit.hierarchy == Hierarchy.LEGACY:
+            incident.legacy_commune_id = unit.pk
+            options = successors.get(unit.pk, [])
+            chosen = _nearest(incident.latitude, incident.longitude, options) if located and len(options) > 1 else None
+            incident.current_commune_id = chosen or default_successor.get(unit.pk)
+        else:
+            incident.current_commune_id = unit.pk
+            options = predecessors.get(unit.pk, [])
+            chosen = _nearest(incident.latitude, incident.longitude, options) if located and len(options) > 1 else None
+            incident.legacy_commune_id = chosen or primary_predecessor.get(unit.pk)
+
+
+def incidents_q(unit: Unit | None, prefix: str = "") -> Q:
+    """Incidents that count toward `unit` (None: the whole country), whatever hierarchy they were recorded in."""
+    if unit is None:
+        return Q()
+    field = "current_commune" if unit.hierarchy == Hierarchy.CURRENT else "legacy_commune"
+    if unit.kind == Kind.COMMUNE or unit.commune_id == unit.pk:
+        return Q(**{f"{prefix}{field}_id": unit.pk})
+    return Q(**{f"{prefix}{field}__path__startswith": unit.path})
+
+
+def records_q(unit: Unit | None, field: str = "unit") -> Q:
+    """Any other record (reached through its `field`) that counts toward `unit`: its subtree, and across the
+    reorganisation the other hierarchy's communes (and what lies in them) mapped onto it."""
+    if unit is None:
+        return Q()
+    own = Q(**{f"{field}__path__startswith": unit.path})
+    if unit.hierarchy == Hierarchy.CURRENT:
+        mapped = Succession.objects.filter(is_default=True, successor__path__startswith=unit.path)
+        q = own | Q(**{f"{field}__commune_id__in": mapped.values("predecessor_id")})
+        for old_province in _legacy_provinces_of(unit.path):
+            q |= Q(**{f"{field}__path__startswith": old_province, f"{field}__commune__isnull": True})
+        return q
+    mapped = Succession.objects.filter(is_primary=True, predecessor__path__startswith=unit.path)
+    return own | Q(**{f"{field}__commune_id__in": mapped.values("successor_id")})
+
+
+def _legacy_provinces_of(path: str) -> tuple[str, ...]:
+    """Paths of the old provinces whose whole territory went into the new province at `path` (none for a
+    new commune)."""
+    return tuple(old for old, new in _province_map().items() if new == path)
+
+
+@lru_cache(maxsize=1)
+def _province_map_cached(marker: int) -> dict[str, str]:
+    pairs = Succession.objects.filter(is_default=True).values_list("predecessor__path", "successor__parent__path")
+    mapping: dict[str, set[str]] = {}
+    for old_path, new_province in pairs:
+        old_province = ".".join(old_path.split(".")[:2]) + "."
+        mapping.setdefault(old_province, set()).add(new_province)
+    return {old: next(iter(new)) for old, new in mapping.items() if len(new) == 1}
+
+
+def _province_map() -> dict[str, str]:
+    # Keyed by the number of links, so that a units load (or a test database flush) is noticed.
+    return _province_map_cached(Succession.objects.count())
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """What the answer says when records of the other hierarchy were counted."""
+
+    message: Message
+    units: tuple[str, ...]  # the names of the other hierarchy's communes counted (when there are few)
+
+
+LISTED_AT_MOST = 20  # beyond this, the answer gives the number of units rather than their names
+
+
+def mapping_used(unit: Unit | None, start, end) -> Mapping | None:
+    """How `unit`'s figures for the days start..end reach across the 2025 reorganisation, or None."""
+    if unit is None:
+        return None
+    if unit.hierarchy == Hierarchy.CURRENT and start < CURRENT_VALID_FROM:
+        links = Succession.objects.filter(successor__path__startswith=unit.path, is_default=True)
+        names = _names(links.values_list("predecessor__name", flat=True).order_by("predecessor__name"))
+        return Mapping(
+            Message(
+                f"Số liệu trước 01/07/2025 được cộng từ các đơn vị hành chính cũ nay thuộc {unit.name}: "
+                f"{names.vi} (xã cũ bị chia tách tính cho xã mới mặc định, trừ sự việc có tọa độ)",
+                f"Figures before 01/07/2025 are summed from the former units now part of {unit.name}: "
+                f"{names.en} (a split former commune counts toward its default successor, unless a record's "
+                "coordinates place it)",
+            ),
+            names.units,
+        )
+    if unit.hierarchy == Hierarchy.LEGACY and end > LEGACY_VALID_TO:
+        links = Succession.objects.filter(predecessor__path__startswith=unit.path, is_primary=True)
+        names = _names(links.values_list("successor__name", flat=True).order_by("successor__name"))
+        return Mapping(
+            Message(
+                f"Số liệu từ 01/07/2025 được lấy từ các xã, phường mới hình thành từ {unit.name}: {names.vi}",
+                f"Figures from 01/07/2025 come from the new communes formed from {unit.name}: {names.en}",
+            ),
+            names.units,
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class _Names:
+    vi: str
+    en: str
+    units: tuple[str, ...]
+
+
+def _names(queryset) -> _Names:
+    names = tuple(queryset[: LISTED_AT_MOST + 1])
+    if len(names) <= LISTED_AT_MOST:
+        return _Names(", ".join(names), ", ".join(names), names)
+    count = queryset.count()
+    return _Names(f"{count:,} đơn vị".replace(",", "."), f"{count:,} units", ())

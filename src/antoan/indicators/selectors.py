@@ -1,0 +1,258 @@
+"""Indicator reads for a user: figures for a unit and a period with the year before, trends, crosstabs,
+the time-of-day grid and the points for the map. Every function checks the user may see the unit."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+
+from antoan.accounts.models import User
+from antoan.accounts.selectors import user_scope
+from antoan.core.errors import DomainError, NotFound
+from antoan.incidents.categories import IncidentKind
+from antoan.incidents.models import Incident
+from antoan.indicators.catalogue import Indicator, indicators, sections
+from antoan.indicators.compute import Evaluation, scope_filter
+from antoan.indicators.periods import Period, period_parse
+from antoan.indicators.reorg import Mapping, incidents_q, mapping_used
+from antoan.units.models import Hierarchy, Kind, Unit
+
+NOT_FOUND = ("Không tìm thấy đơn vị", "Unit not found")
+
+
+def indicator_unit(*, user: User, unit: Unit | None) -> Unit | None:
+    """`unit` if the user may see it; None (the whole country) only for an administrator."""
+    scope = user_scope(user=user)
+    if unit is None:
+        if not scope.everything:
+            raise DomainError.single(
+                "unit", "Chọn một đơn vị (chỉ quản trị viên xem được số liệu cả nước)",
+                "Choose a unit (only an administrator sees the whole country)",
+            )  # fmt: skip
+        return None
+    if not scope.covers(unit):
+        raise NotFound.single("unit", *NOT_FOUND)
+    return unit
+
+
+def _codes(codes) -> list[str]:
+    catalogue = indicators()
+    if not codes:
+        return list(catalogue)
+    unknown = [c for c in codes if c not in catalogue]
+    if unknown:
+        raise DomainError.single(
+            "indicator", f"Không có chỉ tiêu: {', '.join(unknown)}", f"No such indicator: {', '.join(unknown)}"
+        )
+    return list(codes)
+
+
+def evaluate(*, user: User, unit: Unit | None, periods: list[Period], codes=None) -> Evaluation:
+    unit = indicator_unit(user=user, unit=unit)
+    return Evaluation(unit=unit, periods=periods, scope=scope_filter(user_scope(user=user), unit), codes=_codes(codes))
+
+
+# One unit, one period and its comparison ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    indicator: Indicator
+    value: int | float | None
+    comparison: int | float | None
+
+    @property
+    def change(self):
+        if self.value is None or self.comparison is None:
+            return None
+        change = self.value - self.comparison
+        return round(change, 1) if isinstance(change, float) else change
+
+    @property
+    def change_pct(self) -> float | None:
+        """Relative change in percent; none for a percentage (its change is in points) or from zero."""
+        if self.change is None or not self.comparison or self.indicator.is_percent:
+            return None
+        return round(100 * self.change / self.comparison, 1)
+
+    @property
+    def direction(self) -> str | None:
+        """"tăng", "giảm", "không đổi": the word Vietnamese reports put before the change."""
+        if self.change is None:
+            return None
+        return "tăng" if self.change > 0 else "giảm" if self.change < 0 else "không đổi"
+
+    @property
+    def direction_en(self) -> str | None:
+        return {"tăng": "up", "giảm": "down", "không đổi": "unchanged", None: None}[self.direction]
+
+    def as_dict(self) -> dict:
+        i = self.indicator
+        return {
+            "code": i.code, "section": i.section, "parent": i.parent or None,
+            "name_vi": i.vi, "name_en": i.en, "measure_vi": i.measure_vi, "measure_en": i.measure_en,
+            "value": self.value, "comparison": self.comparison, "change": self.change,
+            "change_pct": self.change_pct, "direction_vi": self.direction, "direction_en": self.direction_en,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class IndicatorSet:
+    unit: Unit | None
+    period: Period
+    comparison: Period
+    mapping: Mapping | None
+    figures: tuple[Figure, ...]
+
+    def figure(self, code: str) -> Figure:
+        return next(f for f in self.figures if f.indicator.code == code)
+
+    def by_section(self) -> list[tuple]:
+        return [(s, [f for f in self.figures if f.indicator.section == s.code]) for s in sections()]
+
+
+def indicator_set(*, user: User, unit: Unit | None, period: Period, codes=None) -> IndicatorSet:
+    """Every indicator (or `codes`) for `unit` in `period` and in the same period of the year before."""
+    comparison = period.previous()
+    evaluation = evaluate(user=user, unit=unit, periods=[period, comparison], codes=codes)
+    asked = _codes(codes)
+    figures = tuple(
+        Figure(indicators()[code], evaluation.value(code, 0), evaluation.value(code, 1)) for code in asked
+    )
+    mapping = mapping_used(unit, comparison.start, period.end)
+    return IndicatorSet(unit=unit, period=period, comparison=comparison, mapping=mapping, figures=figures)
+
+
+# Trend, crosstab ---------------------------------------------------------------------------------------------
+
+
+def month_periods(year: int) -> list[Period]:
+    return [period_parse(f"{year}-{month:02d}") for month in range(1, 13)]
+
+
+def indicator_trend(*, user: User, unit: Unit | None, year: int, code: str) -> dict:
+    """Month by month, `year` against the year before (one query per source for the 24 months)."""
+    months = month_periods(year) + month_periods(year - 1)
+    evaluation = evaluate(user=user, unit=unit, periods=months, codes=[code])
+    values = [evaluation.value(code, i) for i in range(24)]
+    return {"months": list(range(1, 13)), "this_year": values[:12], "last_year": values[12:], "year": year}
+
+
+@dataclass(frozen=True)
+class Crosstab:
+    indicator: Indicator
+    unit: Unit | None
+    columns: tuple[Period, ...]
+    rows: tuple[tuple[Unit, tuple], ...]  # a child unit, its value per column and its total last
+    total: tuple  # the unit's own value per column, and over all the columns
+
+    def as_table(self, *, english: bool = False) -> list[list]:
+        header = ["Đơn vị / unit"] + [p.label_en if english else p.label_vi for p in self.columns]
+        header.append("Cả kỳ / whole period")
+        body = [[child.name, *values] for child, values in self.rows]
+        name = self.unit.name if self.unit else "Cả nước"
+        return [header, *body, [f"Tổng cộng / total: {name}", *self.total]]
+
+
+def indicator_children(*, user: User, unit: Unit | None) -> list[Unit]:
+    """The rows of a crosstab: the units directly under `unit` (no establishments), that the user may see; a
+    commune is its own only row; for the whole country, the provinces of today."""
+    scope = user_scope(user=user)
+    if unit is None:
+        children = Unit.objects.filter(kind=Kind.PROVINCE, hierarchy=Hierarchy.CURRENT)
+    elif unit.commune_id == unit.pk:
+        return [unit]
+    else:
+        children = Unit.objects.filter(parent=unit).exclude(kind=Kind.ESTABLISHMENT)
+    return list(children.filter(scope.q()).order_by("name"))
+
+
+def indicator_crosstab(*, user: User, unit: Unit | None, code: str, columns: list[Period]) -> Crosstab:
+    """`code` for each child of `unit` × each period in `columns`, with a total column (the periods' span)
+    and a total row (the unit itself, which also counts records kept at its own level)."""
+    unit = indicator_unit(user=user, unit=unit)
+    [code] = _codes([code])
+    span = period_parse(date_from=columns[0].start, date_to=columns[-1].end)
+    periods = [*columns, span]
+    rows = []
+    for child in indicator_children(user=user, unit=unit):
+        evaluation = evaluate(user=user, unit=child, periods=periods, codes=[code])
+        rows.append((child, tuple(evaluation.value(code, i) for i in range(len(periods)))))
+    own = evaluate(user=user, unit=unit, periods=periods, codes=[code])
+    total = tuple(own.value(code, i) for i in range(len(periods)))
+    return Crosstab(indicators()[code], unit, tuple(columns), tuple(rows), total)
+
+
+def crosstab_columns(*, year: int, by: str, years: int = 5) -> list[Period]:
+    if by == "month":
+        return month_periods(year)
+    if by == "year":
+        return [period_parse(str(y)) for y in range(year - years + 1, year + 1)]
+    raise DomainError.single("by", f"'{by}' không hợp lệ (month hoặc year)", f"'{by}' is not month or year")
+
+
+# Incidents on a clock and on a map --------------------------------------------------------------------------
+
+GRID_KINDS = (IncidentKind.TRAFFIC, IncidentKind.CRIME)
+
+
+def _incidents(*, user: User, unit: Unit | None, period: Period, kind: str | None):
+    unit = indicator_unit(user=user, unit=unit)
+    records = Incident.objects.filter(
+        incidents_q(unit), occurred_at__gte=period.start_datetime, occurred_at__lt=period.end_datetime_exclusive
+    )
+    scope = scope_filter(user_scope(user=user), unit)
+    if scope is not None:
+        records = records.filter(scope.q("unit"))
+    return records.filter(kind=kind) if kind else records
+
+
+def incident_time_grid(*, user: User, unit: Unit | None, period: Period, kind: str) -> list[list[int]]:
+    """Counts by day of the week (Monday first) × hour of the day, in local time."""
+    if kind not in GRID_KINDS:
+        raise DomainError.single("kind", f"'{kind}' không hợp lệ (traffic hoặc crime)", f"'{kind}' is not traffic or crime")
+    grid = [[0] * 24 for _ in range(7)]
+    rows = (
+        _incidents(user=user, unit=unit, period=period, kind=kind)
+        .annotate(weekday=ExtractIsoWeekDay("occurred_at"), hour=ExtractHour("occurred_at"))
+        .values_list("weekday", "hour")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for weekday, hour, n in rows:
+        grid[weekday - 1][hour] += n
+    return grid
+
+
+MAP_LIMIT = 5000
+
+
+def incident_points(*, user: User, unit: Unit | None, period: Period, kind: str | None = None) -> dict:
+    """The located incidents for the map (the newest MAP_LIMIT), and how many have no coordinates."""
+    records = _incidents(user=user, unit=unit, period=period, kind=kind)
+    located = records.filter(latitude__isnull=False, longitude__isnull=False)
+    points = list(
+        located.order_by("-occurred_at").values(
+            "pk", "kind", "category", "severity", "latitude", "longitude", "occurred_at", "dead", "injured"
+        )[:MAP_LIMIT]
+    )
+    return {
+        "points": points,
+        "located": located.count(),
+        "without_coordinates": records.filter(latitude__isnull=True).count(),
+        "limit": MAP_LIMIT,
+    }
+
+
+def indicator_period(params, *, user: User) -> Period:
+    """The period a request names: `period=` a code, or `from=` and `to=` dates."""
+    code = (params.get("period") or "").replace("\x00", "").strip()
+    date_from, date_to = params.get("from"), params.get("to")
+    if code and (date_from or date_to):
+        raise DomainError.single("period", "Chỉ dùng period hoặc from/to", "Give either period or from/to")
+    if code:
+        return period_parse(code, user=user)
+    if date_from or date_to:
+        return period_parse(date_from=date_from, date_to=date_to)
+    raise DomainError.single("period", "Thiếu kỳ báo cáo (period=2020 hoặc from=…&to=…)", "No period given")
+

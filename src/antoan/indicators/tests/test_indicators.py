@@ -1,0 +1,315 @@
+"""Indicators against counts computed here, independently, from the records — on both sides of the 2025
+reorganisation."""
+
+import math
+import random
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from antoan.accounts.models import Role
+from antoan.core.errors import DomainError, NotFound
+from antoan.core.records.services import record_create
+from antoan.incidents.models import Incident
+from antoan.incidents.services import incident_create, incident_update
+from antoan.indicators.catalogue import indicators
+from antoan.indicators.periods import period_parse
+from antoan.indicators.selectors import (
+    crosstab_columns,
+    incident_time_grid,
+    indicator_crosstab,
+    indicator_set,
+    indicator_trend,
+)
+from antoan.movement import record_types as rt
+from antoan.units.models import Hierarchy, Succession, Unit
+
+LEGACY, CURRENT = date(2020, 1, 1), date(2026, 1, 1)
+HTB_COMMUNES = ("23059", "23083", "23092", "23086", "23080", "23089", "23071")  # legacy, in Huyện Hàm Thuận Bắc
+HOA_THANG = "23053"  # legacy Xã Hòa Thắng (Bắc Bình): split, partly into Xã Hồng Thái (23041)
+CURRENT_COMMUNES = ("23059", "23086", "23089", "23041", "23074")
+
+
+def local(*args) -> datetime:
+    return timezone.make_aware(datetime(*args))
+
+
+@pytest.fixture
+def admin(make_user):
+    user = make_user()
+    user.is_superuser = True
+    user.save()
+    return user
+
+
+def _fields(rng: random.Random, kind: str) -> dict:
+    if kind == "crime":
+        return {"category": rng.choice(("social_order", "drugs", "economic")), "solved": rng.random() < 0.7,
+                "suspects": rng.randint(0, 3)}  # fmt: skip
+    if kind == "social_evil":
+        return {"category": rng.choice(("gambling", "loan_sharking")), "persons_involved": rng.randint(1, 6)}
+    if kind == "traffic":
+        return {"dead": rng.choice((0, 0, 1, 2)), "injured": rng.randint(0, 3),
+                "property_damage_vnd": rng.choice((0, 20_000_000, 150_000_000))}  # fmt: skip
+    return {"category": "flood", "dead": rng.randint(0, 1), "missing": rng.randint(0, 1),
+            "houses_damaged": rng.randint(0, 40), "economic_loss_million_vnd": rng.randint(0, 900)}  # fmt: skip
+
+
+@pytest.fixture
+def records(admin, unit):
+    """About 120 incidents: old communes in 2019–2020 and the first half of 2025, new ones since 1/7/2025;
+    some in the split Hòa Thắng with coordinates near one of its successors."""
+    rng = random.Random(5)
+    hong_thai = unit("23041", CURRENT)
+    for i in range(120):
+        kind = rng.choice(("crime", "crime", "social_evil", "traffic", "traffic", "disaster"))
+        if i % 3 == 0:
+            when = local(2025, 7, 1) + timedelta(days=rng.randint(0, 500), hours=rng.randint(0, 23))
+            commune, on = unit(rng.choice(CURRENT_COMMUNES), CURRENT), CURRENT
+        else:
+            year = rng.choice((2019, 2020, 2025)) if i % 5 else 2020
+            month = rng.randint(1, 6) if year == 2025 else rng.randint(1, 12)
+            when = local(year, month, rng.randint(1, 28), rng.randint(0, 23), 15)
+            commune = unit(rng.choice((*HTB_COMMUNES, HOA_THANG)), LEGACY)
+        position = {}
+        if commune.code == HOA_THANG and i % 2:
+            position = {"latitude": hong_thai.latitude + 0.001, "longitude": hong_thai.longitude}
+        elif rng.random() < 0.5:
+            position = {"latitude": commune.latitude + rng.uniform(-0.01, 0.01),
+                        "longitude": commune.longitude + rng.uniform(-0.01, 0.01)}  # fmt: skip
+        incident_create(user=admin, unit=commune, kind=kind, occurred_at=when, summary=f"Sự việc {i}",
+                        **position, **_fields(rng, kind))  # fmt: skip
+    return Incident.objects.count()
+
+
+# The independent reckoning ----------------------------------------------------------------------------------
+
+
+def _nearest(incident: Incident, candidates: list[Unit]) -> Unit:
+    def distance(u):
+        return math.hypot(u.latitude - incident.latitude, (u.longitude - incident.longitude) * math.cos(0.19))
+
+    return min(candidates, key=distance)
+
+
+def _counts_toward(incident: Incident, unit: Unit) -> bool:
+    own = incident.unit
+    if own.hierarchy == unit.hierarchy:
+        return own.path.startswith(unit.path)
+    if own.hierarchy == Hierarchy.LEGACY:  # an old record, a new unit
+        links = list(Succession.objects.filter(predecessor=own).select_related("successor"))
+        if len(links) > 1 and incident.latitude is not None:
+            target = _nearest(incident, [link.successor for link in links])
+        else:
+            target = next(link.successor for link in links if link.is_default)
+    else:
+        links = list(Succession.objects.filter(successor=own).select_related("predecessor"))
+        if len(links) > 1 and incident.latitude is not None:
+            target = _nearest(incident, [link.predecessor for link in links])
+        else:
+            target = next(link.predecessor for link in links if link.is_primary)
+    return target.path.startswith(unit.path)
+
+
+def _expected_all(codes, unit: Unit, period) -> dict[str, int]:
+    """Each incident indicator in `codes`, reckoned by walking every record."""
+    totals = dict.fromkeys(codes, 0)
+    for incident in Incident.objects.select_related("unit"):
+        day = timezone.localtime(incident.occurred_at).date()
+        if not (period.start <= day <= period.end) or not _counts_toward(incident, unit):
+            continue
+        for code in codes:
+            indicator = indicators()[code]
+            if all(getattr(incident, name) == value for name, value in indicator.where):
+                totals[code] += 1 if indicator.aggregate == "count" else (getattr(incident, indicator.field) or 0)
+    return totals
+
+
+def _expected(code: str, unit: Unit, period) -> int:
+    return _expected_all([code], unit, period)[code]
+
+
+INCIDENT_CODES = [c for c, i in indicators().items() if i.source == "incidents"]
+
+
+@pytest.mark.parametrize(
+    "code, on, period_code",
+    [
+        ("23059", CURRENT, "2020"),  # Xã Hàm Thuận before it existed: Ma Lâm, Thuận Minh, Hàm Đức
+        ("23059", CURRENT, "2026"),
+        ("23041", CURRENT, "2020"),  # Xã Hồng Thái: part of the split Hòa Thắng, by coordinates
+        ("68", CURRENT, "st2020"),  # Tỉnh Lâm Đồng, the statistical year
+        ("68", CURRENT, "2025"),  # a year across the reorganisation
+        ("597", LEGACY, "2020-Q3"),  # Huyện Hàm Thuận Bắc
+        ("597", LEGACY, "2026"),  # an old district after it was abolished
+        ("23059", LEGACY, "2025"),  # Thị trấn Ma Lâm across the reorganisation
+    ],
+)
+def test_every_incident_indicator_equals_an_independent_count(admin, unit, records, code, on, period_code):
+    target = unit(code, on)
+    period = period_parse(period_code)
+    result = indicator_set(user=admin, unit=target, period=period)
+    expected = _expected_all(INCIDENT_CODES, target, period)
+    expected_before = _expected_all(INCIDENT_CODES, target, period.previous())
+    checked = 0
+    for indicator_code in INCIDENT_CODES:
+        figure = result.figure(indicator_code)
+        assert (figure.value, figure.comparison) == (expected[indicator_code], expected_before[indicator_code]), (
+            indicator_code
+        )
+        checked += figure.value + figure.comparison
+    assert checked > 0  # the data set reaches this unit and period
+
+
+def test_the_clearance_rate_is_solved_over_cases(admin, unit, records):
+    result = indicator_set(user=admin, unit=unit("597", LEGACY), period=period_parse("2020"))
+    cases, solved = result.figure("crime.cases").value, result.figure("crime.solved").value
+    assert cases > 0
+    assert result.figure("crime.clearance_rate").value == round(100 * solved / cases, 1)
+
+
+def test_a_split_commune_counts_toward_its_default_successor_unless_coordinates_place_it(admin, unit):
+    hoa_thang, hong_thai = unit(HOA_THANG, LEGACY), unit("23041", CURRENT)
+    default = Succession.objects.get(predecessor=hoa_thang, is_default=True).successor
+    assert default != hong_thai
+    when = local(2020, 5, 5, 9)
+    incident_create(user=admin, unit=hoa_thang, kind="crime", category="drugs", occurred_at=when, summary="A",
+                    solved=False)
+    incident_create(user=admin, unit=hoa_thang, kind="crime", category="drugs", occurred_at=when, summary="B", solved=True,
+                    latitude=hong_thai.latitude, longitude=hong_thai.longitude)  # fmt: skip
+    period = period_parse("2020")
+    assert indicator_set(user=admin, unit=hong_thai, period=period, codes=["crime.cases"]).figure("crime.cases").value == 1
+    assert indicator_set(user=admin, unit=default, period=period, codes=["crime.cases"]).figure("crime.cases").value == 1
+
+
+def test_the_answer_says_when_the_reorganisation_map_was_used(admin, unit):
+    ham_thuan = unit("23059", CURRENT)
+    mapped = indicator_set(user=admin, unit=ham_thuan, period=period_parse("2020"), codes=["crime.cases"]).mapping
+    assert mapped is not None
+    assert set(mapped.units) == {"Thị trấn Ma Lâm", "Xã Thuận Minh", "Xã Hàm Đức"}
+    assert "01/07/2025" in mapped.message.vi and "01/07/2025" in mapped.message.en
+    # 2026-Q3 is compared with 2025-Q3, after the reorganisation on both sides.
+    later = indicator_set(user=admin, unit=ham_thuan, period=period_parse("2026-Q3"), codes=["crime.cases"])
+    assert later.mapping is None
+    old = indicator_set(user=admin, unit=unit("597", LEGACY), period=period_parse("2026"), codes=["crime.cases"])
+    assert old.mapping is not None and "Xã Hàm Thuận" in old.mapping.message.vi
+
+
+def test_a_record_made_a_moment_ago_is_in_the_next_figure_and_an_edit_moves_it(admin, unit):
+    ma_lam, hong_son = unit("23059", LEGACY), unit("23086", LEGACY)
+    period, codes = period_parse("2020-03"), ["traffic.accidents", "traffic.dead"]
+    before = indicator_set(user=admin, unit=ma_lam, period=period, codes=codes)
+    incident = incident_create(user=admin, unit=ma_lam, kind="traffic", occurred_at=local(2020, 3, 9, 7),
+                               summary="Va chạm", dead=1, injured=0)  # fmt: skip
+    after = indicator_set(user=admin, unit=ma_lam, period=period, codes=codes)
+    assert after.figure("traffic.accidents").value == before.figure("traffic.accidents").value + 1
+    assert after.figure("traffic.dead").value == before.figure("traffic.dead").value + 1
+    incident_update(user=admin, incident=incident, unit=hong_son)
+    moved = indicator_set(user=admin, unit=unit("23086", CURRENT), period=period, codes=codes)
+    assert moved.figure("traffic.accidents").value == 1
+
+
+@pytest.mark.parametrize(
+    "value, comparison, direction, change, pct",
+    [(44, 49, "giảm", -5, -10.2), (54, 54, "không đổi", 0, 0.0), (3, 0, "tăng", 3, None), (0, 2, "giảm", -2, -100.0)],
+)
+def test_direction_words_and_changes(value, comparison, direction, change, pct):
+    from antoan.indicators.selectors import Figure
+
+    figure = Figure(indicators()["crime.cases"], value, comparison)
+    assert (figure.direction, figure.change, figure.change_pct) == (direction, change, pct)
+
+
+def test_a_percentage_changes_in_points_not_percent():
+    from antoan.indicators.selectors import Figure
+
+    figure = Figure(indicators()["crime.clearance_rate"], 80.0, 75.5)
+    assert (figure.change, figure.change_pct, figure.direction_en) == (4.5, None, "up")
+
+
+def test_movement_figures_come_from_their_records(admin, unit):
+    ham_thuan = unit("23059", CURRENT)
+    record_create(rt.DEPLOYMENTS, user=admin, unit=ham_thuan, deployed_on="2026-02-01", officers=5, from_body="CA tỉnh")
+    record_create(rt.DEPLOYMENTS, user=admin, unit=unit("23059", LEGACY), deployed_on="2025-03-01", officers=7,
+                  from_body="CA huyện")  # fmt: skip
+    for name, born in (("Nguyễn Văn A", 1970), ("Trần Thị B", 1980)):
+        record_create(rt.COMMENDATIONS, user=admin, unit=ham_thuan, award="medal", authority="ministry",
+                      recipient_kind="individual", recipient_name=name, recipient_birth_year=born, year=2026,
+                      decision_number="1/QĐ-BCA", decision_date="2026-08-19")  # fmt: skip
+    model = record_create(rt.MODELS, user=admin, unit=ham_thuan, name="Camera an ninh", model_type="camera",
+                          started_on="2025-08-01", inspection_interval_months=3)  # fmt: skip
+    record_create(rt.INSPECTIONS, user=admin, model=model.pk, inspected_on="2025-10-15", inspector="CA xã",
+                  rating="good")  # fmt: skip
+    record_create(rt.PATROLS, user=admin, unit=ham_thuan, patrolled_on="2026-03-01", hours=4, violations_found=9,
+                  violations_handled=8, fines_vnd=3_500_000)  # fmt: skip
+    result = indicator_set(user=admin, unit=ham_thuan, period=period_parse("2026"))
+    assert result.figure("officers.deployed").value == 5
+    assert result.figure("officers.deployed").comparison == 7  # 2025: Ma Lâm's deployment, before the merger
+    assert result.figure("commendations.medal").value == 2
+    assert result.figure("commendations.authority.ministry").value == 2
+    assert result.figure("traffic.violations_handled").value == 8 and result.figure("traffic.fines").value == 3_500_000
+    assert result.figure("models.active").value == 1
+    # Inspected on 15/10/2025 every 3 months: due 15/01/2026, so overdue at the end of 2026 (or today)…
+    assert (result.figure("models.on_time").value, result.figure("models.overdue").value) == (0, 1)
+    # … but on time at the end of 2025.
+    late_2025 = indicator_set(user=admin, unit=ham_thuan, period=period_parse("2025-Q4"))
+    assert (late_2025.figure("models.on_time").value, late_2025.figure("models.overdue").value) == (1, 0)
+
+
+def test_annual_figures_are_not_given_for_a_quarter(admin, unit):
+    result = indicator_set(user=admin, unit=unit("23059", CURRENT), period=period_parse("2026-Q1"))
+    assert result.figure("exemplars").value is None and result.figure("ratings").value is None
+    assert result.figure("recognised.commune").value is None
+
+
+def test_an_officer_sees_only_their_units(make_user, unit, records):
+    officer = make_user(Role.OFFICER, unit("23059", CURRENT))
+    with pytest.raises(NotFound):
+        indicator_set(user=officer, unit=unit("23086", CURRENT), period=period_parse("2020"))
+    with pytest.raises(DomainError) as error:
+        indicator_set(user=officer, unit=None, period=period_parse("2020"))
+    assert error.value.errors["unit"].vi and error.value.errors["unit"].en
+    own = indicator_set(user=officer, unit=unit("23059", CURRENT), period=period_parse("2020"), codes=["crime.cases"])
+    assert own.figure("crime.cases").value == _expected("crime.cases", unit("23059", CURRENT), period_parse("2020"))
+
+
+def test_an_old_commune_officer_does_not_see_the_other_old_communes_through_the_new_one(make_user, unit, records):
+    """A Ma Lâm (old) officer may read Xã Hàm Thuận, but its 2020 figures then count only what they may see."""
+    officer = make_user(Role.OFFICER, unit("23059", LEGACY))
+    ham_thuan = unit("23059", CURRENT)
+    seen = indicator_set(user=officer, unit=ham_thuan, period=period_parse("2020"), codes=["crime.cases"])
+    assert seen.figure("crime.cases").value == _expected("crime.cases", unit("23059", LEGACY), period_parse("2020"))
+
+
+def test_unknown_indicator_is_refused_bilingually(admin, unit):
+    with pytest.raises(DomainError) as error:
+        indicator_set(user=admin, unit=unit("68"), period=period_parse("2020"), codes=["crime.nope"])
+    assert "crime.nope" in error.value.errors["indicator"].vi
+
+
+def test_trend_months_sum_to_the_year(admin, unit, records):
+    target = unit("597", LEGACY)
+    trend = indicator_trend(user=admin, unit=target, year=2020, code="traffic.accidents")
+    year = indicator_set(user=admin, unit=target, period=period_parse("2020"), codes=["traffic.accidents"])
+    assert sum(trend["this_year"]) == year.figure("traffic.accidents").value
+    assert sum(trend["last_year"]) == year.figure("traffic.accidents").comparison
+
+
+def test_crosstab_rows_are_children_and_totals_add_up(admin, unit, records):
+    htb = unit("597", LEGACY)
+    table = indicator_crosstab(user=admin, unit=htb, code="crime.cases", columns=crosstab_columns(year=2020, by="month"))
+    assert {child.parent_id for child, _ in table.rows} == {htb.pk}
+    for child, values in table.rows:
+        assert sum(values[:-1]) == values[-1] == _expected("crime.cases", child, period_parse("2020"))
+    assert table.total[-1] == sum(values[-1] for _, values in table.rows)
+    assert [sum(column) for column in zip(*(v[:-1] for _, v in table.rows), strict=True)] == list(table.total[:-1])
+
+
+def test_time_grid_counts_by_weekday_and_local_hour(admin, unit):
+    ma_lam = unit("23059", LEGACY)
+    # Monday 2/3/2020 at 23:30 local time is Monday 16:30 UTC: the grid must use local time.
+    incident_create(user=admin, unit=ma_lam, kind="traffic", occurred_at=local(2020, 3, 2, 23, 30), summary="x",
+                    dead=0, injured=1)  # fmt: skip
+    grid = incident_time_grid(user=admin, unit=ma_lam, period=period_parse("2020"), kind="traffic")
+    assert grid[0][23] == 1 and sum(map(sum, grid)) == 1
