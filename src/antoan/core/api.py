@@ -74,6 +74,7 @@ def authentication_error(request, exc):
 def _register_routers() -> None:
     from antoan.assessment.api import router as assessment_router
     from antoan.incidents.api import router as incidents_router
+    from antoan.indicators.api import router as indicators_router
     from antoan.movement.api import router as movement_router
     from antoan.portal.api import router as tips_router
     from antoan.units.api import router as units_router
@@ -83,6 +84,7 @@ def _register_routers() -> None:
     api.add_router("/tips", tips_router)
     api.add_router("/movement", movement_router)
     api.add_router("/assessments", assessment_router)
+    api.add_router("/indicators", indicators_router)
 
 
 _register_routers()

@@ -2,6 +2,7 @@
 the time-of-day grid and the points for the map. Every function checks the user may see the unit."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import Count
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
@@ -15,7 +16,9 @@ from antoan.indicators.catalogue import Indicator, indicators, sections
 from antoan.indicators.compute import Evaluation, scope_filter
 from antoan.indicators.periods import Period, period_parse
 from antoan.indicators.reorg import Mapping, incidents_q, mapping_used
+from antoan.units.loader import LEGACY_VALID_TO
 from antoan.units.models import Hierarchy, Kind, Unit
+from antoan.units.selectors import unit_resolve
 
 NOT_FOUND = ("Không tìm thấy đơn vị", "Unit not found")
 
@@ -33,6 +36,27 @@ def indicator_unit(*, user: User, unit: Unit | None) -> Unit | None:
     if not scope.covers(unit):
         raise NotFound.single("unit", *NOT_FOUND)
     return unit
+
+
+def indicator_unit_param(*, user: User, code: str | None, on: date | None = None) -> Unit | None:
+    """The unit an official code names — today (or on `on`); a code that only an old unit carried (a district
+    such as 597) is found on 30/06/2025 — if the user may see it. No code: the whole country (administrators)."""
+    code = (code or "").replace("\x00", "").strip()
+    if not code:
+        return indicator_unit(user=user, unit=None)
+    try:
+        unit = unit_resolve(code=code, on=on)
+    except NotFound:
+        if on is not None:
+            raise
+        unit = unit_resolve(code=code, on=LEGACY_VALID_TO)
+    return indicator_unit(user=user, unit=unit)
+
+
+def check_year(year: int) -> int:
+    if not 1990 <= year <= 2100:
+        raise DomainError.single("year", "Năm phải từ 1990 đến 2100", "The year must be from 1990 to 2100")
+    return year
 
 
 def _codes(codes) -> list[str]:
@@ -172,7 +196,7 @@ def indicator_crosstab(*, user: User, unit: Unit | None, code: str, columns: lis
     and a total row (the unit itself, which also counts records kept at its own level)."""
     unit = indicator_unit(user=user, unit=unit)
     [code] = _codes([code])
-    span = period_parse(date_from=columns[0].start, date_to=columns[-1].end)
+    span = Period.of_range(columns[0].start, columns[-1].end)
     periods = [*columns, span]
     rows = []
     for child in indicator_children(user=user, unit=unit):
@@ -194,10 +218,14 @@ def crosstab_columns(*, year: int, by: str, years: int = 5) -> list[Period]:
 # Incidents on a clock and on a map --------------------------------------------------------------------------
 
 GRID_KINDS = (IncidentKind.TRAFFIC, IncidentKind.CRIME)
+WEEKDAYS_VI = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật"]
+WEEKDAYS_EN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
 def _incidents(*, user: User, unit: Unit | None, period: Period, kind: str | None):
     unit = indicator_unit(user=user, unit=unit)
+    if kind and kind not in IncidentKind.values:
+        raise DomainError.single("kind", f"Loại sự việc '{kind}' không hợp lệ", f"Unknown kind '{kind}'")
     records = Incident.objects.filter(
         incidents_q(unit), occurred_at__gte=period.start_datetime, occurred_at__lt=period.end_datetime_exclusive
     )

@@ -1,0 +1,249 @@
+"""GET /api/v1/indicators: figures for a unit and a period with the same period of the year before; the
+trend, crosstab, time grid, map points and black spots the dashboard draws; the catalogue itself."""
+
+import io
+from datetime import date
+
+from django.http import HttpResponse, StreamingHttpResponse
+from ninja import Router, Schema
+
+from antoan.core.errors import DomainError
+from antoan.core.tabular import csv_lines, write_xlsx
+from antoan.indicators import selectors
+from antoan.indicators.catalogue import indicators, sections
+from antoan.indicators.periods import period_options
+
+router = Router(tags=["indicators"])
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class PeriodOut(Schema):
+    code: str
+    kind: str
+    start: date
+    end: date
+    label_vi: str
+    label_en: str
+
+
+class UnitRef(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    hierarchy: str
+
+
+class MappingOut(Schema):
+    vi: str
+    en: str
+    units: list[str]
+
+
+class FigureOut(Schema):
+    code: str
+    section: str
+    parent: str | None
+    name_vi: str
+    name_en: str
+    measure_vi: str
+    measure_en: str
+    value: float | None
+    comparison: float | None
+    change: float | None
+    change_pct: float | None
+    direction_vi: str | None
+    direction_en: str | None
+
+
+class SectionOut(Schema):
+    code: str
+    vi: str
+    en: str
+
+
+class IndicatorSetOut(Schema):
+    unit: UnitRef | None
+    period: PeriodOut
+    comparison: PeriodOut
+    mapping: MappingOut | None
+    sections: list[SectionOut]
+    indicators: list[FigureOut]
+
+
+def _unit(request, unit: str | None, on: date | None):
+    return selectors.indicator_unit_param(user=request.user, code=unit, on=on)
+
+
+def _codes(indicators_param: str) -> list[str] | None:
+    return [c.strip() for c in indicators_param.split(",") if c.strip()] or None
+
+
+def set_as_dict(result: selectors.IndicatorSet) -> dict:
+    """The JSON of an indicator set (the API's, the CLI's --json and the dashboard's are this one)."""
+    return {
+        "unit": result.unit,
+        "period": result.period,
+        "comparison": result.comparison,
+        "mapping": (
+            {"vi": result.mapping.message.vi, "en": result.mapping.message.en, "units": list(result.mapping.units)}
+            if result.mapping
+            else None
+        ),
+        "sections": [{"code": s.code, "vi": s.vi, "en": s.en} for s in sections()],
+        "indicators": [f.as_dict() for f in result.figures],
+    }
+
+
+@router.get("", response=IndicatorSetOut, summary="Indicators for a unit and a period, with the year before")
+def indicator_set(
+    request,
+    unit: str | None = None,
+    on: date | None = None,
+    period: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    indicators: str = "",
+):
+    """`unit` is an official code (resolved today, or on `on`; a code only an old unit had is found too);
+    `period` is 2020, 2020-H1, 2020-Q1, 2020-03, st2020, stm2020-03, tet2021, w:slug — or give `from` and
+    `to` (YYYY-MM-DD). Administrators may leave `unit` out for the whole country."""
+    chosen = selectors.indicator_period(
+        {"period": period, "from": date_from or request.GET.get("from"), "to": date_to or request.GET.get("to")},
+        user=request.user,
+    )
+    result = selectors.indicator_set(
+        user=request.user, unit=_unit(request, unit, on), period=chosen, codes=_codes(indicators)
+    )
+    return set_as_dict(result)
+
+
+class IndicatorOut(Schema):
+    code: str
+    section: str
+    parent: str | None
+    name_vi: str
+    name_en: str
+    measure_vi: str
+    measure_en: str
+    source: str
+    aggregate: str
+    field: str
+    where: dict
+    note: str
+
+
+@router.get("/catalogue", response=list[IndicatorOut], summary="The indicator catalogue")
+def catalogue(request):
+    return [
+        {"code": i.code, "section": i.section, "parent": i.parent or None, "name_vi": i.vi, "name_en": i.en,
+         "measure_vi": i.measure_vi, "measure_en": i.measure_en, "source": i.source or "+".join(i.of),
+         "aggregate": i.aggregate, "field": i.field, "where": dict(i.where), "note": i.note}
+        for i in indicators().values()
+    ]  # fmt: skip
+
+
+@router.get("/periods", response=list[PeriodOut], summary="Periods to choose from in a year")
+def periods(request, year: int):
+    if not 1990 <= year <= 2100:
+        raise DomainError.single("year", "Năm phải từ 1990 đến 2100", "The year must be from 1990 to 2100")
+    return period_options(year, user=request.user)
+
+
+class TrendOut(Schema):
+    year: int
+    months: list[int]
+    this_year: list[float | None]
+    last_year: list[float | None]
+
+
+@router.get("/trend", response=TrendOut, summary="One indicator month by month, this year and the year before")
+def trend(request, indicator: str, year: int, unit: str | None = None, on: date | None = None):
+    selectors.check_year(year)
+    return selectors.indicator_trend(user=request.user, unit=_unit(request, unit, on), year=year, code=indicator)
+
+
+class CrosstabOut(Schema):
+    indicator: str
+    columns: list[PeriodOut]
+    rows: list[dict]
+    total: list[float | None]
+
+
+@router.get("/crosstab", response=CrosstabOut, summary="One indicator: child units × months (or years)")
+def crosstab(
+    request, indicator: str, year: int, unit: str | None = None, on: date | None = None, by: str = "month",
+    years: int = 5, format: str = "json",
+):  # fmt: skip
+    """Rows are the units directly under `unit`, columns the months of `year` (by=month) or the `years` years
+    up to it (by=year), with a total column and a total row. format=csv or xlsx downloads the table."""
+    selectors.check_year(year)
+    if format not in ("json", "csv", "xlsx"):
+        raise DomainError.single("format", "Định dạng phải là json, csv hoặc xlsx", "format must be json, csv or xlsx")
+    table = selectors.indicator_crosstab(
+        user=request.user, unit=_unit(request, unit, on), code=indicator,
+        columns=selectors.crosstab_columns(year=year, by=by, years=min(max(years, 1), 20)),
+    )  # fmt: skip
+    if format != "json":
+        return table_download(table.as_table(), f"chi-tieu-{indicator}-{year}", format)
+    return {
+        "indicator": indicator,
+        "columns": list(table.columns),
+        "rows": [{"unit": {"id": u.pk, "code": u.code, "name": u.name}, "values": list(v)} for u, v in table.rows],
+        "total": list(table.total),
+    }
+
+
+def table_download(rows: list[list], name: str, format: str):
+    if format == "csv":
+        response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+    else:
+        buffer = io.BytesIO()
+        write_xlsx(rows, buffer, sheet="Chỉ tiêu")
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{format}"'
+    return response
+
+
+class GridOut(Schema):
+    kind: str
+    period: PeriodOut
+    weekdays_vi: list[str]
+    weekdays_en: list[str]
+    counts: list[list[int]]
+
+
+@router.get("/time-grid", response=GridOut, summary="Incidents by day of the week × hour of the day")
+def time_grid(request, kind: str, period: str, unit: str | None = None, on: date | None = None):
+    chosen = selectors.indicator_period({"period": period}, user=request.user)
+    counts = selectors.incident_time_grid(user=request.user, unit=_unit(request, unit, on), period=chosen, kind=kind)
+    return {"kind": kind, "period": chosen, "weekdays_vi": selectors.WEEKDAYS_VI,
+            "weekdays_en": selectors.WEEKDAYS_EN, "counts": counts}  # fmt: skip
+
+
+class PointOut(Schema):
+    pk: int
+    kind: str
+    category: str
+    severity: str
+    latitude: float
+    longitude: float
+    occurred_at: str
+    dead: int | None
+    injured: int | None
+
+
+class PointsOut(Schema):
+    points: list[PointOut]
+    located: int
+    without_coordinates: int
+    limit: int
+
+
+@router.get("/points", response=PointsOut, summary="Located incidents for the map")
+def points(request, period: str, unit: str | None = None, on: date | None = None, kind: str | None = None):
+    chosen = selectors.indicator_period({"period": period}, user=request.user)
+    result = selectors.incident_points(user=request.user, unit=_unit(request, unit, on), period=chosen, kind=kind)
+    for point in result["points"]:
+        point["occurred_at"] = point["occurred_at"].isoformat()
+    return result

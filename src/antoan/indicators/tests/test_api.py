@@ -1,0 +1,164 @@
+"""The indicators API and the CLI give the selectors' figures, scoped and with bilingual errors."""
+
+import io
+import json
+from datetime import datetime
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from antoan.accounts.models import Role
+from antoan.incidents.services import incident_create
+from antoan.indicators.periods import period_parse
+from antoan.indicators.selectors import indicator_set
+
+URL = "/api/v1/indicators"
+
+
+def local(*args) -> datetime:
+    return timezone.make_aware(datetime(*args))
+
+
+@pytest.fixture
+def ham_thuan(unit):
+    return unit("23059")
+
+
+@pytest.fixture
+def officer(make_user, ham_thuan):
+    return make_user(Role.OFFICER, ham_thuan, username="canbo.ht")
+
+
+@pytest.fixture
+def some_incidents(officer, unit):
+    ma_lam, ham_thuan = unit("23059", period_parse("2020").start), unit("23059")
+    for day, solved in ((3, True), (9, False), (20, True)):
+        incident_create(user=officer, unit=ma_lam, kind="crime", category="drugs", occurred_at=local(2020, 2, day, 9),
+                        summary="Tàng trữ ma túy", solved=solved)  # fmt: skip
+    incident_create(user=officer, unit=ma_lam, kind="crime", category="drugs", occurred_at=local(2019, 5, 1, 9),
+                    summary="Mua bán ma túy", solved=True)  # fmt: skip
+    incident_create(user=officer, unit=ham_thuan, kind="traffic", occurred_at=local(2026, 3, 2, 18), summary="TNGT",
+                    dead=1, injured=2, latitude=11.05, longitude=108.2)  # fmt: skip
+
+
+def _figures(body) -> dict:
+    return {f["code"]: f for f in body["indicators"]}
+
+
+@pytest.mark.parametrize("period", ["2020", "2020-Q1", "2020-H1", "2020-02", "st2020", "stm2020-02", "tet2020"])
+def test_the_api_gives_the_selectors_figures_for_every_period_form(client, officer, ham_thuan, some_incidents, period):
+    client.force_login(officer)
+    response = client.get(URL, {"unit": "23059", "period": period})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    expected = indicator_set(user=officer, unit=ham_thuan, period=period_parse(period))
+    figures = _figures(body)
+    assert len(figures) == len(expected.figures)
+    for figure in expected.figures:
+        got = figures[figure.indicator.code]
+        assert (got["value"], got["comparison"], got["direction_vi"]) == (
+            figure.value, figure.comparison, figure.direction
+        ), figure.indicator.code  # fmt: skip
+    assert body["period"]["code"] == period
+    assert body["mapping"]["units"]  # Xã Hàm Thuận before 1/7/2025: its old communes
+
+
+def test_crime_figures_and_the_year_before(client, officer, some_incidents):
+    client.force_login(officer)
+    body = client.get(URL, {"unit": "23059", "period": "2020", "indicators": "crime.cases,crime.clearance_rate"}).json()
+    figures = _figures(body)
+    assert set(figures) == {"crime.cases", "crime.clearance_rate"}
+    cases = figures["crime.cases"]
+    assert (cases["value"], cases["comparison"], cases["change"], cases["change_pct"]) == (3, 1, 2, 200.0)
+    assert (cases["direction_vi"], cases["direction_en"]) == ("tăng", "up")
+    assert figures["crime.clearance_rate"]["value"] == 66.7
+    assert body["comparison"]["code"] == "2019"
+
+
+def test_a_date_range(client, officer, some_incidents):
+    client.force_login(officer)
+    body = client.get(URL, {"unit": "23059", "from": "2020-02-05", "to": "2020-02-25", "indicators": "crime.cases"})
+    assert body.status_code == 200, body.content
+    assert _figures(body.json())["crime.cases"]["value"] == 2
+
+
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"unit": "23059", "period": "2020-Q5"}, "period"),
+        ({"unit": "23059", "period": "tomorrow"}, "period"),
+        ({"unit": "23059"}, "period"),
+        ({"unit": "23059", "period": "2020", "indicators": "crime.nope"}, "indicator"),
+        ({"period": "2020"}, "unit"),
+    ],
+)
+def test_bad_requests_are_bilingual_422s(client, officer, params, field):
+    client.force_login(officer)
+    response = client.get(URL, params)
+    assert response.status_code == 422, response.content
+    error = response.json()["errors"][field]
+    assert error["vi"] and error["en"] and error["vi"] != error["en"]
+
+
+def test_another_commune_is_not_found_and_anonymous_is_refused(client, officer):
+    client.force_login(officer)
+    response = client.get(URL, {"unit": "23086", "period": "2020"})
+    assert response.status_code == 404
+    assert response.json()["errors"]["unit"]["en"] == "Unit not found"
+    client.logout()
+    assert client.get(URL, {"unit": "23059", "period": "2020"}).status_code == 401
+
+
+def test_an_old_code_is_found_after_its_unit_ended(client, make_user, unit):
+    htb = unit("597", period_parse("2020").start)
+    leader = make_user(Role.LEADER, htb)
+    client.force_login(leader)
+    body = client.get(URL, {"unit": "597", "period": "2026", "indicators": "crime.cases"}).json()
+    assert body["unit"]["name"] == "Huyện Hàm Thuận Bắc"
+    assert "01/07/2025" in body["mapping"]["vi"]
+
+
+def test_crosstab_downloads_as_csv_and_xlsx(client, officer, some_incidents):
+    client.force_login(officer)
+    params = {"unit": "23059", "indicator": "crime.cases", "year": 2020, "by": "month"}
+    body = client.get(f"{URL}/crosstab", params).json()
+    assert [len(r["values"]) for r in body["rows"]] == [13]  # a commune is its own row: 12 months and the year
+    assert body["rows"][0]["values"][1] == 3 and body["total"][-1] == 3
+    csv_response = client.get(f"{URL}/crosstab", {**params, "format": "csv"})
+    text = b"".join(csv_response.streaming_content).decode("utf-8-sig")
+    assert csv_response["Content-Disposition"].endswith('.csv"')
+    assert "Xã Hàm Thuận" in text and "Tháng 2/2020" in text
+    xlsx = client.get(f"{URL}/crosstab", {**params, "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    rows = list(sheet.values)
+    assert rows[1][0] == "Xã Hàm Thuận" and rows[1][2] == 3
+
+
+def test_trend_grid_points_and_catalogue(client, officer, some_incidents):
+    client.force_login(officer)
+    trend = client.get(f"{URL}/trend", {"unit": "23059", "year": 2020, "indicator": "crime.cases"}).json()
+    assert trend["this_year"][1] == 3 and trend["last_year"][4] == 1
+    grid = client.get(f"{URL}/time-grid", {"unit": "23059", "period": "2026", "kind": "traffic"}).json()
+    assert grid["counts"][0][18] == 1  # Monday 2/3/2026, 18:00
+    points = client.get(f"{URL}/points", {"unit": "23059", "period": "2026"}).json()
+    assert (points["located"], points["without_coordinates"]) == (1, 0)
+    catalogue = client.get(f"{URL}/catalogue").json()
+    codes = {i["code"] for i in catalogue}
+    assert {"crime.clearance_rate", "traffic.accidents.serious", "tips.received", "recognised.commune"} <= codes
+    assert client.get(f"{URL}/time-grid", {"unit": "23059", "period": "2026", "kind": "fire"}).status_code == 422
+
+
+def test_the_cli_prints_the_same_figures(officer, ham_thuan, some_incidents):
+    out = io.StringIO()
+    call_command("indicators", "--unit", "23059", "--period", "2020", "--json", "--indicators", "crime.cases",
+                 stdout=out)  # fmt: skip
+    body = json.loads(out.getvalue())
+    assert _figures(body)["crime.cases"]["value"] == 3
+    text = io.StringIO()
+    call_command("indicators", "--unit", "23059", "--period", "2020", stdout=text)
+    assert "crime.cases" in text.getvalue() and "tăng 2 (200%)" in text.getvalue()
+    with pytest.raises(CommandError, match="period"):
+        call_command("indicators", "--unit", "23059", "--period", "2020-13")
