@@ -1,0 +1,433 @@
+"""Traffic-accident black spots ("điểm đen tai nạn giao thông"), found from the accidents' coordinates.
+
+The rule (how many fatal / injury accidents, within what radius, over how many months) is data in
+rules/black_spots.json: each version names its source and the day it took effect, and an amendment is a new version,
+not a code change. This module is pure: it takes `Accident` values (the caller reads them from the database, scoped
+to the user) and returns `BlackSpot` values; nothing here queries the database.
+
+How spots are found (see docs/black-spots.md):
+1. keep the accidents of the window (``window_months`` calendar months ending on ``window_end``, both ends included)
+   that have coordinates; count the others;
+2. cluster them with scikit-learn's DBSCAN, haversine metric on (lat, lon) in radians, eps = radius / Earth radius,
+   min_samples=1: a cluster is then a connected group of accidents each within ``radius_m`` of another;
+3. DBSCAN chains: accidents every 400 m along a road become one cluster kilometres long. A cluster whose two farthest
+   accidents are more than 2 × radius apart is split (see `_split_extended`) into discs of ``radius_m`` around an
+   accident, chosen greedily, best first, without overlap;
+4. keep the groups that meet one of the rule's conditions.
+"""
+
+import heapq
+import json
+import math
+from calendar import monthrange
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta, timezone
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.cluster import DBSCAN
+from sklearn.neighbors import BallTree
+
+from antoan.core.errors import DomainError, Message
+
+RULE_FILE = Path(__file__).with_name("rules") / "black_spots.json"
+EARTH_RADIUS_M = 6_371_000.0
+VIETNAM_TIME = timezone(timedelta(hours=7))  # no daylight saving: a fixed offset is exact
+
+# The facts a condition may name, in this column order in the fact matrix.
+FACTS = ("accidents", "fatal_accidents", "injury_accidents", "casualty_accidents", "dead", "injured")
+_PHRASES = {  # fact -> (Vietnamese, English singular, English plural)
+    "accidents": ("vụ tai nạn", "accident", "accidents"),
+    "fatal_accidents": ("vụ có người chết", "fatal accident", "fatal accidents"),
+    "injury_accidents": ("vụ có người bị thương", "injury accident", "injury accidents"),
+    "casualty_accidents": ("vụ có người chết hoặc bị thương", "accident with casualties", "accidents with casualties"),
+    "dead": ("người chết", "death", "deaths"),
+    "injured": ("người bị thương", "injured person", "injured people"),
+}
+
+
+@dataclass(frozen=True)
+class Accident:
+    pk: int
+    latitude: float | None
+    longitude: float | None
+    occurred_at: datetime
+    dead: int = 0
+    injured: int = 0
+    severity: str = ""
+
+    @property
+    def is_fatal(self) -> bool:
+        return (self.dead or 0) >= 1
+
+    @property
+    def is_injury(self) -> bool:
+        """An accident with injured people and no dead: a fatal accident is counted once, as fatal."""
+        return not self.is_fatal and (self.injured or 0) >= 1
+
+    @property
+    def has_coordinates(self) -> bool:
+        lat, lon = self.latitude, self.longitude
+        if lat is None or lon is None:
+            return False
+        lat, lon = float(lat), float(lon)
+        return math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180
+
+
+@dataclass(frozen=True)
+class BlackSpotRule:
+    source: str
+    valid_from: date
+    window_months: int
+    radius_m: float
+    conditions: tuple[dict[str, int], ...]
+    description_vi: str = ""
+    description_en: str = ""
+    verified: bool = False  # the thresholds were checked against the published text
+    customised: bool = False  # a user changed radius, window or thresholds
+
+    def met_condition(self, facts: dict[str, int]) -> dict[str, int] | None:
+        """The first condition the facts meet, or None."""
+        for condition in self.conditions:
+            if all(facts.get(k[: -len("_min")], 0) >= v for k, v in condition.items()):
+                return condition
+        return None
+
+    def with_overrides(
+        self,
+        *,
+        radius_m: float | None = None,
+        window_months: int | None = None,
+        min_fatal: int | None = None,
+        min_injury: int | None = None,
+    ) -> "BlackSpotRule":
+        """The rule with a user's radius, window or thresholds.
+
+        ``min_fatal`` / ``min_injury`` replace the threshold of the condition that names fatal (injury) accidents
+        alone, or add such a condition; combined conditions are kept as they are.
+        """
+        errors = {}
+        if radius_m is not None and not (_number(radius_m) and 0 < radius_m <= 50_000):
+            errors["radius_m"] = Message("Bán kính phải trên 0 và tối đa 50.000 m", "Radius must be 0 < r ≤ 50,000 m")
+        if window_months is not None and not (_whole(window_months) and 1 <= window_months <= 120):
+            errors["window_months"] = Message("Số tháng phải từ 1 đến 120", "The window must be 1 to 120 months")
+        for name, value in (("min_fatal", min_fatal), ("min_injury", min_injury)):
+            if value is not None and not (_whole(value) and value >= 1):
+                errors[name] = Message("Ngưỡng phải là số nguyên từ 1 trở lên", "Threshold must be a whole number ≥ 1")
+        if errors:
+            raise DomainError(errors)
+        if all(v is None for v in (radius_m, window_months, min_fatal, min_injury)):
+            return self
+        conditions = list(self.conditions)
+        for key, value in (("fatal_accidents_min", min_fatal), ("injury_accidents_min", min_injury)):
+            if value is None:
+                continue
+            alone = [i for i, c in enumerate(conditions) if set(c) == {key}]
+            for i in alone:
+                conditions[i] = {key: value}
+            if not alone:
+                conditions.append({key: value})
+        return replace(
+            self,
+            radius_m=float(radius_m) if radius_m is not None else self.radius_m,
+            window_months=window_months if window_months is not None else self.window_months,
+            conditions=tuple(conditions),
+            customised=True,
+        )
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+@cache
+def black_spot_rules() -> tuple[BlackSpotRule, ...]:
+    data = json.loads(RULE_FILE.read_text(encoding="utf-8"))
+    rules = []
+    for v in data["versions"]:
+        conditions = tuple(dict(c) for c in v["conditions"])
+        for c in conditions:
+            unknown = {k for k in c if not k.endswith("_min") or k[: -len("_min")] not in FACTS}
+            if unknown or not c:
+                raise ValueError(f"{RULE_FILE.name}: bad condition {c} in version {v['source']!r}")
+        rules.append(
+            BlackSpotRule(
+                source=v["source"],
+                valid_from=date.fromisoformat(v["valid_from"]),
+                window_months=int(v.get("window_months", 12)),
+                radius_m=float(v.get("radius_m", 500)),
+                conditions=conditions,
+                description_vi=v.get("description_vi", ""),
+                description_en=v.get("description_en", ""),
+                verified=bool(v.get("verified", False)),
+            )
+        )
+    return tuple(sorted(rules, key=lambda r: r.valid_from))
+
+
+def black_spot_rule_on(day: date) -> BlackSpotRule:
+    """The version in force on ``day`` (the earliest version for days before it)."""
+    rules = black_spot_rules()
+    in_force = [r for r in rules if r.valid_from <= day]
+    return in_force[-1] if in_force else rules[0]
+
+
+@dataclass(frozen=True)
+class BlackSpot:
+    latitude: float  # centroid
+    longitude: float
+    radius_m: float  # farthest member from the centroid
+    accidents: tuple[Accident, ...]  # newest first
+    fatal_accidents: int
+    injury_accidents: int
+    dead: int
+    injured: int
+    first_occurred: date
+    last_occurred: date
+    rule_source: str
+    reason_vi: str
+    reason_en: str
+
+    @property
+    def accident_count(self) -> int:
+        return len(self.accidents)
+
+
+@dataclass(frozen=True)
+class BlackSpotResult:
+    spots: tuple[BlackSpot, ...]
+    without_coordinates: int  # accidents of the window left out: no usable coordinates ("n vụ không có tọa độ")
+    considered: int  # accidents of the window with coordinates
+    window_start: date
+    window_end: date
+    rule: BlackSpotRule = field(repr=False)
+
+    def __iter__(self):
+        return iter(self.spots)
+
+    def __len__(self) -> int:
+        return len(self.spots)
+
+
+def window_start(window_end: date, months: int) -> date:
+    """First day of the ``months`` calendar months ending on ``window_end`` (2020-12-31, 12 → 2020-01-01)."""
+    after = window_end + timedelta(days=1)
+    year, month0 = divmod(after.year * 12 + after.month - 1 - months, 12)
+    return date(year, month0 + 1, min(after.day, monthrange(year, month0 + 1)[1]))
+
+
+def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres between two points given in degrees."""
+    a, b = np.radians([[lat1, lon1]]), np.radians([[lat2, lon2]])
+    return float(_haversine(a, b)[0, 0] * EARTH_RADIUS_M)
+
+
+def find_black_spots(accidents: Iterable[Accident], *, rule: BlackSpotRule, window_end: date) -> BlackSpotResult:
+    """The black spots among ``accidents`` in the rule's window ending on ``window_end``, worst first."""
+    start = window_start(window_end, rule.window_months)
+    in_window = [(t, a) for t, a in ((_local(a.occurred_at), a) for a in accidents) if start <= t.date() <= window_end]
+    located = [a for _, a in sorted(((t, a) for t, a in in_window if a.has_coordinates), key=lambda p: (p[0], p[1].pk))]
+    spots: list[BlackSpot] = []
+    if located:
+        coords = np.radians(np.array([[float(a.latitude), float(a.longitude)] for a in located]))
+        facts = np.array([_facts_row(a) for a in located], dtype=np.int64)
+        thresholds = _thresholds(rule)
+        eps = rule.radius_m / EARTH_RADIUS_M
+        labels = DBSCAN(eps=eps, min_samples=1, metric="haversine", algorithm="ball_tree").fit(coords).labels_
+        # Sum the facts of every cluster at once; a cluster whose whole does not meet a condition has no part that
+        # does (conditions are lower bounds on sums of non-negative counts), so only the others are looked at.
+        totals = np.column_stack([np.bincount(labels, weights=facts[:, j]) for j in range(len(FACTS))])
+        order = np.argsort(labels, kind="stable")
+        sorted_labels = labels[order]
+        for label in np.flatnonzero(_meets(totals, thresholds)):
+            lo, hi = np.searchsorted(sorted_labels, [label, label + 1])
+            members = order[lo:hi]
+            if _extent_within(coords[members], 2 * eps):
+                groups = [members]
+            else:
+                groups = _split_extended(members, coords, facts, thresholds, eps)
+            for group in groups:
+                condition = rule.met_condition(_sum_facts(facts, group))
+                if condition is not None:
+                    spots.append(_spot([located[i] for i in group], coords[group], condition, rule))
+    spots.sort(key=lambda s: (-s.dead, -s.accident_count, -s.fatal_accidents, -s.injured, s.latitude, s.longitude))
+    return BlackSpotResult(
+        spots=tuple(spots),
+        without_coordinates=len(in_window) - len(located),
+        considered=len(located),
+        window_start=start,
+        window_end=window_end,
+        rule=rule,
+    )
+
+
+def _local(moment: datetime | date) -> datetime:
+    """The moment as a naive Vietnam-time datetime (aware values are converted, naive ones taken as local)."""
+    if not isinstance(moment, datetime):
+        return datetime.combine(moment, time())
+    if moment.tzinfo is not None:
+        return moment.astimezone(VIETNAM_TIME).replace(tzinfo=None)
+    return moment
+
+
+def _facts_row(a: Accident) -> tuple[int, ...]:
+    dead, injured = max(a.dead or 0, 0), max(a.injured or 0, 0)
+    return (1, int(a.is_fatal), int(a.is_injury), int(dead > 0 or injured > 0), dead, injured)
+
+
+def _sum_facts(facts: np.ndarray, members: np.ndarray) -> dict[str, int]:
+    return dict(zip(FACTS, (int(x) for x in facts[members].sum(axis=0)), strict=True))
+
+
+def _thresholds(rule: BlackSpotRule) -> np.ndarray:
+    """The conditions as a matrix: one row per condition, one column per fact, 0 where the condition is silent."""
+    return np.array([[c.get(f"{f}_min", 0) for f in FACTS] for c in rule.conditions], dtype=np.int64)
+
+
+def _meets(sums: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+    """For fact sums of shape (..., facts): does any condition hold?"""
+    return (sums[..., None, :] >= thresholds).all(axis=-1).any(axis=-1)
+
+
+def _haversine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Pairwise great-circle angles (radians) between (lat, lon) rows in radians."""
+    dlat = b[None, :, 0] - a[:, None, 0]
+    dlon = b[None, :, 1] - a[:, None, 1]
+    h = np.sin(dlat / 2) ** 2 + np.cos(a[:, None, 0]) * np.cos(b[None, :, 0]) * np.sin(dlon / 2) ** 2
+    return 2 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+def _extent_within(coords: np.ndarray, max_angle: float) -> bool:
+    """True when no two points are farther apart than ``max_angle`` (radians of arc)."""
+    if len(coords) < 2:
+        return True
+    from_centre = _haversine(coords, _centroid(coords)[None, :])[:, 0]
+    if from_centre.max() * 2 <= max_angle:
+        return True  # every point within max/2 of one point: no pair can be farther than max
+    far = coords[int(from_centre.argmax())]
+    if _haversine(far[None, :], coords).max() > max_angle:
+        return False  # a witness pair, found in one pass
+    block = max(1, 2_000_000 // len(coords))  # exact, in blocks of bounded memory, stopping at the first far pair
+    return all(_haversine(coords[lo : lo + block], coords).max() <= max_angle for lo in range(0, len(coords), block))
+
+
+# The order of merit of a candidate disc, after "meets a condition": most dead, most accidents, most fatal accidents,
+# most injured; the other facts follow so that an unchanged key means unchanged facts.
+_MERIT = [FACTS.index(f) for f in ("dead", "accidents", "fatal_accidents", "injured")]
+_MERIT += [j for j in range(len(FACTS)) if j not in _MERIT]
+
+
+def _split_extended(
+    members: np.ndarray, coords: np.ndarray, facts: np.ndarray, thresholds: np.ndarray, eps: float
+) -> list[np.ndarray]:
+    """Split a DBSCAN cluster longer than 2 × radius into qualifying discs of the rule's radius.
+
+    Approach (chosen over recursive DBSCAN with a smaller eps, which would change the radius the rule speaks of):
+    every accident of the cluster is the centre of a candidate disc, the accidents within ``radius_m`` of it
+    (BallTree.query_radius, haversine). The best disc (meets a condition, then most dead, most accidents, most fatal
+    accidents, most injured; the earlier centre on a tie) becomes a spot and its accidents are taken out of every
+    other disc; repeat while a disc still meets a condition. A disc's diameter is at most 2 × radius, so no spot is
+    longer than that, and no accident is in two spots.
+
+    Every disc's facts are kept up to date (taking an accident out subtracts it from the discs that hold it, found
+    through the transposed disc-membership matrix), and a priority queue holds the discs by merit; an entry whose
+    merit has since fallen is pushed back with its new merit when it comes to the top.
+    """
+    points, local = coords[members], facts[members]
+    discs = BallTree(points, metric="haversine").query_radius(points, r=eps)
+    sizes = np.fromiter((len(d) for d in discs), dtype=np.int64, count=len(discs))
+    indptr = np.concatenate([[0], np.cumsum(sizes)])
+    holds = csr_matrix((np.ones(int(sizes.sum())), np.concatenate(discs), indptr), shape=(len(points), len(points)))
+    held_by = holds.T.tocsr()  # row m: the discs that hold accident m
+    sums = np.rint(holds @ local).astype(np.int64)  # every disc's facts at once
+
+    def merit(i: int) -> tuple:
+        return tuple((-sums[i, _MERIT]).tolist())
+
+    heap = [(merit(i), int(i)) for i in np.flatnonzero(_meets(sums, thresholds))]
+    heapq.heapify(heap)
+    free = np.ones(len(points), dtype=bool)
+    groups = []
+    while heap:
+        key, i = heapq.heappop(heap)
+        now = merit(i)
+        if now != key:
+            if _meets(sums[i], thresholds):
+                heapq.heappush(heap, (now, i))
+            continue  # a disc that no longer qualifies never will again: facts only fall
+        taken = discs[i][free[discs[i]]]
+        free[taken] = False
+        groups.append(members[taken])
+        rows = held_by[taken]
+        np.subtract.at(sums, rows.indices, local[np.repeat(taken, np.diff(rows.indptr))])
+    return groups
+
+
+def _centroid(coords: np.ndarray) -> np.ndarray:
+    """Mean of unit vectors, back to (lat, lon) radians: exact enough for spots a few hundred metres wide."""
+    lat, lon = coords[:, 0], coords[:, 1]
+    x, y, z = (np.cos(lat) * np.cos(lon)).mean(), (np.cos(lat) * np.sin(lon)).mean(), np.sin(lat).mean()
+    return np.array([math.atan2(z, math.hypot(x, y)), math.atan2(y, x)])
+
+
+def _spot(group: Sequence[Accident], coords: np.ndarray, condition: dict[str, int], rule: BlackSpotRule) -> BlackSpot:
+    centre = _centroid(coords)
+    radius = float(_haversine(coords, centre[None, :]).max() * EARTH_RADIUS_M)
+    newest_first = tuple(sorted(group, key=lambda a: (_local(a.occurred_at), a.pk), reverse=True))
+    days = [_local(a.occurred_at).date() for a in group]
+    totals = {
+        "accidents": len(group),
+        "fatal_accidents": sum(a.is_fatal for a in group),
+        "injury_accidents": sum(a.is_injury for a in group),
+        "casualty_accidents": sum(a.is_fatal or a.is_injury for a in group),
+        "dead": sum(max(a.dead or 0, 0) for a in group),
+        "injured": sum(max(a.injured or 0, 0) for a in group),
+    }
+    reason_vi, reason_en = _reason(condition, totals, rule)
+    return BlackSpot(
+        latitude=round(math.degrees(centre[0]), 7),
+        longitude=round(math.degrees(centre[1]), 7),
+        radius_m=round(radius, 1),
+        accidents=newest_first,
+        fatal_accidents=totals["fatal_accidents"],
+        injury_accidents=totals["injury_accidents"],
+        dead=totals["dead"],
+        injured=totals["injured"],
+        first_occurred=min(days),
+        last_occurred=max(days),
+        rule_source=rule.source,
+        reason_vi=reason_vi,
+        reason_en=reason_en,
+    )
+
+
+def _reason(condition: dict[str, int], totals: dict[str, int], rule: BlackSpotRule) -> tuple[str, str]:
+    """'3 vụ có người bị thương trong bán kính 500 m, 12 tháng (Thông tư …)' and its English."""
+    vi_parts, en_parts = [], []
+    for key in condition:
+        fact = key[: -len("_min")]
+        n = totals[fact]
+        vi, en_one, en_many = _PHRASES[fact]
+        vi_parts.append(f"{n} {vi}")
+        en_parts.append(f"{n} {en_one if n == 1 else en_many}")
+    radius = f"{rule.radius_m:g}"
+    notes_vi, notes_en = [rule.source], [rule.source]
+    if not rule.verified:
+        notes_vi.append("ngưỡng tạm, chưa đối chiếu văn bản")
+        notes_en.append("provisional thresholds, not yet checked against the text")
+    if rule.customised:
+        notes_vi.append("tham số do người dùng đặt")
+        notes_en.append("user-set parameters")
+    vi = f"{' và '.join(vi_parts)} trong bán kính {radius} m, {rule.window_months} tháng ({'; '.join(notes_vi)})"
+    en = (
+        f"{' and '.join(en_parts)} within {radius} m in {rule.window_months} "
+        f"month{'s' if rule.window_months != 1 else ''} ({'; '.join(notes_en)})"
+    )
+    return vi, en
