@@ -464,9 +464,16 @@ class Shares:
         )
 
 
-def _communes_in(unit: Unit, year: int) -> QuerySet:
+def _subtree(unit: Unit):
+    def within(field: str) -> Q:
+        return Q(**{f"{field}__path__startswith" if field else "path__startswith": unit.path})
+
+    return within
+
+
+def _communes_in(unit: Unit, year: int, within) -> QuerySet:
     return (
-        Unit.objects.filter(path__startswith=unit.path)
+        Unit.objects.filter(within(""))
         .exclude(pk=unit.pk)
         .filter(Q(kind=Kind.COMMUNE) | Q(kind=Kind.DISTRICT, commune_id=F("pk")))
         .exclude(valid_from__gt=date(year, 12, 31))
@@ -482,11 +489,14 @@ def recognition_shares(*, user: User, unit: Unit, year) -> Shares:
     return Shares(unit=unit, year=year, rows=share_rows(unit=unit, year=year))
 
 
-def share_rows(*, unit: Unit, year: int) -> tuple[ShareRow, ...]:
-    """The rows of `recognition_shares`, for a unit the caller has already checked the user may see."""
-    totals = {SubjectType.COMMUNE: _communes_in(unit, year).count()}
+def share_rows(*, unit: Unit, year: int, within=None) -> tuple[ShareRow, ...]:
+    """The rows of `recognition_shares`, for a unit the caller has already checked the user may see. `within`
+    (field → Q) says which units count as under `unit`: by default its subtree; the indicators pass their
+    rule across the 2025 reorganisation."""
+    within = within or _subtree(unit)
+    totals = {SubjectType.COMMUNE: _communes_in(unit, year, within).count()}
     establishments = (
-        Unit.objects.filter(path__startswith=unit.path, kind=Kind.ESTABLISHMENT)
+        Unit.objects.filter(within(""), kind=Kind.ESTABLISHMENT)
         .exclude(pk=unit.pk)
         .values_list("establishment_type")
         .annotate(n=Count("pk"))
@@ -494,9 +504,9 @@ def share_rows(*, unit: Unit, year: int) -> tuple[ShareRow, ...]:
     )
     totals.update(dict(establishments))
     counted = {}
-    assessments = with_recognition(
-        Assessment.objects.filter(unit__path__startswith=unit.path, year=year).exclude(unit=unit)
-    ).values_list("subject_type", "recognised")
+    assessments = with_recognition(Assessment.objects.filter(within("unit"), year=year).exclude(unit=unit)).values_list(
+        "subject_type", "recognised"
+    )
     for subject_type, recognised in assessments:
         assessed, passed = counted.get(subject_type, (0, 0))
         counted[subject_type] = (assessed + 1, passed + bool(recognised))

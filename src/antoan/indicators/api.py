@@ -247,3 +247,66 @@ def points(request, period: str, unit: str | None = None, on: date | None = None
     for point in result["points"]:
         point["occurred_at"] = point["occurred_at"].isoformat()
     return result
+
+
+class AccidentOut(Schema):
+    pk: int
+    occurred_at: str
+    dead: int
+    injured: int
+    severity: str
+
+
+class SpotOut(Schema):
+    latitude: float
+    longitude: float
+    radius_m: float
+    fatal_accidents: int
+    injury_accidents: int
+    dead: int
+    injured: int
+    reason_vi: str
+    reason_en: str
+    accidents: list[AccidentOut]
+
+
+class RuleOut(Schema):
+    source: str
+    radius_m: float
+    window_months: int
+    description_vi: str
+    description_en: str
+    verified: bool
+
+
+class BlackSpotsOut(Schema):
+    window_start: date
+    window_end: date
+    considered: int
+    without_coordinates: int
+    rule: RuleOut
+    spots: list[SpotOut]
+
+
+@router.get("/black-spots", response=BlackSpotsOut, summary="Traffic black spots in the window ending with the period")
+def black_spots(
+    request, period: str, unit: str | None = None, on: date | None = None, radius_m: float | None = None,
+    window_months: int | None = None, min_fatal: int | None = None, min_injury: int | None = None,
+):  # fmt: skip
+    """Clusters of traffic accidents that reach the rule's threshold (rules/black_spots.json names its source) within
+    `radius_m` over the `window_months` months up to the period's last day; the four parameters override the rule."""
+    chosen = selectors.indicator_period({"period": period}, user=request.user)
+    result = selectors.black_spot_list(
+        user=request.user, unit=_unit(request, unit, on), period=chosen, radius_m=radius_m,
+        window_months=window_months, min_fatal=min_fatal, min_injury=min_injury,
+    )  # fmt: skip
+    return {
+        "window_start": result.window_start, "window_end": result.window_end, "considered": result.considered,
+        "without_coordinates": result.without_coordinates, "rule": result.rule,
+        "spots": [
+            {**{k: getattr(s, k) for k in SpotOut.model_fields if k != "accidents"},
+             "accidents": [{"pk": a.pk, "occurred_at": a.occurred_at.isoformat(), "dead": a.dead,
+                            "injured": a.injured, "severity": a.severity} for a in s.accidents]}
+            for s in result.spots
+        ],
+    }  # fmt: skip

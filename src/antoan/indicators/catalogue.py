@@ -183,7 +183,7 @@ def catalogue() -> tuple[tuple[Section, ...], dict[str, Indicator]]:
                 code=entry["code"], vi=entry["vi"], en=entry["en"], where=tuple(where.items()),
                 of=tuple(entry.get("of", ())), parts=part_codes, **common,
             )  # fmt: skip
-        for (suffix, vi, en, extra), code in zip(parts, part_codes, strict=True):
+        for (_, vi, en, extra), code in zip(parts, part_codes, strict=True):
             indicators[code] = Indicator(
                 code=code, vi=f"{entry['vi']}: {vi}", en=f"{entry['en']}: {en}",
                 where=tuple({**where, **extra}.items()), parent="" if entry.get("parts_only") else entry["code"],

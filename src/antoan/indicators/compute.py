@@ -159,9 +159,14 @@ class Evaluation:
         if not years or self.unit is None:
             return None
         if years[-1] not in self._shares:
-            self._shares[years[-1]] = {r.subject_type: r for r in share_rows(unit=self.unit, year=years[-1])}
+            rows = share_rows(unit=self.unit, year=years[-1], within=self._within)
+            self._shares[years[-1]] = {r.subject_type: r for r in rows}
         row = self._shares[years[-1]][dict(indicator.where)["subject_type"]]
         return ratio(row.recognised, row.total)
+
+    def _within(self, field: str) -> Q:
+        q = records_q(self.unit, field)
+        return q & self.scope.q(field) if self.scope is not None else q
 
     def _tips_median_minutes(self, indicator: Indicator, period) -> float | None:
         from antoan.portal.selectors import median_minutes
@@ -187,4 +192,3 @@ def scope_filter(scope: Scope, unit: Unit | None) -> Scope | None:
         if any(unit.path.startswith(path) for path in paths):
             return None
     return scope
-

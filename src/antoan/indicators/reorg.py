@@ -85,19 +85,21 @@ def incidents_q(unit: Unit | None, prefix: str = "") -> Q:
 
 
 def records_q(unit: Unit | None, field: str = "unit") -> Q:
-    """Any other record (reached through its `field`) that counts toward `unit`: its subtree, and across the
-    reorganisation the other hierarchy's communes (and what lies in them) mapped onto it."""
+    """Any other record (reached through its `field`; "" for units themselves) that counts toward `unit`: its
+    subtree, and across the reorganisation the other hierarchy's communes (and what lies in them) mapped onto
+    it."""
     if unit is None:
         return Q()
-    own = Q(**{f"{field}__path__startswith": unit.path})
+    field = f"{field}__" if field else ""
+    own = Q(**{f"{field}path__startswith": unit.path})
     if unit.hierarchy == Hierarchy.CURRENT:
         mapped = Succession.objects.filter(is_default=True, successor__path__startswith=unit.path)
-        q = own | Q(**{f"{field}__commune_id__in": mapped.values("predecessor_id")})
+        q = own | Q(**{f"{field}commune_id__in": mapped.values("predecessor_id")})
         for old_province in _legacy_provinces_of(unit.path):
-            q |= Q(**{f"{field}__path__startswith": old_province, f"{field}__commune__isnull": True})
+            q |= Q(**{f"{field}path__startswith": old_province, f"{field}commune__isnull": True})
         return q
     mapped = Succession.objects.filter(is_primary=True, predecessor__path__startswith=unit.path)
-    return own | Q(**{f"{field}__commune_id__in": mapped.values("successor_id")})
+    return own | Q(**{f"{field}commune_id__in": mapped.values("successor_id")})
 
 
 def _legacy_provinces_of(path: str) -> tuple[str, ...]:

@@ -12,6 +12,13 @@ from antoan.accounts.selectors import user_scope
 from antoan.core.errors import DomainError, NotFound
 from antoan.incidents.categories import IncidentKind
 from antoan.incidents.models import Incident
+from antoan.indicators.blackspots import (
+    Accident,
+    BlackSpotResult,
+    black_spot_rule_on,
+    find_black_spots,
+    window_start,
+)
 from antoan.indicators.catalogue import Indicator, indicators, sections
 from antoan.indicators.compute import Evaluation, scope_filter
 from antoan.indicators.periods import Period, period_parse
@@ -101,7 +108,7 @@ class Figure:
 
     @property
     def direction(self) -> str | None:
-        """"tăng", "giảm", "không đổi": the word Vietnamese reports put before the change."""
+        """ "tăng", "giảm", "không đổi": the word Vietnamese reports put before the change."""
         if self.change is None:
             return None
         return "tăng" if self.change > 0 else "giảm" if self.change < 0 else "không đổi"
@@ -140,9 +147,7 @@ def indicator_set(*, user: User, unit: Unit | None, period: Period, codes=None) 
     comparison = period.previous()
     evaluation = evaluate(user=user, unit=unit, periods=[period, comparison], codes=codes)
     asked = _codes(codes)
-    figures = tuple(
-        Figure(indicators()[code], evaluation.value(code, 0), evaluation.value(code, 1)) for code in asked
-    )
+    figures = tuple(Figure(indicators()[code], evaluation.value(code, 0), evaluation.value(code, 1)) for code in asked)
     mapping = mapping_used(unit, comparison.start, period.end)
     return IndicatorSet(unit=unit, period=period, comparison=comparison, mapping=mapping, figures=figures)
 
@@ -238,7 +243,9 @@ def _incidents(*, user: User, unit: Unit | None, period: Period, kind: str | Non
 def incident_time_grid(*, user: User, unit: Unit | None, period: Period, kind: str) -> list[list[int]]:
     """Counts by day of the week (Monday first) × hour of the day, in local time."""
     if kind not in GRID_KINDS:
-        raise DomainError.single("kind", f"'{kind}' không hợp lệ (traffic hoặc crime)", f"'{kind}' is not traffic or crime")
+        raise DomainError.single(
+            "kind", f"'{kind}' không hợp lệ (traffic hoặc crime)", f"'{kind}' is not traffic or crime"
+        )
     grid = [[0] * 24 for _ in range(7)]
     rows = (
         _incidents(user=user, unit=unit, period=period, kind=kind)
@@ -272,6 +279,30 @@ def incident_points(*, user: User, unit: Unit | None, period: Period, kind: str 
     }
 
 
+def black_spot_list(
+    *,
+    user: User,
+    unit: Unit | None,
+    period: Period,
+    radius_m=None,
+    window_months=None,
+    min_fatal=None,
+    min_injury=None,
+) -> BlackSpotResult:
+    """Black spots among the traffic accidents that count toward `unit`, in the rule's window (default 12
+    months) ending on the period's last day; the radius, window and thresholds can be set by the user."""
+    rule = black_spot_rule_on(period.end).with_overrides(
+        radius_m=radius_m, window_months=window_months, min_fatal=min_fatal, min_injury=min_injury
+    )
+    window = Period.of_range(window_start(period.end, rule.window_months), period.end)
+    rows = _incidents(user=user, unit=unit, period=window, kind=IncidentKind.TRAFFIC).values_list(
+        "pk", "latitude", "longitude", "occurred_at", "dead", "injured", "severity"
+    )
+    accidents = [Accident(pk, lat, lon, at, dead or 0, injured or 0, severity) for pk, lat, lon, at, dead, injured,
+                 severity in rows.iterator(chunk_size=5000)]  # fmt: skip
+    return find_black_spots(accidents, rule=rule, window_end=period.end)
+
+
 def indicator_period(params, *, user: User) -> Period:
     """The period a request names: `period=` a code, or `from=` and `to=` dates."""
     code = (params.get("period") or "").replace("\x00", "").strip()
@@ -283,4 +314,3 @@ def indicator_period(params, *, user: User) -> Period:
     if date_from or date_to:
         return period_parse(date_from=date_from, date_to=date_to)
     raise DomainError.single("period", "Thiếu kỳ báo cáo (period=2020 hoặc from=…&to=…)", "No period given")
-

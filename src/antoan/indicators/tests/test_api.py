@@ -162,3 +162,28 @@ def test_the_cli_prints_the_same_figures(officer, ham_thuan, some_incidents):
     assert "crime.cases" in text.getvalue() and "tăng 2 (200%)" in text.getvalue()
     with pytest.raises(CommandError, match="period"):
         call_command("indicators", "--unit", "23059", "--period", "2020-13")
+
+
+def test_black_spots_of_a_commune_with_the_rule_and_overrides(client, officer, ham_thuan):
+    base_lat, base_lon = 11.0600, 108.2000
+    for i, (dlat, month) in enumerate(((0.0, 2), (0.0012, 4), (0.0025, 6))):  # three injury accidents ~280 m apart
+        incident_create(user=officer, unit=ham_thuan, kind="traffic", occurred_at=local(2026, month, 3, 7),
+                        summary=f"TNGT {i}", dead=0, injured=1, latitude=base_lat + dlat,
+                        longitude=base_lon)  # fmt: skip
+    incident_create(user=officer, unit=ham_thuan, kind="traffic", occurred_at=local(2026, 5, 1, 7), summary="far",
+                    dead=1, injured=0, latitude=11.2, longitude=108.3)  # fmt: skip
+    incident_create(user=officer, unit=ham_thuan, kind="traffic", occurred_at=local(2026, 5, 2, 7), summary="nowhere",
+                    dead=0, injured=1)  # fmt: skip
+    client.force_login(officer)
+    body = client.get(f"{URL}/black-spots", {"unit": "23059", "period": "2026"}).json()
+    assert (body["considered"], body["without_coordinates"]) == (4, 1)
+    assert body["rule"]["source"] and body["rule"]["radius_m"] == 500
+    [spot] = body["spots"]
+    assert spot["injury_accidents"] == 3 and len(spot["accidents"]) == 3
+    assert spot["reason_vi"] and spot["reason_en"]
+    tighter = client.get(f"{URL}/black-spots", {"unit": "23059", "period": "2026", "radius_m": 100}).json()
+    assert tighter["spots"] == []
+    lower = client.get(f"{URL}/black-spots", {"unit": "23059", "period": "2026", "min_fatal": 1}).json()
+    assert len(lower["spots"]) == 2
+    bad = client.get(f"{URL}/black-spots", {"unit": "23059", "period": "2026", "radius_m": -5})
+    assert bad.status_code == 422 and bad.json()["errors"]

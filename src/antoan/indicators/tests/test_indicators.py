@@ -66,7 +66,7 @@ def records(admin, unit):
         kind = rng.choice(("crime", "crime", "social_evil", "traffic", "traffic", "disaster"))
         if i % 3 == 0:
             when = local(2025, 7, 1) + timedelta(days=rng.randint(0, 500), hours=rng.randint(0, 23))
-            commune, on = unit(rng.choice(CURRENT_COMMUNES), CURRENT), CURRENT
+            commune = unit(rng.choice(CURRENT_COMMUNES), CURRENT)
         else:
             year = rng.choice((2019, 2020, 2025)) if i % 5 else 2020
             month = rng.randint(1, 6) if year == 2025 else rng.randint(1, 12)
@@ -174,13 +174,18 @@ def test_a_split_commune_counts_toward_its_default_successor_unless_coordinates_
     default = Succession.objects.get(predecessor=hoa_thang, is_default=True).successor
     assert default != hong_thai
     when = local(2020, 5, 5, 9)
-    incident_create(user=admin, unit=hoa_thang, kind="crime", category="drugs", occurred_at=when, summary="A",
-                    solved=False)
-    incident_create(user=admin, unit=hoa_thang, kind="crime", category="drugs", occurred_at=when, summary="B", solved=True,
-                    latitude=hong_thai.latitude, longitude=hong_thai.longitude)  # fmt: skip
+    incident_create(
+        user=admin, unit=hoa_thang, kind="crime", category="drugs", occurred_at=when, summary="A", solved=False
+    )
+    incident_create(user=admin, unit=hoa_thang, kind="crime", category="drugs", occurred_at=when, summary="B",
+                    solved=True, latitude=hong_thai.latitude, longitude=hong_thai.longitude)  # fmt: skip
     period = period_parse("2020")
-    assert indicator_set(user=admin, unit=hong_thai, period=period, codes=["crime.cases"]).figure("crime.cases").value == 1
-    assert indicator_set(user=admin, unit=default, period=period, codes=["crime.cases"]).figure("crime.cases").value == 1
+    assert (
+        indicator_set(user=admin, unit=hong_thai, period=period, codes=["crime.cases"]).figure("crime.cases").value == 1
+    )
+    assert (
+        indicator_set(user=admin, unit=default, period=period, codes=["crime.cases"]).figure("crime.cases").value == 1
+    )
 
 
 def test_the_answer_says_when_the_reorganisation_map_was_used(admin, unit):
@@ -298,7 +303,9 @@ def test_trend_months_sum_to_the_year(admin, unit, records):
 
 def test_crosstab_rows_are_children_and_totals_add_up(admin, unit, records):
     htb = unit("597", LEGACY)
-    table = indicator_crosstab(user=admin, unit=htb, code="crime.cases", columns=crosstab_columns(year=2020, by="month"))
+    table = indicator_crosstab(
+        user=admin, unit=htb, code="crime.cases", columns=crosstab_columns(year=2020, by="month")
+    )
     assert {child.parent_id for child, _ in table.rows} == {htb.pk}
     for child, values in table.rows:
         assert sum(values[:-1]) == values[-1] == _expected("crime.cases", child, period_parse("2020"))
@@ -313,3 +320,23 @@ def test_time_grid_counts_by_weekday_and_local_hour(admin, unit):
                     dead=0, injured=1)  # fmt: skip
     grid = incident_time_grid(user=admin, unit=ma_lam, period=period_parse("2020"), kind="traffic")
     assert grid[0][23] == 1 and sum(map(sum, grid)) == 1
+
+
+def test_recognised_shares_reach_back_across_the_reorganisation(admin, unit):
+    """The demo recognises all 17 old communes of Hàm Thuận Bắc in 2020: asked for today's Xã Hàm Thuận, 2020
+    counts its three old communes; asked for the old district, all 17."""
+    from antoan.assessment.demo import seed_assessments
+
+    seed_assessments(user=admin)
+    year = period_parse("2020")
+    district = indicator_set(user=admin, unit=unit("597", LEGACY), period=year, codes=["recognised.commune"])
+    assert district.figure("recognised.commune").value == 100.0
+    ham_thuan = indicator_set(user=admin, unit=unit("23059", CURRENT), period=year, codes=["recognised.commune"])
+    assert ham_thuan.figure("recognised.commune").value == 100.0
+    from antoan.assessment.selectors import share_rows
+    from antoan.indicators.reorg import records_q
+
+    current = unit("23059", CURRENT)
+    [row] = [r for r in share_rows(unit=current, year=2020, within=lambda f: records_q(current, f))
+             if r.subject_type == "commune"]  # fmt: skip
+    assert (row.total, row.recognised) == (3, 3)
