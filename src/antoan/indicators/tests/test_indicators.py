@@ -331,6 +331,7 @@ def test_recognised_shares_reach_back_across_the_reorganisation(admin, unit):
     year = period_parse("2020")
     district = indicator_set(user=admin, unit=unit("597", LEGACY), period=year, codes=["recognised.commune"])
     assert district.figure("recognised.commune").value == 100.0
+    assert district.figure("recognised.commune").comparison is None  # nobody was assessed in 2019
     ham_thuan = indicator_set(user=admin, unit=unit("23059", CURRENT), period=year, codes=["recognised.commune"])
     assert ham_thuan.figure("recognised.commune").value == 100.0
     from antoan.assessment.selectors import share_rows
