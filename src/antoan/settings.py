@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "antoan.movement",
     "antoan.assessment",
     "antoan.indicators",
+    "antoan.reports",
 ]
 
 MIDDLEWARE = [

@@ -144,13 +144,16 @@ class Evaluation:
         day = as_of(period)
         return self.records(source).filter(**{f"{source.date_field}__lte": day}, **dict(indicator.where)).count()
 
+    def _models_active(self, indicator: Indicator, period) -> int:
+        return self.records(SOURCES["models"]).filter(active_on(as_of(period))).count()
+
     def _model_dues(self, period) -> list[bool]:
         """For each model active on the period's end (or today): is its inspection overdue then? Due is the
         last inspection up to that day (or the start) plus the model's interval."""
         day = as_of(period)
         models = (
             self.records(SOURCES["models"])
-            .filter(status=ModelStatus.ACTIVE, started_on__lte=day)
+            .filter(active_on(day))
             .annotate(last=Max("inspections__inspected_on", filter=Q(inspections__inspected_on__lte=day)))
             .values_list("started_on", "inspection_interval_months", "last")
         )
@@ -189,6 +192,11 @@ class Evaluation:
 
         tips = self.records(SOURCES["tips"]).filter(_in_period(SOURCES["tips"], period))
         return median_minutes(tips.values_list("received_at", "first_action_at"))
+
+
+def active_on(day: date) -> Q:
+    """Models running on `day`: started by then, and still active or stopped only later."""
+    return Q(started_on__lte=day) & (Q(status=ModelStatus.ACTIVE) | Q(ended_on__gt=day))
 
 
 def _layers(periods, source: Source) -> list[list[tuple[int, object]]]:

@@ -354,7 +354,7 @@ def _models(legacy: list[Unit], current: list[Unit]) -> list[_Item]:
             low = date(2018, 1, 1) if model_type == ModelType.SECURITY_CAMERA else date(2016, 1, 1)
             started = _between(rng, low, date(2020, 9, 30))
             # The commune ended on 30/06/2025, and the model with it (some carried on under the new commune).
-            values = _model(rng, unit, model_type, started, village, ModelStatus.ENDED)
+            values = {**_model(rng, unit, model_type, started, village, ModelStatus.ENDED), "ended_on": LEGACY_END}
             item = _Item(rt.MODELS, unit, started, values, meta={"quality": _quality(rng)})
             items.append(item)
             by_commune.setdefault(unit.code, []).append(item)
@@ -368,6 +368,7 @@ def _models(legacy: list[Unit], current: list[Unit]) -> list[_Item]:
             "unit": unit,
             "started_on": started,
             "status": ModelStatus.ACTIVE,
+            "ended_on": None,
             "lead_body": f"Công an {_commune_name(unit)}" if lead.startswith("Công an ") else lead,
         }
         items.append(_Item(rt.MODELS, unit, started, values, meta={"quality": max(0, old.meta["quality"] - 1)}))

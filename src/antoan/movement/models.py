@@ -53,6 +53,8 @@ class MovementModel(models.Model):
     members = models.PositiveIntegerField(_("members"), null=True, blank=True)
     lead_body = models.CharField(_("lead body"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ModelStatus.choices, default=ModelStatus.ACTIVE)
+    # When a suspended or ended model stopped: the indicators count it as active before that day.
+    ended_on = models.DateField(_("stopped on"), null=True, blank=True)
     inspection_interval_months = models.PositiveIntegerField(_("inspect every (months)"), default=6)
     # Derived: the last inspection (or the start) plus the interval; kept by the services.
     next_inspection_due = models.DateField(_("next inspection due"), null=True, blank=True, db_index=True)

@@ -14,6 +14,7 @@ from antoan.movement.models import (
     Exemplar,
     ForceDeployment,
     Inspection,
+    ModelStatus,
     MovementModel,
     PropagandaSession,
     RecipientKind,
@@ -43,14 +44,20 @@ def next_inspection_due(model: MovementModel) -> date:
 
 
 def _model_rules(clean: dict, instance) -> dict[str, Message]:
+    errors = {}
     interval = clean.get("inspection_interval_months") or 0
     if not 1 <= interval <= MAX_INTERVAL_MONTHS:
-        return {
-            "inspection_interval_months": Message(
-                f"Chu kỳ kiểm tra từ 1 đến {MAX_INTERVAL_MONTHS} tháng", f"From 1 to {MAX_INTERVAL_MONTHS} months"
-            )
-        }
-    return {}
+        errors["inspection_interval_months"] = Message(
+            f"Chu kỳ kiểm tra từ 1 đến {MAX_INTERVAL_MONTHS} tháng", f"From 1 to {MAX_INTERVAL_MONTHS} months"
+        )
+    ended, started = clean.get("ended_on"), clean.get("started_on")
+    if ended is not None and clean.get("status") == ModelStatus.ACTIVE:
+        errors["ended_on"] = Message(
+            "Mô hình đang hoạt động thì không có ngày dừng", "An active model has no date it stopped"
+        )
+    elif ended is not None and started is not None and ended < started:
+        errors["ended_on"] = Message("Ngày dừng trước ngày bắt đầu", "Stopped before it started")
+    return errors
 
 
 def _model_changed(model: MovementModel, user) -> None:
@@ -164,6 +171,7 @@ MODELS = register(
             "members",
             "lead_body",
             "status",
+            "ended_on",
             "inspection_interval_months",
             "external_id",
         ),  # fmt: skip

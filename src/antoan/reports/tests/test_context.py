@@ -1,0 +1,112 @@
+"""build_context: the report's data, from the indicators, for the demo district and for edge cases."""
+
+from datetime import date, datetime
+
+import pytest
+from django.utils import timezone
+
+from antoan.accounts.models import Role
+from antoan.core.errors import NotFound
+from antoan.incidents.services import incident_create
+from antoan.indicators.periods import period_parse
+from antoan.indicators.selectors import indicator_set
+from antoan.reports.context import build_context
+from antoan.reports.services import report_draft_save, report_profile_save
+
+LEGACY = date(2020, 1, 1)
+
+
+def all_paragraphs(report) -> list[str]:
+    found = []
+
+    def walk(sections):
+        for section in sections:
+            found.extend(section.paragraphs)
+            walk(section.subsections)
+
+    walk(report.sections)
+    return found
+
+
+def text_of(report) -> str:
+    return "\n".join(all_paragraphs(report))
+
+
+@pytest.fixture
+def leader(make_user, unit):
+    return make_user(Role.LEADER, unit("597", LEGACY), username="lanhdao.htb")
+
+
+def test_the_demo_district_report_shows_the_seed_figures(leader, unit):
+    """Hàm Thuận Bắc 2020 (the seed report): 44 vs 49 criminal cases, 54 vs 57 traffic accidents, 17 communes
+    recognised, 75 officers deployed, 9 Kỷ niệm chương."""
+    from antoan.core.demo import demo_seed
+
+    demo_seed()
+    htb = unit("597", LEGACY)
+    report = build_context(user=leader, unit=htb, period=period_parse("2020"), issued_on=date(2021, 1, 27))
+    text = text_of(report)
+    assert "Số vụ phạm pháp hình sự xảy ra 44 vụ, giảm 05 vụ (-10,2%) so với năm 2019 (49 vụ)" in text
+    assert "Số vụ tai nạn giao thông xảy ra 54 vụ, giảm 03 vụ (-5,3%) so với năm 2019 (57 vụ)" in text
+    assert "17/17 xã, phường, thị trấn (100%)" in text
+    assert "75 người" in text
+    assert '09 cá nhân được Bộ Công an tặng Kỷ niệm chương "Bảo vệ an ninh Tổ quốc"' in text
+    assert report.place_date == "Hàm Thuận Bắc, ngày 27 tháng 01 năm 2021"
+    assert report.issuer_lines == ("ỦY BAN NHÂN DÂN", "HUYỆN HÀM THUẬN BẮC")
+    assert report.subject.endswith("năm 2020; phương hướng, nhiệm vụ năm 2021")
+    assert [s.number for s in report.sections] == ["I", "II", "III", "IV"]
+    # Table cells are the indicator values.
+    figures = indicator_set(user=leader, unit=htb, period=period_parse("2020"))
+    security = next(t for t in report.tables() if t.key == "an_ninh")
+    row = next(r for r in security.rows if r[0] == "Số vụ phạm pháp hình sự")
+    assert row[2:4] == (figures.figure("crime.cases").value, figures.figure("crime.cases").comparison) == (44, 49)
+    assert {c.key for c in report.charts()} == {"xu_huong", "so_sanh", "theo_don_vi"}
+    assert not report.empty
+
+
+def test_a_unit_with_no_records_says_so(leader, unit):
+    report = build_context(user=leader, unit=unit("23065", LEGACY), period=period_parse("2013"))
+    assert report.empty
+    assert "chưa có số liệu nào" in report.sections[0].paragraphs[0]
+    assert report.sections[1].paragraphs and report.sections[2].paragraphs  # drafts still offered
+
+
+def test_a_unit_outside_the_scope_is_not_found(make_user, unit):
+    officer = make_user(Role.OFFICER, unit("23059"))
+    with pytest.raises(NotFound):
+        build_context(user=officer, unit=unit("23086"), period=period_parse("2026"))
+
+
+def test_saved_words_replace_the_draft_and_the_profile_heads_the_document(leader, unit):
+    htb = unit("597", LEGACY)
+    period = period_parse("2020")
+    report_draft_save(user=leader, unit=htb, period=period, shortcomings="Tồn tại A.\nTồn tại B.", tasks="Nhiệm vụ C.",
+                      number="05")  # fmt: skip
+    report_profile_save(user=leader, unit=htb, signer_name="Nguyễn Ngọc Thạch", sign_form="TM.",
+                        issuer_lines="UBND TỈNH BÌNH THUẬN\nUBND HUYỆN HÀM THUẬN BẮC")  # fmt: skip
+    report = build_context(user=leader, unit=htb, period=period)
+    assert report.sections[1].paragraphs == ("Tồn tại A.", "Tồn tại B.")
+    assert report.sections[2].paragraphs == ("Nhiệm vụ C.",)
+    assert report.number == "Số: 05/BC-UBND"
+    assert report.issuer_lines == ("UBND TỈNH BÌNH THUẬN", "UBND HUYỆN HÀM THUẬN BẮC")
+    assert report.signature.signer == "Nguyễn Ngọc Thạch"
+    assert report.signature.lines == ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
+
+
+def test_the_draft_names_what_rose(leader, make_user, unit):
+    ma_lam = unit("23059", LEGACY)
+    officer = make_user(Role.OFFICER, ma_lam)
+    for month in (3, 4):
+        incident_create(user=officer, unit=ma_lam, kind="traffic", summary="TNGT", dead=1, injured=0,
+                        occurred_at=timezone.make_aware(datetime(2020, month, 2, 8)))  # fmt: skip
+    report = build_context(user=leader, unit=ma_lam, period=period_parse("2020"))
+    shortcomings = " ".join(report.sections[1].paragraphs)
+    assert "số vụ tai nạn giao thông tăng 02 vụ" in shortcomings
+    assert any("kéo giảm tai nạn giao thông" in task for task in report.sections[2].paragraphs)
+
+
+def test_a_period_report_is_shorter(leader, unit):
+    report = build_context(user=leader, unit=unit("597", LEGACY), period=period_parse("2020-Q1"), kind="period")
+    assert [s.number for s in report.sections] == ["I", "II", "III"]
+    assert report.comparison_label == "cùng kỳ quý I/2019"
+    assert report.sections[2].title == "Phương hướng, nhiệm vụ kỳ tới"
