@@ -123,7 +123,9 @@ def _table(table: Table) -> dict:
         row = []
         for index, value in enumerate(cells):
             kind = kinds[index] if index < len(kinds) else ""
-            numeric = kind in ("int", "num", "vnd", "pct") or (isinstance(value, int | float) and not isinstance(value, bool))
+            numeric = kind in ("int", "num", "vnd", "pct") or (
+                isinstance(value, int | float) and not isinstance(value, bool)
+            )
             row.append({"text": cell_text(value, kind), "numeric": numeric and index > 0})
         rows.append(row)
     return {"table": table, "rows": rows}
