@@ -110,3 +110,29 @@ def test_a_period_report_is_shorter(leader, unit):
     assert [s.number for s in report.sections] == ["I", "II", "III"]
     assert report.comparison_label == "cùng kỳ quý I/2019"
     assert report.sections[2].title == "Phương hướng, nhiệm vụ kỳ tới"
+
+
+def test_citizens_tips_are_in_the_indicators_and_the_movement_section(make_user, unit):
+    """Issue #7: tips received, handled, converted and the median time to first action, by commune and period,
+    in the indicator catalogue and the report's movement section — the same numbers as the triage figures."""
+    from antoan.portal.selectors import tip_figures
+    from antoan.portal.services import tip_note, tip_submit
+
+    ham_thuan = unit("23059")
+    officer = make_user(Role.OFFICER, ham_thuan)
+    when = timezone.now()
+    tips = [
+        tip_submit(category="drugs", unit=ham_thuan, occurred_at=when, description=f"Tin báo {i}") for i in range(3)
+    ]
+    tip_note(user=officer, tip=tips[0], public_reply="Đã tiếp nhận, đang xác minh")
+    period = period_parse(str(timezone.localdate().year))
+    figures = indicator_set(user=officer, unit=ham_thuan, period=period)
+    [*_, total] = tip_figures(user=officer, date_from=period.start, date_to=period.end, unit=ham_thuan)
+    assert figures.figure("tips.received").value == total.received == 3
+    assert figures.figure("tips.converted").value == total.converted
+    assert figures.figure("tips.median_minutes").value == total.median_minutes_to_first_action
+    report = build_context(user=officer, unit=ham_thuan, period=period)
+    movement = report.sections[0].subsections[1]
+    assert any(p.startswith("Tiếp nhận 03 tin báo của nhân dân") for p in movement.paragraphs)
+    table = next(t for t in report.tables() if t.key == "phong_trao")
+    assert ("Tin báo của nhân dân tiếp nhận", "tin", 3) == next(r for r in table.rows if r[0].startswith("Tin báo"))[:3]
