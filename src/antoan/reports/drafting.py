@@ -50,7 +50,7 @@ def draft_for(*, user, unit: Unit, period: Period, facts) -> Draft:
 def auto_draft(*, user, facts) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The system's draft of sections II and III from the figures: what rose, the clearance rate under target,
     models overdue for inspection, units not recognised, plans overdue."""
-    from antoan.reports.context import unrecognised_units
+    from antoan.reports.facts import unrecognised_units
 
     shortcomings, tasks = [], []
     rose = [

@@ -46,7 +46,7 @@ def count_vi(value) -> str:
     return number_vi(value)
 
 
-def _capitalised(text: str) -> str:
+def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
@@ -66,28 +66,28 @@ def figure_sentence(figure, comparison_label: str, *, phrase: Phrase | None = No
     subject = phrase.subject if phrase else indicator.vi.lower()
     verb = f" {phrase.verb}" if phrase and phrase.verb else ""
     if value is None:
-        return f"{_capitalised(subject)}: chưa có số liệu."
+        return f"{capitalised(subject)}: chưa có số liệu."
     stated = f"{count_vi(value)} {measure}"
     if before is None:
-        return f"{_capitalised(subject)}{verb} {stated}."
+        return f"{capitalised(subject)}{verb} {stated}."
     if value == 0 and phrase and phrase.none:
-        opening = _capitalised(phrase.none)
+        opening = capitalised(phrase.none)
         if before == 0:
             return f"{opening}, bằng cùng kỳ {comparison_label}."
         return f"{opening}, giảm {count_vi(before)} {measure} so với {comparison_label}."
     if figure.change == 0:
-        return f"{_capitalised(subject)}{verb} {stated}, bằng cùng kỳ {comparison_label}."
+        return f"{capitalised(subject)}{verb} {stated}, bằng cùng kỳ {comparison_label}."
     change = f"{figure.direction} {count_vi(abs(figure.change))} {measure}"
     if figure.change_pct is not None:
         change += f" ({_pct(figure.change_pct)})"
     if before == 0:
         nothing = "không xảy ra" if phrase and phrase.verb == "xảy ra" else "không có"
-        return f"{_capitalised(subject)}{verb} {stated}, {change} so với {comparison_label} ({nothing})."
-    return f"{_capitalised(subject)}{verb} {stated}, {change} so với {comparison_label} ({count_vi(before)} {measure})."
+        return f"{capitalised(subject)}{verb} {stated}, {change} so với {comparison_label} ({nothing})."
+    return f"{capitalised(subject)}{verb} {stated}, {change} so với {comparison_label} ({count_vi(before)} {measure})."
 
 
 def _percent_sentence(phrase, indicator, value, before, comparison_label: str) -> str:
-    subject = _capitalised(phrase.subject if phrase else indicator.vi.lower())
+    subject = capitalised(phrase.subject if phrase else indicator.vi.lower())
     verb = f" {phrase.verb}" if phrase and phrase.verb else ""
     if value is None:
         return f"{subject}: chưa có số liệu (không có vụ việc để tính)."
