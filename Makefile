@@ -28,6 +28,9 @@ $(VENDOR)/.installed: package.json package-lock.json
 	mkdir -p $(VENDOR)/leaflet
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	mkdir -p $(VENDOR)/chartjs $(VENDOR)/leaflet.markercluster
+	cp node_modules/chart.js/dist/chart.umd.min.js $(VENDOR)/chartjs/
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/MarkerCluster.css node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css $(VENDOR)/leaflet.markercluster/
 	touch $@
 
 assets: $(VENDOR)/.installed

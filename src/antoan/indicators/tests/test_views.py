@@ -1,0 +1,227 @@
+"""The dashboard page (/chi-tieu/): its figures are the indicator set's, it stays inside the user's scope, and
+a bad unit or period is answered in both languages with a 404 or a 400, never a 500."""
+
+import json
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from antoan.accounts.models import Role
+from antoan.core.records.services import record_create
+from antoan.incidents.services import incident_create
+from antoan.incidents.tests.conftest import HAM_THUAN, HONG_SON, local
+from antoan.indicators.periods import period_parse
+from antoan.indicators.selectors import indicator_set
+from antoan.indicators.views import HEADLINE
+from antoan.movement.record_types import MODELS
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = reverse("indicators:dashboard")
+FIGURE = re.compile(r'data-indicator="([^"]+)" data-value="([^"]*)" data-comparison="([^"]*)">([^<]*)<')
+
+
+def raw(value) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def parse_vi(text: str) -> float:
+    """ "1.234,5" → 1234.5"""
+    return float(text.strip().replace(".", "").replace(",", "."))
+
+
+def figures(page: str) -> list[tuple[str, str, str, str]]:
+    return FIGURE.findall(page)
+
+
+def change_of(page: str, slug: str) -> str:
+    """The change a headline card shows, as text."""
+    card = re.search(rf'id="card-{slug}".*?<p class="change"[^>]*>(.*?)</p>', page, re.S).group(1)
+    return " ".join(re.sub(r"<[^>]+>", " ", card).split())
+
+
+def config(page: str) -> dict:
+    found = re.search(r'<script id="dashboard-config" type="application/json">(.*?)</script>', page, re.S)
+    return json.loads(found.group(1))
+
+
+@pytest.fixture
+def year():
+    return timezone.localdate().year
+
+
+@pytest.fixture
+def ham_thuan(unit):
+    return unit(HAM_THUAN)
+
+
+@pytest.fixture
+def officer(make_user, ham_thuan):
+    return make_user(Role.OFFICER, ham_thuan, username="canbo.hamthuan")
+
+
+@pytest.fixture
+def officer_client(client, officer):
+    client.force_login(officer)
+    return client
+
+
+@pytest.fixture
+def records(officer, ham_thuan, year):
+    """Accidents, a crime and a gambling case this year and the year before, in Xã Hàm Thuận."""
+
+    def traffic(when, **fields):
+        values = {"summary": "Tai nạn trên QL28", "dead": 0, "injured": 1, "latitude": 11.05, "longitude": 108.05}
+        return incident_create(user=officer, unit=ham_thuan, kind="traffic", occurred_at=when, **{**values, **fields})
+
+    traffic(local(year, 2, 3, 18, 30), dead=1)
+    traffic(local(year, 3, 9, 7, 15))
+    traffic(local(year, 5, 20, 21, 0), injured=2, latitude=None, longitude=None)
+    traffic(local(year - 1, 9, 1, 9, 0))  # after 1/7/2025: the commune existed
+    incident_create(user=officer, unit=ham_thuan, kind="crime", occurred_at=local(year, 1, 5, 22), solved=True,
+                    category="social_order", summary="Trộm cắp xe máy")  # fmt: skip
+    incident_create(user=officer, unit=ham_thuan, kind="crime", occurred_at=local(year - 1, 10, 1, 10),
+                    category="economic", summary="Lừa đảo", solved=False)  # fmt: skip
+    incident_create(user=officer, unit=ham_thuan, kind="social_evil", occurred_at=local(year, 4, 4, 23),
+                    category="gambling", summary="Đánh bạc", persons_involved=5)  # fmt: skip
+
+
+def test_a_visitor_is_sent_to_the_login_page(client):
+    response = client.get(DASHBOARD)
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_the_officer_sees_the_figures_of_their_commune_this_year(officer_client, officer, ham_thuan, records, year):
+    response = officer_client.get(DASHBOARD)
+    assert response.status_code == 200
+    page = response.content.decode()
+    expected = indicator_set(user=officer, unit=ham_thuan, period=period_parse(str(year)))
+    assert f"{ham_thuan.name} — Năm {year}" in page
+
+    shown = figures(page)
+    codes = {code for code, *_ in shown}
+    assert codes == {f.indicator.code for f in expected.figures}  # every indicator, in the table
+    for code, value, comparison, text in shown:
+        figure = expected.figure(code)
+        assert (value, comparison) == (raw(figure.value), raw(figure.comparison)), code
+        if figure.value is None:
+            assert text.strip() == "—", code
+        else:
+            assert parse_vi(text) == round(figure.value, 1), code
+    headline = re.search(r'<section class="headline".*?</section>', page, re.S).group(0)
+    assert [code for code, *_ in figures(headline)] == [code for code, _good in HEADLINE]
+    assert expected.figure("traffic.accidents").value == 3 and expected.figure("traffic.accidents").comparison == 1
+    assert 'data-indicator="traffic.accidents" data-value="3" data-comparison="1">3<' in page
+    assert change_of(page, "traffic-accidents") == "▲ tăng 2 (+200%)"  # 3 accidents against 1
+
+
+def test_a_chosen_period_and_a_range_of_days(officer_client, officer, ham_thuan, records, year):
+    page = officer_client.get(DASHBOARD, {"unit": HAM_THUAN, "period": f"{year}-Q1"}).content.decode()
+    assert f"Quý I/{year}" in page
+    assert 'data-indicator="traffic.accidents" data-value="2"' in page
+    page = officer_client.get(DASHBOARD, {"unit": HAM_THUAN, "from": f"{year}-03-01", "to": f"{year}-06-30"})
+    assert page.status_code == 200
+    assert 'data-indicator="traffic.accidents" data-value="2"' in page.content.decode()
+    assert config(page.content.decode())["period"] == f"{year}-03-01..{year}-06-30"
+
+
+def test_another_commune_is_not_found_in_both_languages(officer_client, records):
+    response = officer_client.get(DASHBOARD, {"unit": HONG_SON})
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Không tìm thấy đơn vị" in page and "Unit not found" in page
+    assert "data-indicator" not in page
+    assert 'id="pick-unit"' in page  # the pickers stay, to choose again
+
+
+@pytest.mark.parametrize(
+    ("params", "vi", "en"),
+    [
+        ({"period": "2026-Q7"}, "Quý phải từ 1 đến 4", "The quarter must be from 1 to 4"),
+        ({"period": "hôm qua"}, "không hợp lệ", "is not a reporting period"),
+        ({"from": "2026-05-01", "to": "2026-04-01"}, "trước ngày bắt đầu", "is before the first day"),
+        ({"period": "2026", "from": "2026-01-01"}, "Chỉ dùng period hoặc from/to", "Give either period or from/to"),
+        ({"on": "hôm nay"}, "Ngày không hợp lệ", "Invalid date"),
+    ],
+)
+def test_a_bad_period_is_refused_in_both_languages(officer_client, params, vi, en):
+    response = officer_client.get(DASHBOARD, params)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert vi in page and en in page
+    assert "data-indicator" not in page
+
+
+def test_the_whole_country_is_for_administrators_only(officer_client, client, make_user, year):
+    response = officer_client.get(DASHBOARD, {"unit": ""})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "chỉ quản trị viên" in page and "only an administrator" in page
+
+    admin = make_user()
+    admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    response = client.get(DASHBOARD)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Cả nước — Năm {year}" in page
+    assert config(page)["unit"] == ""
+    assert '<option value="" selected>' in page
+
+
+def test_english_labels(officer_client, records, year):
+    officer_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = officer_client.get(DASHBOARD).content.decode()
+    assert "Criminal cases" in page and "Traffic accidents" in page
+    assert f"Year {year}" in page and "Số vụ phạm pháp hình sự" not in page
+    assert change_of(page, "traffic-accidents") == "▲ up 2 (+200%)"
+    assert config(page)["lang"] == "en"
+
+
+def test_no_inline_script_and_the_map_settings(officer_client, records, settings, year):
+    settings.ANTOAN_MAP_TILES = ""
+    page = officer_client.get(DASHBOARD).content.decode()
+    scripts = re.findall(r"<script\b([^>]*)>", page)
+    assert all("src=" in attributes or 'type="application/json"' in attributes for attributes in scripts)
+    assert " style=" not in page and "onclick" not in page
+    data = config(page)
+    assert data["map"]["tiles"] == ""
+    assert data["unit"] == HAM_THUAN and data["period"] == str(year) and data["year"] == year
+    assert data["incidentUrl"].replace(data["incidentToken"], "7") == reverse("incident-detail", args=[7])
+    assert data["api"]["trend"] == "/api/v1/indicators/trend"
+    assert [s["code"] for s in data["severity"]][:1] == ["traffic.accidents.especially_serious"]
+
+    settings.ANTOAN_MAP_TILES = "https://tiles.example.vn/{z}/{x}/{y}.png"
+    assert config(officer_client.get(DASHBOARD).content.decode())["map"]["tiles"] == settings.ANTOAN_MAP_TILES
+
+
+def test_overdue_models_are_listed(officer_client, officer, ham_thuan):
+    started = timezone.localdate() - timedelta(days=400)
+    record_create(MODELS, user=officer, unit=ham_thuan, name="Tổ tự quản khu phố 3", model_type="self_managed",
+                  started_on=started)  # fmt: skip
+    page = officer_client.get(DASHBOARD).content.decode()
+    block = re.search(r'id="dashboard-overdue-models".*?</article>', page, re.S).group(0)
+    assert "Tổ tự quản khu phố 3" in block
+
+
+def test_the_menu_links_to_the_dashboard(officer_client):
+    page = officer_client.get(reverse("home")).content.decode()
+    assert f'href="{DASHBOARD}"' in page
+
+
+def test_a_code_read_on_a_day_before_the_reorganisation(officer_client, officer, unit):
+    """23059 was Thị trấn Ma Lâm until 30/06/2025: `on` picks the old unit, and the page keeps the day."""
+    response = officer_client.get(DASHBOARD, {"unit": HAM_THUAN, "on": "2020-01-01", "period": "2020"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    ma_lam = unit(HAM_THUAN, date(2020, 1, 1))
+    assert f"{ma_lam.name} — Năm 2020" in page
+    assert config(page)["on"] == "2020-01-01"
+    assert '<input type="hidden" name="on" value="2020-01-01">' in page

@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from antoan.indicators.views import dashboard
+from antoan.indicators.window_views import urlpatterns as window_patterns
+
+app_name = "indicators"
+
+urlpatterns = [
+    path("chi-tieu/", dashboard, name="dashboard"),
+    path("chi-tieu/", include(window_patterns)),
+]
