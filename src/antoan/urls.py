@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("antoan.portal.urls")),
     path("", include("antoan.movement.urls")),
     path("", include("antoan.assessment.urls")),
+    path("", include("antoan.indicators.urls")),
+    path("", include("antoan.reports.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

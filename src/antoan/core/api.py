@@ -77,6 +77,7 @@ def _register_routers() -> None:
     from antoan.indicators.api import router as indicators_router
     from antoan.movement.api import router as movement_router
     from antoan.portal.api import router as tips_router
+    from antoan.reports.api import router as reports_router
     from antoan.units.api import router as units_router
 
     api.add_router("/units", units_router)
@@ -85,6 +86,7 @@ def _register_routers() -> None:
     api.add_router("/movement", movement_router)
     api.add_router("/assessments", assessment_router)
     api.add_router("/indicators", indicators_router)
+    api.add_router("/reports", reports_router)
 
 
 _register_routers()

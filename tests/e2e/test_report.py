@@ -1,0 +1,133 @@
+"""An officer opens the report of their commune in a real browser, writes section II in their own words, saves,
+downloads the Word file and finds those words in it."""
+
+import pytest
+from docx import Document
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+OWN_WORDS = "Việc kiểm tra mô hình tự quản ở thôn Phú Cường chưa thường xuyên do thiếu cán bộ chuyên trách."
+
+
+def docx_text(path) -> str:
+    document = Document(path)
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_officer_edits_section_two_and_downloads_it_in_the_docx(officer, password, log_in, live_server, home_units):
+    page = log_in(officer.username, password)
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+
+    with page.expect_navigation():
+        page.locator("header nav").get_by_role("link", name="Báo cáo").click()
+    assert "/bao-cao/" in page.url, page.url
+    expect(page.locator("#report-page > h1")).to_contain_text(home_units.name)  # the officer's own commune by default
+
+    # The annual report of the commune for 2025, picked with the form.
+    page.select_option("#pick-unit", home_units.code)
+    page.select_option("#pick-year", "2025")
+    with page.expect_navigation():
+        page.click("#report-annual-form button[type=submit]")
+    assert "year=2025" in page.url and f"unit={home_units.code}" in page.url, page.url
+    expect(page.locator("#report-preview article.report")).to_be_visible()
+    expect(page.locator("#report-preview article.report")).to_contain_text(home_units.name.upper())
+    drafted = page.input_value("#id_shortcomings")
+    assert drafted.strip(), "section II starts from the system's draft"
+
+    page.fill("#id_shortcomings", OWN_WORDS + "\n" + drafted)
+    page.fill("#id_number", "12")
+    with page.expect_navigation():
+        page.click("#report-edit-form button[type=submit]")
+    expect(page.locator(".messages")).to_be_visible()
+    section_two = page.locator('#report-preview section[data-editable="shortcomings"]')
+    expect(section_two).to_contain_text(OWN_WORDS)
+    expect(page.locator("#report-preview .report-number")).to_contain_text("Số: 12/BC-UBND")
+    expect(page.locator("#id_shortcomings")).to_have_value(OWN_WORDS + "\n" + drafted.strip())
+    page.screenshot(path="/tmp/e2e-report-page.png", full_page=True)
+
+    with page.expect_download() as download_info:
+        page.click('#report-downloads a[data-format="docx"]')
+    download = download_info.value
+    assert download.suggested_filename == f"bao-cao-tong-ket-{home_units.code}-2025.docx"
+    text = docx_text(download.path())
+    assert OWN_WORDS in text
+    assert "Số: 12/BC-UBND" in text
+    # The page, its preview and htmx run under the CSP (no inline script, style or handler).
+    assert [line for line in console if "Content Security Policy" in line] == []
+
+
+@pytest.fixture
+def shared_cache_reads():
+    """The test database is SQLite in memory with a shared cache, where a reader meets another connection's
+    write as an immediate "table is locked" (a database file would wait for the lock instead). Readers that do
+    not lock let the batch's thread and the server's thread work side by side, as they do on a file."""
+    from django.db import connection
+    from django.db.backends.signals import connection_created
+
+    def no_read_locks(sender, connection, **kwargs):
+        if connection.vendor == "sqlite":
+            connection.cursor().execute("PRAGMA read_uncommitted = 1")
+
+    connection_created.connect(no_read_locks)
+    if connection.vendor == "sqlite" and connection.connection is not None:
+        connection.cursor().execute("PRAGMA read_uncommitted = 1")
+    yield
+    connection_created.disconnect(no_read_locks)
+    if connection.vendor == "sqlite" and connection.connection is not None:
+        connection.cursor().execute("PRAGMA read_uncommitted = 0")
+
+
+@pytest.fixture
+def province_leader(home_units, password, settings, tmp_path, shared_cache_reads):
+    from antoan.accounts.services import membership_grant, user_create
+
+    settings.ANTOAN_REPORT_BATCH_DIR = tmp_path / "batches"
+    user = user_create(actor=None, username="lanhdao.tinh", password=password, full_name="Trần Thị Lãnh")
+    membership_grant(actor=None, user=user, unit=home_units.parent, role="leader")
+    return user
+
+
+def test_a_batch_cut_short_resumes_when_its_page_is_opened_and_the_bar_fills(
+    province_leader, password, log_in, live_server, home_units
+):
+    """The server stopped during a batch (RUNNING, an old heartbeat): opening its page runs it again in a thread
+    of the server, and the page polls the progress with htmx until the ZIP is there — never reloaded by hand."""
+    import zipfile
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from antoan.indicators.periods import period_parse
+    from antoan.reports import jobs
+    from antoan.reports.models import BatchJob
+
+    province = home_units.parent
+    job = jobs.batch_create(user=province_leader, unit=province, period=period_parse("2025"), kind="annual",
+                            formats="docx,html")  # fmt: skip
+    # Only the home commune (the other communes may or may not be in the test database), cut short before it.
+    BatchJob.objects.filter(pk=job.pk).update(
+        children=[home_units.pk], state=BatchJob.State.RUNNING, heartbeat_at=timezone.now() - timedelta(minutes=10)
+    )
+    page = log_in(province_leader.username, password)
+    page.goto(f"{live_server.url}/bao-cao/lo/{job.pk}/")
+    expect(page.locator("#batch-progress progress")).to_be_visible()
+    expect(page.locator("#batch-zip")).to_be_visible(timeout=60_000)
+    expect(page.locator("#batch-progress")).to_have_attribute("data-state", "done")
+    expect(page.locator("#batch-progress progress")).to_have_attribute("value", "100")
+    with page.expect_download() as download_info:
+        page.click("#batch-zip")
+    download = download_info.value
+    assert download.suggested_filename == f"bao-cao-tong-ket-{province.code}-2025-theo-don-vi.zip"
+    with zipfile.ZipFile(download.path()) as archive:
+        names = set(archive.namelist())
+        manifest = archive.read("MANIFEST.txt").decode()
+    stem = f"{home_units.code}-xa-ham-thuan"
+    assert names == {f"{stem}.docx", f"{stem}.html", "MANIFEST.txt", "manifest.csv"}
+    assert "Đã lập / written: 1/1" in manifest
+
+    # The report page of the province offers the batch form.
+    page.goto(f"{live_server.url}/bao-cao/?unit={province.code}&year=2025")
+    expect(page.locator("#report-batch-form")).to_be_visible()
