@@ -16,9 +16,9 @@ from antoan.core.errors import DomainError, Message
 from antoan.core.locks import period_lock_check
 from antoan.core.values import is_empty, to_bool, to_date, to_datetime, to_float, to_int, to_text
 from antoan.incidents.categories import CATEGORIES, CATEGORY_REQUIRED, IncidentKind, IncidentStatus, category_find
-from antoan.indicators.reorg import attribute_communes
 from antoan.incidents.models import DuplicateState, Incident
 from antoan.incidents.severity import severity_rule_on
+from antoan.indicators.reorg import attribute_communes
 from antoan.units.models import Unit
 
 # Which fields each kind uses, beyond the ones every record has. A value in a field the kind does not use
