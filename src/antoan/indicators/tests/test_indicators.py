@@ -12,7 +12,7 @@ from antoan.accounts.models import Role
 from antoan.core.errors import DomainError, NotFound
 from antoan.core.records.services import record_create
 from antoan.incidents.models import Incident
-from antoan.incidents.services import incident_create, incident_update
+from antoan.incidents.services import incident_create, incident_create_many, incident_update
 from antoan.indicators.catalogue import indicators
 from antoan.indicators.periods import period_parse
 from antoan.indicators.selectors import (
@@ -62,6 +62,7 @@ def records(admin, unit):
     some in the split Hòa Thắng with coordinates near one of its successors."""
     rng = random.Random(5)
     hong_thai = unit("23041", CURRENT)
+    items = []
     for i in range(120):
         kind = rng.choice(("crime", "crime", "social_evil", "traffic", "traffic", "disaster"))
         if i % 3 == 0:
@@ -78,8 +79,10 @@ def records(admin, unit):
         elif rng.random() < 0.5:
             position = {"latitude": commune.latitude + rng.uniform(-0.01, 0.01),
                         "longitude": commune.longitude + rng.uniform(-0.01, 0.01)}  # fmt: skip
-        incident_create(user=admin, unit=commune, kind=kind, occurred_at=when, summary=f"Sự việc {i}",
-                        **position, **_fields(rng, kind))  # fmt: skip
+        items.append({"unit": commune, "kind": kind, "occurred_at": when, "summary": f"Sự việc {i}", **position,
+                      **_fields(rng, kind)})  # fmt: skip
+    results = incident_create_many(user=admin, items=items)  # the bulk path: judged as incident_create would
+    assert not [r for r in results if not isinstance(r, Incident)]
     return Incident.objects.count()
 
 
