@@ -80,22 +80,18 @@ class Report:
     notes: tuple[str, ...] = field(default=())  # e.g. the reorganisation mapping note, printed in small italics
 
     def tables(self) -> list[Table]:
-        found: list[Table] = []
-
-        def walk(sections):
-            for section in sections:
-                found.extend(section.tables)
-                walk(section.subsections)
-
-        walk(self.sections)
-        return found
+        return self._collect("tables")
 
     def charts(self) -> list[Chart]:
-        found: list[Chart] = []
+        return self._collect("charts")
+
+    def _collect(self, attribute: str) -> list:
+        """Every section's `attribute` (tables or charts), in reading order, subsections included."""
+        found: list = []
 
         def walk(sections):
             for section in sections:
-                found.extend(section.charts)
+                found.extend(getattr(section, attribute))
                 walk(section.subsections)
 
         walk(self.sections)
