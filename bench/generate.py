@@ -36,8 +36,9 @@ model, in the form Django writes it). `--orm` builds real `Incident` objects and
 a model instance and compiling its INSERT cost more than everything else here). What is skipped, for
 speed: the validation of each value (the generator only makes valid values), the scope and period-lock
 checks (the system user is a superuser and nothing is locked), the duplicate check (records are not flagged)
-and the audit (history) rows. `created_at` is the time of the load. Records are written in the order they
-happened, as a live registry receives them.
+and the audit (history) rows; the daily totals (incidents/daily.py) are recounted once at the end.
+`created_at` is the time of the load. Records are written in the order they happened, as a live registry
+receives them.
 
 Then, per commune and year, a few records of the movement — models and their inspections (the due date kept
 as the services keep it), patrols, force deployments, commendations, exemplars, propaganda sessions, road
@@ -691,6 +692,11 @@ def main() -> None:
         total = sum(counts.values())
         print(f"movement and tips: {total:,} rows in {took:.0f} s — {total / took:,.0f} rows/s: "
               + ", ".join(f"{k} {v:,}" for k, v in counts.items()), flush=True)  # fmt: skip
+    from antoan.incidents.daily import daily_totals_rebuild
+
+    start = time.perf_counter()
+    rows = daily_totals_rebuild()  # the services keep them per write; the bulk writer above bypassed them
+    print(f"daily totals: {rows:,} rows in {time.perf_counter() - start:.0f} s", flush=True)
     took = finish(connection)
     print(f"{'VACUUM ANALYZE' if connection.vendor == 'postgresql' else 'ANALYZE'}: {took:.0f} s")
     if connection.vendor == "postgresql":

@@ -14,6 +14,8 @@ Client as a superuser (DEBUG off, as in production) and gives p50 / p95 / max. T
   PostgreSQL, `SUM(CASE …)` on SQLite — over the same rows (the unit's communes through
   current_commune_id / legacy_commune_id and the units' path prefix; both years as one range), timed the
   same way; its figures are checked against the API's;
+- for the whole country, which the application reads from the daily totals (incidents/daily.py), the same
+  GROUP BY by hand on `incidents_dailytotal` (the floor for that case; its figures checked too);
 - the other sources the set reads (patrols, propaganda, tips, models, …): each SQL statement the
   application issues for them, captured once and re-executed as it is, timed the same way.
 
@@ -48,328 +50,12 @@ CASES = [
 ]
 
 
-def variant_records_in() -> None:
-    """Proposed change to reorg.records_q: the records of the units that count toward `unit` as
-    `unit_id IN (SELECT id FROM units_unit WHERE <the same condition on the units>)`, instead of the
-    condition itself on the joined unit (an OR across the join, which no index of the records' table serves)."""
-    from django.db.models import Q
-
-    from antoan.indicators import compute, reorg
-    from antoan.units.models import Unit
-
-    original = reorg.records_q
-
-    def records_q(unit, field: str = "unit") -> Q:
-        if unit is None or not field:
-            return original(unit, field)
-        return Q(**{f"{field}__in": Unit.objects.filter(original(unit, "")).values("pk")})
-
-    compute.records_q = reorg.records_q = records_q
-
-
-def variant_records_ids() -> None:
-    """Proposed change to reorg.records_q: first the ids of the units that count toward `unit` (one query on
-    units_unit, kept on the unit object for the request), then `unit_id = ANY(<those ids as one array
-    parameter>)` on PostgreSQL (`IN (…)` on SQLite; `id` for the units themselves): the planner estimates it
-    right and uses the records' unit_id index (an OR across the join to the units made it scan every record),
-    and one array parameter instead of hundreds of placeholders costs no Python per id."""
-    from django.db.models import Field, ForeignObject, Lookup, Q
-
-    from antoan.indicators import compute, reorg
-    from antoan.units.models import Unit
-
-    class AnyOf(Lookup):
-        lookup_name = "bench_any"
-
-        def get_prep_lookup(self):
-            return list(self.rhs)
-
-        def as_sql(self, compiler, connection):
-            lhs, params = self.process_lhs(compiler, connection)
-            if connection.vendor == "postgresql":
-                return f"{lhs} = ANY(%s)", [*params, self.rhs]
-            return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs)) or 'NULL'})", [*params, *self.rhs]
-
-    Field.register_lookup(AnyOf)
-    ForeignObject.register_lookup(AnyOf)  # relations keep their own lookups
-    original = reorg.records_q
-
-    def records_q(unit, field: str = "unit") -> Q:
-        if unit is None:
-            return original(unit, field)
-        ids = getattr(unit, "_bench_record_unit_ids", None)
-        if ids is None:
-            ids = unit._bench_record_unit_ids = list(
-                Unit.objects.filter(original(unit, "")).values_list("pk", flat=True)
-            )
-        return Q(**{f"{field}__bench_any" if field else "pk__bench_any": ids})
-
-    compute.records_q = reorg.records_q = records_q
-
-
-def variant_dues_once() -> None:
-    """Proposed change to compute.Evaluation: the models' due dates read once per period (models.on_time and
-    models.overdue each ran the same models × inspections query)."""
-    from antoan.indicators import compute
-
-    original = compute.Evaluation._model_dues
-
-    def _model_dues(self, period):
-        memo = self.__dict__.setdefault("_bench_dues", {})
-        key = (period.start, period.end)
-        if key not in memo:
-            memo[key] = original(self, period)
-        return memo[key]
-
-    compute.Evaluation._model_dues = _model_dues
-
-
-def variant_dues_subquery() -> None:
-    """Proposed change to compute.Evaluation._model_dues: each model's last inspection up to the day as a
-    correlated subquery (served by the inspections' model_id index) instead of joining every inspection and
-    grouping by model; with dues-once, read once per period."""
-    from django.db.models import OuterRef, Subquery
-
-    from antoan.indicators import compute
-    from antoan.indicators.catalogue import SOURCES
-    from antoan.movement.models import Inspection
-    from antoan.movement.record_types import add_months
-
-    def _model_dues(self, period):
-        memo = self.__dict__.setdefault("_bench_dues", {})
-        key = (period.start, period.end)
-        if key not in memo:
-            day = compute.as_of(period)
-            last = Inspection.objects.filter(model=OuterRef("pk"), inspected_on__lte=day).order_by("-inspected_on")
-            models = (
-                self.records(SOURCES["models"])
-                .filter(compute.active_on(day))
-                .annotate(last=Subquery(last.values("inspected_on")[:1]))
-                .values_list("started_on", "inspection_interval_months", "last")
-                .order_by()
-            )
-            memo[key] = [add_months(last or started, interval) < day for started, interval, last in models]
-        return memo[key]
-
-    compute.Evaluation._model_dues = _model_dues
-
-
-def variant_median_unordered() -> None:
-    """Proposed change to compute.Evaluation._tips_median_minutes: `.order_by()` on the pairs it reads (the
-    model's default ordering made the database sort every tip of the period for nothing)."""
-    from antoan.indicators import compute
-    from antoan.indicators.catalogue import SOURCES
-
-    def _tips_median_minutes(self, indicator, period):
-        from antoan.portal.selectors import median_minutes
-
-        tips = self.records(SOURCES["tips"]).filter(compute._in_period(SOURCES["tips"], period)).order_by()
-        return median_minutes(tips.values_list("received_at", "first_action_at"))
-
-    compute.Evaluation._tips_median_minutes = _tips_median_minutes
-
-
-def variant_window_span() -> None:
-    """Proposed change to compute.Evaluation._sql: the records' window ANDed with the span of the periods
-    (`date >= first start AND date < last end`), besides the OR of the periods: one range an index can
-    seek (an OR of ranges is not an index condition of a nested loop, so the planner scanned the table)."""
-    from antoan.indicators import compute
-
-    original_sql, original_records = compute.Evaluation._sql, compute.Evaluation.records
-
-    def records(self, source):
-        queryset = original_records(self, source)
-        span = self.__dict__.get("_bench_span")
-        if span is None or not source.date_field:
-            return queryset
-        field = source.date_field
-        if source.is_datetime:
-            return queryset.filter(**{f"{field}__gte": span[0].start_datetime,
-                                      f"{field}__lt": span[1].end_datetime_exclusive})  # fmt: skip
-        return queryset.filter(**{f"{field}__gte": span[0].start, f"{field}__lte": span[1].end})
-
-    def _sql(self, source, group):
-        self._bench_span = (min(self.periods, key=lambda p: p.start), max(self.periods, key=lambda p: p.end))
-        try:
-            original_sql(self, source, group)
-        finally:
-            self._bench_span = None
-
-    compute.Evaluation.records, compute.Evaluation._sql = records, _sql
-
-
-def variant_window_merged() -> None:
-    """Proposed change to compute.Evaluation._sql: the records' window as the union of the layer's periods with
-    adjacent ones merged — a year and the year before become ONE range (`date >= 1/1 of the year before AND
-    date < 1/1 of the year after`), which an index can seek; the OR of two ranges could not be the index
-    condition of a nested loop, so the planner scanned the table. The CASE still says which period a record
-    is in. (This replacement is compute._sql of commit ae757e1 with only the window changed.)"""
-    from datetime import timedelta
-
-    from django.db.models import BooleanField, Case, Count, ExpressionWrapper, IntegerField, Q, Sum, Value, When
-
-    from antoan.indicators import compute
-    from antoan.indicators.periods import Period
-
-    def merged_window(source, layer) -> Q:
-        spans = []
-        for start, end in sorted((p.start, p.end) for _, p in layer):
-            if spans and start <= spans[-1][1] + timedelta(days=1):
-                spans[-1][1] = max(spans[-1][1], end)
-            else:
-                spans.append([start, end])
-        window = Q(pk__in=[])
-        for start, end in spans:
-            window |= compute._in_period(source, Period.of_range(start, end))
-        return window
-
-    def _sql(self, source, group) -> None:
-        columns: dict[str, str] = {}
-        annotations = {}
-        for indicator in group:
-            for key, value in indicator.where:
-                if key not in columns:
-                    columns[key] = key if "__" not in key else f"_w{len(columns)}"
-                    if "__" in key:
-                        annotations[columns[key]] = ExpressionWrapper(Q(**{key: value}), output_field=BooleanField())
-        sums = {f"_s_{field}": Sum(field) for field in sorted({i.field for i in group if i.aggregate == "sum"})}
-        for layer in compute._layers(self.periods, source):
-            for index, _ in layer:
-                for indicator in group:
-                    self.values[(indicator.code, index)] = 0
-            bucket = Case(*(When(compute._in_period(source, p), then=Value(i)) for i, p in layer),
-                          output_field=IntegerField())  # fmt: skip
-            rows = (
-                self.records(source)
-                .filter(merged_window(source, layer))
-                .annotate(_bucket=bucket, **annotations)
-                .values("_bucket", *columns.values())
-                .annotate(_n=Count("pk"), **sums)
-                .order_by()
-            )
-            for row in rows:
-                for indicator in group:
-                    if all(row[columns[k]] == (v if "__" not in k else True) for k, v in indicator.where):
-                        added = row["_n"] if indicator.aggregate == "count" else row[f"_s_{indicator.field}"] or 0
-                        self.values[(indicator.code, row["_bucket"])] += added
-        for index, period in enumerate(self.periods):
-            if source.year_field and not compute.annual_years(period):
-                for indicator in group:
-                    self.values[(indicator.code, index)] = None
-
-    compute.Evaluation._sql = _sql
-
-
-def variant_country_summary() -> None:
-    """Proposed summary table for the whole country: incidents counted and summed per local day × kind ×
-    category × severity × solved (table bench_incident_day, made by hand in the bench database; the services
-    would keep it exact). compute.Evaluation._sql reads it instead of the incidents when there is no unit and
-    no scope: ~165,000 rows for ten years instead of 5 million."""
-    from django.db import connection
-
-    from antoan.indicators import compute
-    from antoan.indicators.catalogue import SOURCES
-
-    original_sql = compute.Evaluation._sql
-    sums = ("suspects", "persons_involved", "dead", "injured", "property_damage_vnd", "missing", "houses_damaged",
-            "houses_destroyed", "agriculture_ha", "economic_loss_million_vnd", "recovery_support_vnd")  # fmt: skip
-
-    def _sql(self, source, group):
-        if source is not SOURCES["incidents"] or self.unit is not None or self.scope is not None:
-            return original_sql(self, source, group)
-        for layer in compute._layers(self.periods, source):
-            for index, _ in layer:
-                for indicator in group:
-                    self.values[(indicator.code, index)] = 0
-            bucket = " ".join(f"WHEN day BETWEEN %s AND %s THEN {index}" for index, _ in layer)
-            params = [d for _, p in layer for d in (p.start, p.end)]
-            window = " OR ".join("day BETWEEN %s AND %s" for _ in layer)
-            params += [d for _, p in layer for d in (p.start, p.end)]
-            first, last = min(p.start for _, p in layer), max(p.end for _, p in layer)
-            with connection.cursor() as cur:
-                cur.execute(
-                    f"SELECT CASE {bucket} END, kind, category, severity, solved, sum(n), "
-                    + ", ".join(f"sum({c})" for c in sums)
-                    + f" FROM bench_incident_day WHERE day >= %s AND day <= %s AND ({window}) GROUP BY 1, 2, 3, 4, 5",
-                    [*params[: 2 * len(layer)], first, last, *params[2 * len(layer) :]],
-                )
-                rows = cur.fetchall()
-            for bucket_index, kind, category, severity, solved, n, *totals in rows:
-                row = {"kind": kind, "category": category, "severity": severity, "solved": solved}
-                by_field = dict(zip(sums, totals, strict=True))
-                for indicator in group:
-                    if all(row[k] == v for k, v in indicator.where):
-                        added = n if indicator.aggregate == "count" else by_field[indicator.field] or 0
-                        self.values[(indicator.code, bucket_index)] += int(added)
-
-    compute.Evaluation._sql = _sql
-
-
-def variant_median_sql() -> None:
-    """Proposed change to compute.Evaluation._tips_median_minutes on PostgreSQL: the median computed by the
-    database (`percentile_cont(0.5) WITHIN GROUP (ORDER BY minutes)`, the same interpolation as
-    statistics.median) instead of every tip's two timestamps loaded into Python; on SQLite, as median-unordered."""
-    from django.db import connection
-    from django.db.models import Aggregate, FloatField
-    from django.db.models.expressions import RawSQL
-
-    from antoan.indicators import compute
-    from antoan.indicators.catalogue import SOURCES
-
-    if connection.vendor != "postgresql":
-        return variant_median_unordered()
-
-    class Median(Aggregate):
-        template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-        output_field = FloatField()
-
-    minutes = RawSQL('EXTRACT(EPOCH FROM "portal_tip"."first_action_at" - "portal_tip"."received_at") / 60', [])
-
-    def _tips_median_minutes(self, indicator, period):
-        tips = self.records(SOURCES["tips"]).filter(compute._in_period(SOURCES["tips"], period))
-        value = tips.filter(first_action_at__isnull=False).order_by().aggregate(m=Median(minutes))["m"]
-        return None if value is None else round(value, 1)
-
-    compute.Evaluation._tips_median_minutes = _tips_median_minutes
-
-
-def variant_jit_off() -> None:
-    """Proposed setting: `jit = off` on the application's PostgreSQL connections (DATABASES OPTIONS
-    {"options": "-c jit=off"}): compiling the aggregate queries took longer than running them."""
-    from django.db.backends.signals import connection_created
-
-    def no_jit(sender, connection, **kwargs):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cur:
-                cur.execute("SET jit = off")
-
-    connection_created.connect(no_jit, weak=False)
-
-
-# Proposed changes measured without changing the application's files: patched in this process only.
-VARIANTS = {
-    "median-sql": variant_median_sql,
-    "jit-off": variant_jit_off,
-    "window-span": variant_window_span,
-    "window-merged": variant_window_merged,
-    "country-summary": variant_country_summary,
-    "records-in": variant_records_in,
-    "records-ids": variant_records_ids,
-    "dues-once": variant_dues_once,
-    "dues-subquery": variant_dues_subquery,
-    "median-unordered": variant_median_unordered,
-}
-
-
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--explain", action="store_true", help="EXPLAIN the application's incident query")
     parser.add_argument("--only", default="", help="run only the cases whose label contains this text")
-    parser.add_argument(
-        "--variant", default="", help="proposed change(s) to measure, comma-separated: " + ", ".join(VARIANTS)
-    )
     return parser.parse_args()
 
 
@@ -471,8 +157,8 @@ def raw_incident_query(vendor: str, unit, years: tuple[int, int]) -> tuple[str, 
             params.append(unit.pk)
         else:
             joins = f" JOIN units_unit c ON c.id = i.{column}"
-            where.append("c.path LIKE %s")
-            params.append(unit.path + "%")
+            where.append("c.path >= %s AND c.path < %s")  # the subtree as a range (SQLite cannot seek a LIKE)
+            params += [unit.path, unit.path[:-1] + chr(ord(unit.path[-1]) + 1)]
     sql = f"SELECT {', '.join(columns)} FROM incidents_incident i{joins} WHERE {' AND '.join(where)}"
     return sql, params, names
 
@@ -499,8 +185,8 @@ def raw_grouped_query(vendor: str, unit, years: tuple[int, int]) -> tuple[str, l
             params.append(unit.pk)
         else:
             joins = f" JOIN units_unit c ON c.id = i.{column}"
-            where.append("c.path LIKE %s")
-            params.append(unit.path + "%")
+            where.append("c.path >= %s AND c.path < %s")  # the subtree as a range (SQLite cannot seek a LIKE)
+            params += [unit.path, unit.path[:-1] + chr(ord(unit.path[-1]) + 1)]
     sums = ", ".join(f"sum(i.{c})" for c in GROUPED_SUMS)
     sql = (
         f"SELECT {bucket}, i.kind, i.category, i.severity, i.solved, count(*), {sums} "
@@ -547,7 +233,7 @@ def grouped_figures(rows) -> dict[tuple[str, int], int]:
 
 SOURCE_TABLES = {
     "incidents_incident": "incidents",
-    "bench_incident_day": "incidents",
+    "incidents_dailytotal": "incidents",
     "movement_trafficpatrol": "patrols",
     "movement_propagandasession": "propaganda",
     "movement_roadsignage": "signage",
@@ -620,12 +306,12 @@ def run_case(args, client, label, code, on, year, results) -> None:
             mismatches.append(f"{indicator}[{index}] FILTER {value} GROUP BY {grouped.get((indicator, index))}")
 
     summary_p50 = None
-    if unit is None and "country-summary" in args.variant:  # the floor of a query on the summary table
+    if unit is None:  # the country reads the daily totals: the floor of the same GROUP BY on them
         first, last = date(year - 1, 1, 1), date(year, 12, 31)
         summary_sql = (
             "SELECT CASE WHEN day >= %s THEN 0 ELSE 1 END, kind, category, severity, solved, sum(n), "
             + ", ".join(f"sum({c})" for c in GROUPED_SUMS)
-            + " FROM bench_incident_day WHERE day >= %s AND day <= %s GROUP BY 1, 2, 3, 4, 5"
+            + " FROM incidents_dailytotal WHERE day >= %s AND day <= %s GROUP BY 1, 2, 3, 4, 5"
         )
         summary_params = [date(year, 1, 1), first, last]
         if connection.vendor != "postgresql":
@@ -722,9 +408,6 @@ def main() -> None:
     if plan:  # the code moved on since the data set was generated
         print(f"applying {len(plan)} migration(s): " + ", ".join(f"{m.app_label}.{m.name}" for m, _ in plan))
         call_command("migrate", verbosity=0)
-    for name in filter(None, args.variant.split(",")):
-        VARIANTS[name]()
-        print(f"variant {name}: {' '.join(VARIANTS[name].__doc__.split())}")
     setup_test_environment()  # lets the test Client's host in; DEBUG stays off
     user, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_superuser": True, "is_staff": True})
     client = Client()

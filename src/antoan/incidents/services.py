@@ -16,6 +16,7 @@ from antoan.core.errors import DomainError, Message
 from antoan.core.locks import period_lock_check
 from antoan.core.values import is_empty, to_bool, to_date, to_datetime, to_float, to_int, to_text
 from antoan.incidents.categories import CATEGORIES, CATEGORY_REQUIRED, IncidentKind, IncidentStatus, category_find
+from antoan.incidents.daily import daily_totals_refresh, local_day
 from antoan.incidents.models import DuplicateState, Incident
 from antoan.incidents.severity import severity_rule_on
 from antoan.indicators.reorg import attribute_communes
@@ -393,6 +394,7 @@ def incident_create_many(*, user: User, items: list[dict]) -> list[Incident | Do
             _flag_duplicate(incident)
         pending.append(incident)
     flush()
+    daily_totals_refresh(local_day(r.occurred_at) for r in results if isinstance(r, Incident))
     return results
 
 
@@ -430,6 +432,7 @@ def _update_locked(user: User, incident: Incident, clean: dict) -> Incident:
     _check_unit(clean["unit"], clean["occurred_at"])
     period_lock_check(unit=clean["unit"], day=timezone.localtime(clean["occurred_at"]).date())
     _check_external_id(clean["unit"], clean["external_id"], exclude_pk=incident.pk)
+    old_day = local_day(incident.occurred_at)
     for field, value in clean.items():
         setattr(incident, field, value)
     _apply_severity(incident)
@@ -438,6 +441,7 @@ def _update_locked(user: User, incident: Incident, clean: dict) -> Incident:
     incident.updated_by = user
     incident._history_user = user
     incident.save()
+    daily_totals_refresh([old_day, local_day(incident.occurred_at)])
     return incident
 
 
@@ -449,6 +453,7 @@ def incident_delete(*, user: User, incident: Incident, reason: str = "") -> None
     incident._history_user = user
     incident._change_reason = reason[:100]
     incident.delete()
+    daily_totals_refresh([local_day(incident.occurred_at)])
 
 
 def _require_flagged(incident: Incident) -> Incident:
@@ -497,4 +502,5 @@ def incident_merge_duplicate(*, user: User, incident: Incident) -> Incident:
     incident._history_user = user
     incident._change_reason = f"Gộp vào #{original.pk} / merged into #{original.pk}"
     incident.delete()
+    daily_totals_refresh([local_day(incident.occurred_at), local_day(original.occurred_at)])
     return original

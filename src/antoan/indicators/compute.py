@@ -8,17 +8,40 @@ units recognised, a median time); they are computed here from the records too, n
 """
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import BooleanField, Case, Count, ExpressionWrapper, IntegerField, Max, Q, Sum, Value, When
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Extract
 from django.utils import timezone
 
 from antoan.accounts.selectors import Scope
+from antoan.incidents import daily
+from antoan.incidents.models import DailyTotal
 from antoan.indicators.catalogue import SOURCES, SQL_AGGREGATES, Indicator, Source, indicators
+from antoan.indicators.periods import Period
 from antoan.indicators.reorg import incidents_q, records_q
-from antoan.movement.models import ModelStatus
+from antoan.movement.models import Inspection, ModelStatus
 from antoan.movement.record_types import add_months
 from antoan.units.models import Hierarchy, Unit
+
+DAILY_TOTALS = Source(DailyTotal, "day")
 
 # Annual figures (ratings, recognition, exemplars: dated by a year only) are given for a period that covers
 # at least this many days of a calendar year: a calendar or statistical year, not a quarter.
@@ -65,6 +88,7 @@ class Evaluation:
         self.indicators = wanted
         self.values: dict[tuple[str, int], float | int | None] = {}
         self._shares: dict[int, dict] = {}
+        self._dues: dict[date, list[bool]] = {}
         self._evaluate()
 
     def value(self, code: str, index: int):
@@ -111,20 +135,19 @@ class Evaluation:
                     if "__" in key:  # a lookup (incident__isnull): group by whether it holds
                         annotations[columns[key]] = ExpressionWrapper(Q(**{key: value}), output_field=BooleanField())
         sums = {f"_s_{field}": Sum(field) for field in sorted({i.field for i in group if i.aggregate == "sum"})}
+        records, count = self.records(source), Count("pk")
+        if self._reads_daily_totals(source, group):
+            source, records, count = DAILY_TOTALS, DailyTotal.objects.all(), Sum("n")
         for layer in _layers(self.periods, source):
             for index, _ in layer:
                 for indicator in group:
                     self.values[(indicator.code, index)] = 0
             bucket = Case(*(When(_in_period(source, p), then=Value(i)) for i, p in layer), output_field=IntegerField())
-            window = Q(pk__in=[])
-            for _, period in layer:
-                window |= _in_period(source, period)
             rows = (
-                self.records(source)
-                .filter(window)
+                records.filter(_window(source, [period for _, period in layer]))
                 .annotate(_bucket=bucket, **annotations)
                 .values("_bucket", *columns.values())
-                .annotate(_n=Count("pk"), **sums)
+                .annotate(_n=count, **sums)
                 .order_by()
             )
             for row in rows:
@@ -136,6 +159,16 @@ class Evaluation:
             if source.year_field and not annual_years(period):
                 for indicator in group:
                     self.values[(indicator.code, index)] = None
+
+    def _reads_daily_totals(self, source: Source, group: list[Indicator]) -> bool:
+        """The whole country's incidents, unscoped, by columns the daily totals keep: read those instead."""
+        return (
+            source is SOURCES["incidents"]
+            and self.unit is None
+            and self.scope is None
+            and all(key in daily.GROUPED for indicator in group for key, _ in indicator.where)
+            and all(indicator.field in daily.SUMMED for indicator in group if indicator.aggregate == "sum")
+        )
 
     # State as of the period's end ----------------------------------------------------------------
 
@@ -149,15 +182,20 @@ class Evaluation:
 
     def _model_dues(self, period) -> list[bool]:
         """For each model active on the period's end (or today): is its inspection overdue then? Due is the
-        last inspection up to that day (or the start) plus the model's interval."""
+        last inspection up to that day (or the start) plus the model's interval. Read once per period (two
+        indicators use it); the last inspection as a subquery per model, served by the inspections' index."""
         day = as_of(period)
-        models = (
-            self.records(SOURCES["models"])
-            .filter(active_on(day))
-            .annotate(last=Max("inspections__inspected_on", filter=Q(inspections__inspected_on__lte=day)))
-            .values_list("started_on", "inspection_interval_months", "last")
-        )
-        return [add_months(last or started, interval) < day for started, interval, last in models]
+        if day not in self._dues:
+            last = Inspection.objects.filter(model=OuterRef("pk"), inspected_on__lte=day).order_by("-inspected_on")
+            models = (
+                self.records(SOURCES["models"])
+                .filter(active_on(day))
+                .annotate(last=Subquery(last.values("inspected_on")[:1]))
+                .values_list("started_on", "inspection_interval_months", "last")
+                .order_by()
+            )
+            self._dues[day] = [add_months(last or started, interval) < day for started, interval, last in models]
+        return self._dues[day]
 
     def _models_on_time(self, indicator: Indicator, period) -> int:
         return sum(not overdue for overdue in self._model_dues(period))
@@ -190,13 +228,39 @@ class Evaluation:
     def _tips_median_minutes(self, indicator: Indicator, period) -> float | None:
         from antoan.portal.selectors import median_minutes
 
-        tips = self.records(SOURCES["tips"]).filter(_in_period(SOURCES["tips"], period))
+        tips = self.records(SOURCES["tips"]).filter(_in_period(SOURCES["tips"], period)).order_by()
+        if connection.vendor == "postgresql":  # the database's median, not every tip's two times in Python
+            waited = ExpressionWrapper(F("first_action_at") - F("received_at"), output_field=DurationField())
+            value = tips.aggregate(m=Median(Extract(waited, "epoch") / 60))["m"]
+            return None if value is None else round(value, 1)
         return median_minutes(tips.values_list("received_at", "first_action_at"))
+
+
+class Median(Aggregate):
+    """PostgreSQL's median (interpolated between the two middle values, as statistics.median is); NULLs skipped."""
+
+    template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
 
 
 def active_on(day: date) -> Q:
     """Models running on `day`: started by then, and still active or stopped only later."""
     return Q(started_on__lte=day) & (Q(status=ModelStatus.ACTIVE) | Q(ended_on__gt=day))
+
+
+def _window(source: Source, periods) -> Q:
+    """Records in any of the periods, with adjacent periods merged into one range (a year and the year before
+    are one): an index can seek a range, not an OR of ranges."""
+    spans: list[list[date]] = []
+    for start, end in sorted((p.start, p.end) for p in periods):
+        if spans and start <= spans[-1][1] + timedelta(days=1):
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    window = Q(pk__in=[])
+    for start, end in spans:
+        window |= _in_period(source, Period.of_range(start, end))
+    return window
 
 
 def _layers(periods, source: Source) -> list[list[tuple[int, object]]]:

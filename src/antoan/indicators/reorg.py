@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from antoan.core.errors import Message
 from antoan.units.loader import CURRENT_VALID_FROM, LEGACY_VALID_TO
@@ -81,25 +81,44 @@ def incidents_q(unit: Unit | None, prefix: str = "") -> Q:
     field = "current_commune" if unit.hierarchy == Hierarchy.CURRENT else "legacy_commune"
     if unit.kind == Kind.COMMUNE or unit.commune_id == unit.pk:
         return Q(**{f"{prefix}{field}_id": unit.pk})
-    return Q(**{f"{prefix}{field}__path__startswith": unit.path})
+    # The communes' ids, not a join on their path: SQLite cannot seek a LIKE on the path (it is case-insensitive
+    # there), and an id list lets both databases use the (commune, kind, occurred_at) indexes.
+    return Q(**{f"{prefix}{field}_id__in": _memo_ids(unit, "communes", _communes_of)})
 
 
 def records_q(unit: Unit | None, field: str = "unit") -> Q:
     """Any other record (reached through its `field`; "" for units themselves) that counts toward `unit`: its
     subtree, and across the reorganisation the other hierarchy's communes (and what lies in them) mapped onto
-    it."""
+    it. As a list of unit ids, read once per unit object: a condition on the joined units (a path prefix ORed
+    with the succession map) is served by no index of the records' table, and PostgreSQL scanned it whole."""
     if unit is None:
         return Q()
-    field = f"{field}__" if field else ""
-    own = Q(**{f"{field}path__startswith": unit.path})
+    return Q(**{f"{field}_id__in" if field else "pk__in": _memo_ids(unit, "units", _units_counted)})
+
+
+def _units_counted(unit: Unit) -> Q:
+    own = Q(path__startswith=unit.path)
     if unit.hierarchy == Hierarchy.CURRENT:
         mapped = Succession.objects.filter(is_default=True, successor__path__startswith=unit.path)
-        q = own | Q(**{f"{field}commune_id__in": mapped.values("predecessor_id")})
+        q = own | Q(commune_id__in=mapped.values("predecessor_id"))
         for old_province in _legacy_provinces_of(unit.path):
-            q |= Q(**{f"{field}path__startswith": old_province, f"{field}commune__isnull": True})
+            q |= Q(path__startswith=old_province, commune__isnull=True)
         return q
     mapped = Succession.objects.filter(is_primary=True, predecessor__path__startswith=unit.path)
-    return own | Q(**{f"{field}commune_id__in": mapped.values("successor_id")})
+    return own | Q(commune_id__in=mapped.values("successor_id"))
+
+
+def _communes_of(unit: Unit) -> Q:
+    return Q(path__startswith=unit.path, commune_id=F("pk"))
+
+
+def _memo_ids(unit: Unit, what: str, condition) -> list[int]:
+    """The ids of the units `condition(unit)` selects, kept on the unit object (units change only with a units
+    load; a request reads its unit afresh)."""
+    memo = unit.__dict__.setdefault("_reorg_ids", {})
+    if what not in memo:
+        memo[what] = list(Unit.objects.filter(condition(unit)).order_by().values_list("pk", flat=True))
+    return memo[what]
 
 
 def _legacy_provinces_of(path: str) -> tuple[str, ...]:

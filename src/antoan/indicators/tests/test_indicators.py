@@ -6,6 +6,8 @@ import random
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from antoan.accounts.models import Role
@@ -115,12 +117,12 @@ def _counts_toward(incident: Incident, unit: Unit) -> bool:
     return target.path.startswith(unit.path)
 
 
-def _expected_all(codes, unit: Unit, period) -> dict[str, int]:
-    """Each incident indicator in `codes`, reckoned by walking every record."""
+def _expected_all(codes, unit: Unit | None, period) -> dict[str, int]:
+    """Each incident indicator in `codes`, reckoned by walking every record (unit None: the whole country)."""
     totals = dict.fromkeys(codes, 0)
     for incident in Incident.objects.select_related("unit"):
         day = timezone.localtime(incident.occurred_at).date()
-        if not (period.start <= day <= period.end) or not _counts_toward(incident, unit):
+        if not (period.start <= day <= period.end) or (unit is not None and not _counts_toward(incident, unit)):
             continue
         for code in codes:
             indicator = indicators()[code]
@@ -163,6 +165,22 @@ def test_every_incident_indicator_equals_an_independent_count(admin, unit, recor
         )
         checked += figure.value + figure.comparison
     assert checked > 0  # the data set reaches this unit and period
+
+
+@pytest.mark.parametrize("period_code", ["2020", "2025", "2020-Q3", "st2020", "tet2020"])
+def test_the_whole_countrys_figures_equal_an_independent_count(admin, records, period_code):
+    """The country reads the daily totals (incidents/daily.py), not the incidents: the same figures."""
+    period = period_parse(period_code)
+    with CaptureQueriesContext(connection) as queries:
+        result = indicator_set(user=admin, unit=None, period=period, codes=INCIDENT_CODES)
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "incidents_dailytotal" in read and "incidents_incident" not in read
+    expected = _expected_all(INCIDENT_CODES, None, period)
+    expected_before = _expected_all(INCIDENT_CODES, None, period.previous())
+    for code in INCIDENT_CODES:
+        figure = result.figure(code)
+        assert (figure.value, figure.comparison) == (expected[code], expected_before[code]), code
+    assert sum(result.figure(code).value for code in INCIDENT_CODES) > 0
 
 
 def test_the_clearance_rate_is_solved_over_cases(admin, unit, records):
