@@ -20,6 +20,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
         units_load(actor=None)
 
 
+def _flushes(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or "live_server" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends with a flush of every table, the units loaded above included: load them again
+    before the next test that is not transactional itself (browser tests restore what they need on their own)."""
+    yield
+    if _flushes(item) and nextitem is not None and not _flushes(nextitem):
+        from pytest_django.plugin import blocking_manager_key
+
+        from antoan.units.models import Unit
+        from antoan.units.services import units_load
+
+        with item.config.stash[blocking_manager_key].unblock():
+            if not Unit.objects.exists():
+                units_load(actor=None)
+
+
 @pytest.fixture
 def unit():
     """unit("23059", date) → the unit that code names on that date (today if omitted)."""

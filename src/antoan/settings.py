@@ -57,7 +57,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: gives the request its id (X-Request-ID), logs and counts it however the rest answers.
+    "antoan.core.observability.RequestObservabilityMiddleware",
+    # Behind nginx: the client's address from X-Real-IP, when the request comes from a trusted proxy.
+    "antoan.core.proxy.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from the web process (hashed names, compressed, cached for a year when not DEBUG).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The database going away gives a bilingual 503 page (JSON under /api/), not a 500.
+    "antoan.core.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "antoan.core.middleware.CookieLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -97,6 +105,8 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'antoan.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # A kept connection (CONN_MAX_AGE) that the database closed meanwhile (a restart) is replaced, not used.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
@@ -150,6 +160,8 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    # Health checks and metrics scrapes may come straight to the server on the machine itself, over HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 
 # Map tiles: offices on an intranet point this at their own tile server, or set it empty (the map then
 # shows markers on a blank background and picking a location still works).
@@ -183,15 +195,72 @@ STATIC_URL = "/static/"
 # Front-end libraries copied from npm at install time (`make assets`) into src/antoan/static/vendor.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", PROJECT_DIR / "staticfiles"))
+# Without DEBUG (production) static files are served by WhiteNoise from STATIC_ROOT under hashed, compressed
+# names, so `antoan collectstatic` (or `antoan serve --collectstatic`) must have run; with DEBUG they come
+# straight from the apps' folders.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "antoan.core.storage.StaticStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
+# Logs go to standard error (journald under systemd): JSON lines (LOG_FORMAT=json, the default in production)
+# or plain text. Every record written while answering a request carries its request id, route and user id;
+# the tip portal's public pages never log anything about the sender (see core/logs.py). The per-request line
+# ("access log", logger antoan.request) is written when ANTOAN_ACCESS_LOG=json (`antoan serve --access-log`).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text").strip().lower()
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING").upper()
+ANTOAN_ACCESS_LOG = os.environ.get("ANTOAN_ACCESS_LOG", "off").strip().lower()
+if ANTOAN_ACCESS_LOG not in ("off", "json"):
+    raise ImproperlyConfigured("ANTOAN_ACCESS_LOG must be off or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    # A locked-out login is expected behaviour, not an error worth a traceback.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "filters": {"request": {"()": "antoan.core.logs.RequestContextFilter"}},
+    "formatters": {"json": {"()": "antoan.core.logs.JsonFormatter"}, "text": {"()": "antoan.core.logs.TextFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request"]},
+        "access": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request"]},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # A locked-out login is expected behaviour, not an error worth a traceback.
+        "axes": {"level": "WARNING"},
+        # Django's records go through the handler above only (its own console handler would repeat them).
+        "django": {"handlers": [], "level": "INFO" if DEBUG else LOG_LEVEL, "propagate": True},
+        "antoan.request": {
+            "handlers": ["access"],
+            "level": "INFO" if ANTOAN_ACCESS_LOG == "json" else "WARNING",
+            "propagate": False,
+        },
+    },
 }
+
+# The proxies (nginx) whose X-Real-IP header gives the client's address, for the per-source limits and login
+# throttling: comma-separated addresses.
+ANTOAN_TRUSTED_PROXIES = [a.strip() for a in os.environ.get("ANTOAN_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")]
+
+# /metrics (Prometheus' text format) answers staff users, and a scraper sending "Authorization: Bearer <this>".
+ANTOAN_METRICS_TOKEN = os.environ.get("ANTOAN_METRICS_TOKEN", "")
+
+# Several web processes (the workers of `antoan serve`) must share the cache, where the tip portal's per-source
+# limits and the progress of imports are kept: ANTOAN_CACHE_DIR makes it a folder they all use (`antoan serve`
+# makes one for its run if none is given). Without it, each process has its own cache in memory.
+if os.environ.get("ANTOAN_CACHE_DIR"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ["ANTOAN_CACHE_DIR"],
+            "TIMEOUT": 3600,
+        }
+    }
 
 # Uploaded import files and their problem reports. An upload runs in a background thread of the web
 # process; tests set ANTOAN_IMPORT_IN_BACKGROUND = False to run it inline.

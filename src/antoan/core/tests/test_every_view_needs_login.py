@@ -1,5 +1,6 @@
 """Security by default: every URL needs a login, except the login page itself, the language switch, the
-public tip pages and the API's documentation. A new view that forgets its decorator fails here."""
+public tip pages, the API's documentation and the health check (/metrics needs staff or its token). A new view
+that forgets its decorator fails here."""
 
 import re
 
@@ -13,6 +14,7 @@ PUBLIC = (
     r"^i18n/setlang/$",
     r"^tin-bao/(?!xu-ly/)",  # the citizen tip portal (the form, communes, sent page, tracking), not triage
     r"^api/v1/(docs|openapi\.json)$",
+    r"^healthz$",  # the health check (database, migrations) for load balancers and monitoring
 )
 
 

@@ -1,0 +1,77 @@
+"""gunicorn's configuration when `antoan serve` starts it (`--config python:antoan.core.gunicorn_conf`).
+
+`antoan serve` passes the bind address, the workers and the timeout on the command line, and in the
+environment LOG_FORMAT, PROMETHEUS_MULTIPROC_DIR and ANTOAN_CACHE_DIR (with ANTOAN_SERVE_TEMPORARY, the folder it
+made for them, which goes when the server stops).
+"""
+
+import atexit
+import os
+import shutil
+from pathlib import Path
+
+wsgi_app = "antoan.wsgi:application"
+# Never gunicorn's access log: it writes raw paths, query strings and client addresses, which the tip portal's
+# senders must not leave behind. The application writes one JSON line per request instead (ANTOAN_ACCESS_LOG).
+accesslog = None
+# gunicorn ≥ 25 opens a control socket (~/.gunicorn/gunicorn.ctl) that antoan does not use; two servers on one
+# machine would fight over it.
+control_socket_disable = True
+# The application is loaded once, before the workers are forked: they start ready (see `when_ready`) and share
+# the memory of the libraries they import. A code upgrade therefore needs a restart (systemctl restart), not HUP.
+preload_app = True
+
+if os.environ.get("LOG_FORMAT") == "json":
+    # gunicorn's own messages (workers booting, exiting, timing out) as JSON lines too, on standard error.
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "antoan.core.logs.JsonFormatter"}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+        "root": {"level": "WARNING", "handlers": ["stderr"]},
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["stderr"], "propagate": False},
+            "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
+        },
+    }
+
+
+def _metrics_dir() -> Path | None:
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    return Path(folder) if folder else None
+
+
+def on_starting(server):
+    folder = _metrics_dir()
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob("*.db"):  # counts of an earlier run's workers
+            stale.unlink()
+    temporary = os.environ.get("ANTOAN_SERVE_TEMPORARY")
+    if temporary:
+        master = os.getpid()
+
+        def remove():
+            if os.getpid() == master:  # not in a worker, which inherits this hook
+                shutil.rmtree(temporary, ignore_errors=True)
+
+        atexit.register(remove)
+
+
+def when_ready(server):
+    """Import every view now, in the master, rather than on each worker's first request (seconds: the
+    indicators' and reports' libraries); then drop any database connection before the workers are forked."""
+    from django.db import connections
+    from django.db.migrations.loader import MigrationLoader
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018
+    MigrationLoader(None, ignore_no_migrations=True)  # imports the migration files /healthz compares with
+    connections.close_all()
+
+
+def child_exit(server, worker):
+    if _metrics_dir() is not None:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
