@@ -110,8 +110,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    # The indicator queries are short aggregates: compiling them with the JIT took longer than running them.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # The indicator queries are short aggregates: compiling them with the JIT took longer than running them, and
+    # with the default 4 MB the planner sorted a province's rows on disk rather than hash them (docs/benchmarks.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", f"-c jit=off -c work_mem={os.environ.get('ANTOAN_PG_WORK_MEM', '32MB')}"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

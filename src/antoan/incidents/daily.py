@@ -19,13 +19,9 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from antoan.incidents.models import DailyTotal, Incident
+from antoan.incidents.models import GROUPED_COLUMNS, SUMMED_COLUMNS, DailyTotal, Incident
 
-GROUPED = ("kind", "category", "severity", "solved")
-SUMMED = (
-    "suspects", "persons_involved", "dead", "injured", "property_damage_vnd", "missing", "houses_damaged",
-    "houses_destroyed", "agriculture_ha", "economic_loss_million_vnd", "recovery_support_vnd",
-)  # fmt: skip
+GROUPED, SUMMED = GROUPED_COLUMNS, SUMMED_COLUMNS
 LOCK_CLASS = 0x44_41_59  # "DAY": the first key of the advisory locks, so they cannot clash with other uses
 REBUILD_DAYS = 31  # days recounted per statement by the rebuild
 
