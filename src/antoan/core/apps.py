@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "antoan.core"
     label = "core"
     verbose_name = "antoan"
+
+    def ready(self) -> None:
+        from antoan.core import lookups
+
+        lookups.register()

@@ -89,6 +89,7 @@ class Evaluation:
         self.values: dict[tuple[str, int], float | int | None] = {}
         self._shares: dict[int, dict] = {}
         self._dues: dict[date, list[bool]] = {}
+        self._medians: dict[tuple[date, date], float | None] = {}
         self._evaluate()
 
     def value(self, code: str, index: int):
@@ -226,14 +227,31 @@ class Evaluation:
         return q & self.scope.q(field) if self.scope is not None else q
 
     def _tips_median_minutes(self, indicator: Indicator, period) -> float | None:
+        if not self._medians:
+            self._medians = self._tips_medians()
+        return self._medians.get((period.start, period.end))
+
+    def _tips_medians(self) -> dict[tuple[date, date], float | None]:
+        """The median minutes to a first action for every period, one query per layer of periods: on PostgreSQL
+        computed by the database, elsewhere from the tips' two times (portal.selectors.median_minutes)."""
         from antoan.portal.selectors import median_minutes
 
-        tips = self.records(SOURCES["tips"]).filter(_in_period(SOURCES["tips"], period)).order_by()
-        if connection.vendor == "postgresql":  # the database's median, not every tip's two times in Python
-            waited = ExpressionWrapper(F("first_action_at") - F("received_at"), output_field=DurationField())
-            value = tips.aggregate(m=Median(Extract(waited, "epoch") / 60))["m"]
-            return None if value is None else round(value, 1)
-        return median_minutes(tips.values_list("received_at", "first_action_at"))
+        source, medians = SOURCES["tips"], {}
+        for layer in _layers(self.periods, source):
+            bucket = Case(*(When(_in_period(source, p), then=Value(i)) for i, p in layer), output_field=IntegerField())
+            tips = self.records(source).filter(_window(source, [p for _, p in layer])).annotate(_bucket=bucket)
+            if connection.vendor == "postgresql":
+                waited = ExpressionWrapper(F("first_action_at") - F("received_at"), output_field=DurationField())
+                rows = tips.values("_bucket").annotate(m=Median(Extract(waited, "epoch") / 60)).order_by()
+                found = {row["_bucket"]: None if row["m"] is None else round(row["m"], 1) for row in rows}
+            else:
+                pairs = defaultdict(list)
+                for index, received, first in tips.values_list("_bucket", "received_at", "first_action_at").order_by():
+                    pairs[index].append((received, first))
+                found = {index: median_minutes(times) for index, times in pairs.items()}
+            for index, period in layer:
+                medians[(period.start, period.end)] = found.get(index)
+        return medians
 
 
 class Median(Aggregate):

@@ -83,7 +83,7 @@ def incidents_q(unit: Unit | None, prefix: str = "") -> Q:
         return Q(**{f"{prefix}{field}_id": unit.pk})
     # The communes' ids, not a join on their path: SQLite cannot seek a LIKE on the path (it is case-insensitive
     # there), and an id list lets both databases use the (commune, kind, occurred_at) indexes.
-    return Q(**{f"{prefix}{field}_id__in": _memo_ids(unit, "communes", _communes_of)})
+    return Q(**{f"{prefix}{field}__any": _memo_ids(unit, "communes", _communes_of)})
 
 
 def records_q(unit: Unit | None, field: str = "unit") -> Q:
@@ -93,7 +93,7 @@ def records_q(unit: Unit | None, field: str = "unit") -> Q:
     with the succession map) is served by no index of the records' table, and PostgreSQL scanned it whole."""
     if unit is None:
         return Q()
-    return Q(**{f"{field}_id__in" if field else "pk__in": _memo_ids(unit, "units", _units_counted)})
+    return Q(**{f"{field}__any" if field else "pk__any": _memo_ids(unit, "units", _units_counted)})
 
 
 def _units_counted(unit: Unit) -> Q:

@@ -91,6 +91,8 @@ class Inspection(models.Model):
 
     class Meta:
         constraints = [_unique_external_id("inspection_external_id")]
+        # A model's last inspection up to a day (whether it is overdue), read from the index alone.
+        indexes = [models.Index(fields=["model", "inspected_on"], name="inspection_model_day")]
 
     def __str__(self) -> str:
         return f"{self.model} — {self.inspected_on:%d/%m/%Y}"

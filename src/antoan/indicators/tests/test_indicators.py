@@ -19,6 +19,7 @@ from antoan.indicators.catalogue import indicators
 from antoan.indicators.periods import period_parse
 from antoan.indicators.selectors import (
     crosstab_columns,
+    evaluate,
     incident_time_grid,
     indicator_crosstab,
     indicator_set,
@@ -362,3 +363,33 @@ def test_recognised_shares_reach_back_across_the_reorganisation(admin, unit):
     [row] = [r for r in share_rows(unit=current, year=2020, within=lambda f: records_q(current, f))
              if r.subject_type == "commune"]  # fmt: skip
     assert (row.total, row.recognised) == (3, 3)
+
+
+def test_the_median_time_to_first_action_of_each_period_equals_statistics_median(admin, unit):
+    """Months and their year in one evaluation (two layers of periods), for a unit and for the whole country; the
+    database's percentile on PostgreSQL, Python's median on SQLite: both equal statistics.median of the tips."""
+    import statistics
+
+    from antoan.portal.models import Tip
+    from antoan.portal.services import tip_submit
+
+    ham_thuan, hong_son = unit("23059", CURRENT), unit("23086", CURRENT)
+    rng, placed = random.Random(7), []
+    for i in range(40):
+        commune = ham_thuan if i % 4 else hong_son
+        received = local(2026, rng.randint(1, 3), rng.randint(1, 28), rng.randint(0, 23), 40)
+        wait = None if i % 9 == 0 else rng.randint(3, 3000)  # some not acted on yet: left out of the median
+        tip = tip_submit(category="drugs", unit=commune, occurred_at=received - timedelta(hours=1),
+                         description=f"Tin báo số {i} về ma túy")  # fmt: skip
+        Tip.objects.filter(pk=tip.pk).update(
+            received_at=received, first_action_at=None if wait is None else received + timedelta(minutes=wait)
+        )
+        placed.append((commune, received, wait))
+    periods = [period_parse("2026-Q1"), *(period_parse(f"2026-0{m}") for m in (1, 2, 3))]
+    for target in (ham_thuan, None):
+        evaluation = evaluate(user=admin, unit=target, periods=periods, codes=["tips.median_minutes"])
+        for index, period in enumerate(periods):
+            waits = [w for c, r, w in placed if (target is None or c == target) and w is not None
+                     and period.contains(r)]  # fmt: skip
+            expected = round(statistics.median(waits), 1) if waits else None
+            assert evaluation.value("tips.median_minutes", index) == expected, (target, period)
