@@ -6,6 +6,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from antoan.accounts.selectors import user_scope
 from antoan.core.errors import Message
 from antoan.core.records import RecordType, register
 from antoan.movement.models import (
@@ -43,7 +44,7 @@ def next_inspection_due(model: MovementModel) -> date:
     return add_months(last or model.started_on, model.inspection_interval_months)
 
 
-def _model_rules(clean: dict, instance) -> dict[str, Message]:
+def _model_rules(clean: dict, instance, user) -> dict[str, Message]:
     errors = {}
     interval = clean.get("inspection_interval_months") or 0
     if not 1 <= interval <= MAX_INTERVAL_MONTHS:
@@ -69,7 +70,7 @@ def _model_changed(model: MovementModel, user) -> None:
         model.next_inspection_due = due
 
 
-def _inspection_rules(clean: dict, instance) -> dict[str, Message]:
+def _inspection_rules(clean: dict, instance, user) -> dict[str, Message]:
     model = clean["model"]
     clean["unit"] = model.unit
     if clean["inspected_on"] < model.started_on:
@@ -92,7 +93,7 @@ def person_key(name: str) -> str:
     return " ".join(unicodedata.normalize("NFC", name or "").casefold().split())
 
 
-def _commendation_rules(clean: dict, instance) -> dict[str, Message]:
+def _commendation_rules(clean: dict, instance, user) -> dict[str, Message]:
     if clean["decision_date"] > timezone.localdate():
         return {"decision_date": Message("Ngày quyết định ở tương lai", "The decision date is in the future")}
     if clean["award"] != Award.MEDAL:
@@ -113,22 +114,32 @@ def _commendation_rules(clean: dict, instance) -> dict[str, Message]:
     if instance is not None:
         earlier = earlier.exclude(pk=instance.pk)
     key = person_key(clean["recipient_name"])
-    for other in earlier.only("recipient_name", "decision_number", "decision_date"):
-        if person_key(other.recipient_name) == key:
-            when = other.decision_date.strftime("%d/%m/%Y")
+    for other in earlier.select_related("unit").only("unit", "recipient_name", "decision_number", "decision_date"):
+        if person_key(other.recipient_name) != key:
+            continue
+        if not user_scope(user=user).covers(other.unit):  # another unit's record: that it exists, nothing more
             return {
                 "recipient_name": Message(
-                    f"{other.recipient_name} (sinh năm {clean['recipient_birth_year']}) đã được tặng Kỷ niệm chương "
-                    f"'Bảo vệ an ninh Tổ quốc' theo quyết định số {other.decision_number} ngày {when}; "
-                    "Kỷ niệm chương chỉ tặng một lần",
-                    f"{other.recipient_name} (born {clean['recipient_birth_year']}) already received the medal "
-                    f"(decision {other.decision_number} of {when}); it is given once per person",
+                    f"{clean['recipient_name']} (sinh năm {clean['recipient_birth_year']}) đã được tặng Kỷ niệm "
+                    "chương 'Bảo vệ an ninh Tổ quốc' (do đơn vị khác ghi nhận); Kỷ niệm chương chỉ tặng một lần",
+                    f"{clean['recipient_name']} (born {clean['recipient_birth_year']}) already received the medal "
+                    "(recorded by another unit); it is given once per person",
                 )
             }
+        when = other.decision_date.strftime("%d/%m/%Y")
+        return {
+            "recipient_name": Message(
+                f"{other.recipient_name} (sinh năm {clean['recipient_birth_year']}) đã được tặng Kỷ niệm chương "
+                f"'Bảo vệ an ninh Tổ quốc' theo quyết định số {other.decision_number} ngày {when}; "
+                "Kỷ niệm chương chỉ tặng một lần",
+                f"{other.recipient_name} (born {clean['recipient_birth_year']}) already received the medal "
+                f"(decision {other.decision_number} of {when}); it is given once per person",
+            )
+        }
     return {}
 
 
-def _patrol_rules(clean: dict, instance) -> dict[str, Message]:
+def _patrol_rules(clean: dict, instance, user) -> dict[str, Message]:
     if clean["violations_handled"] > clean["violations_found"]:
         return {
             "violations_handled": Message("Số vụ xử lý nhiều hơn số vụ phát hiện", "More violations handled than found")
@@ -138,19 +149,19 @@ def _patrol_rules(clean: dict, instance) -> dict[str, Message]:
     return {}
 
 
-def _signage_rules(clean: dict, instance) -> dict[str, Message]:
+def _signage_rules(clean: dict, instance, user) -> dict[str, Message]:
     if not (clean["repaired"] or clean["installed"]):
         return {"installed": Message("Nhập số biển sửa chữa hoặc lắp mới", "Give signs repaired or installed")}
     return {}
 
 
-def _plan_rules(clean: dict, instance) -> dict[str, Message]:
+def _plan_rules(clean: dict, instance, user) -> dict[str, Message]:
     if clean["next_review_on"] < clean["approved_on"]:
         return {"next_review_on": Message("Ngày rà soát trước ngày phê duyệt", "The review is before the approval")}
     return {}
 
 
-def _deployment_rules(clean: dict, instance) -> dict[str, Message]:
+def _deployment_rules(clean: dict, instance, user) -> dict[str, Message]:
     if not clean["officers"]:
         return {"officers": Message("Ít nhất 1 cán bộ", "At least 1 officer")}
     return {}

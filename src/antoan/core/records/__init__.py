@@ -55,8 +55,9 @@ class RecordType:
     filter_fields: tuple[str, ...] = ()  # choice fields the list can be narrowed by
     search_fields: tuple[str, ...] = ()
     unit_field: str = "unit"
-    # (clean values, the record being changed or None) → errors; may also fill derived values in `clean`
-    validate: Callable[[dict, models.Model | None], dict[str, Message]] | None = None
+    # (clean values, the record being changed or None, the acting user) → errors; may also fill derived values in
+    # `clean`. An error must not show the user another unit's record (the rule may look at every unit's records).
+    validate: Callable[[dict, models.Model | None, object], dict[str, Message]] | None = None
     # Called after a record was created, changed or deleted, to keep what derives from it (a model's next
     # inspection date) up to date, in the same transaction.
     on_change: Callable[[models.Model, object], None] | None = None  # (record, acting user)

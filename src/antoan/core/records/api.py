@@ -47,8 +47,12 @@ def _schemas(rt: RecordType):
     for spec in rt.specs:
         output_fields[_api_key(spec)] = (_OUT_TYPES[spec.kind] | None, None)
     for column in rt.list_columns:
-        if column not in rt.fields and column not in output_fields:
-            output_fields[column] = (date | str | int | None, None)
+        if column in rt.fields:
+            continue
+        if rt.model._meta.get_field(column).is_relation:  # an inspection's unit (its model's): by its id too
+            output_fields.setdefault(f"{column}_id", (int | None, None))
+        else:
+            output_fields.setdefault(column, (date | str | int | None, None))
     record_out = create_model(f"{name}Out", __base__=Schema, **output_fields)
     return record_in, record_out
 

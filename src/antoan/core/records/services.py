@@ -103,7 +103,7 @@ def record_clean(rt: RecordType, values: dict, *, user: User, instance=None) -> 
         elif day.year < EARLIEST_YEAR or day.year > timezone.localdate().year + 1:
             errors[rt.year_field or rt.date_field] = Message("Năm không hợp lệ", "Invalid year")
     if not errors and rt.validate is not None:
-        errors.update(rt.validate(clean, instance))
+        errors.update(rt.validate(clean, instance, user))
     if errors:
         raise DomainError(errors)
     return clean
