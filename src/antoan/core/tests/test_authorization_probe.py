@@ -36,7 +36,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 
 from antoan.assessment.criteria import criteria_set_choose
 from antoan.assessment.forms import AssessmentForm
@@ -53,6 +53,7 @@ from antoan.core.tests.probe_world import (
     fingerprint,
     record_values,
 )
+from antoan.core.tests.test_every_view_needs_login import _routes
 from antoan.incidents.forms import initial_from
 from antoan.movement import record_types
 from antoan.portal import views as portal_views
@@ -422,19 +423,10 @@ BODIES = {
 # The routes ------------------------------------------------------------------------------------------------------
 
 
-def _resolver_routes(patterns, prefix=""):
-    for pattern in patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            yield from _resolver_routes(pattern.url_patterns, route)
-        elif isinstance(pattern, URLPattern):
-            yield route
-
-
 def page_routes() -> list[str]:
     """Every route of the resolver but the admin's and the API's operations (those come from its document)."""
     operations = {re.sub(r"\{(\w+)\}", r"<\1>", path.split(" ", 1)[1]).lstrip("/") for path in api_operations()}
-    routes = [r for r in _resolver_routes(get_resolver().url_patterns) if not r.startswith(SKIPPED)]
+    routes = [r for r in _routes(get_resolver().url_patterns) if not r.startswith(SKIPPED)]
     routes = [r for r in routes if r not in operations]
     assert len(routes) == len(set(routes)), "two URL patterns with the same route"
     return routes
@@ -465,7 +457,7 @@ def test_the_served_api_document_lists_the_probed_operations(client):
     served = client.get(f"{API_PREFIX}openapi.json")
     assert served.status_code == 200
     assert sorted(api_operations(served.json())) == sorted(api_operations())
-    api_patterns = [r for r in _resolver_routes(get_resolver().url_patterns) if r.startswith(API_PREFIX.lstrip("/"))]
+    api_patterns = [r for r in _routes(get_resolver().url_patterns) if r.startswith(API_PREFIX.lstrip("/"))]
     documented = {re.sub(r"\{(\w+)\}", r"<\1>", op.split(" ", 1)[1]).lstrip("/") for op in api_operations()}
     assert all(r in documented or r in RULES for r in api_patterns), api_patterns
 
