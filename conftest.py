@@ -25,12 +25,23 @@ def _flushes(item) -> bool:
     return bool(marker and marker.kwargs.get("transaction")) or "live_server" in getattr(item, "fixturenames", ())
 
 
+SET_UP = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    if call.when == "setup":
+        item.stash[SET_UP] = outcome.get_result().passed
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test ends with a flush of every table, the units loaded above included: load them again
-    before the next test that is not transactional itself (browser tests restore what they need on their own)."""
+    before the next test that is not transactional itself (browser tests restore what they need on their own).
+    Only after a test that was set up (a skipped one never had its database)."""
     yield
-    if _flushes(item) and nextitem is not None and not _flushes(nextitem):
+    if item.stash.get(SET_UP, False) and _flushes(item) and nextitem is not None and not _flushes(nextitem):
         from pytest_django.plugin import blocking_manager_key
 
         from antoan.units.models import Unit

@@ -115,6 +115,21 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "options", f"-c jit=off -c work_mem={os.environ.get('ANTOAN_PG_WORK_MEM', '32MB')}"
     )
+# A read replica (docs/scaling.md): the indicators, the dashboard and the reports read from it, everything else (and
+# a browser that wrote in the last ANTOAN_REPLICA_LAG_SECONDS) from the primary. See core/routers.py.
+ANTOAN_REPLICA_LAG_SECONDS = float(os.environ.get("ANTOAN_REPLICA_LAG_SECONDS", "10"))
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"],
+            conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+            conn_health_checks=True,
+        ),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["antoan.core.routers.ReplicaRouter"]
+    MIDDLEWARE = [*MIDDLEWARE, "antoan.core.routers.ReadYourWritesMiddleware"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -8,6 +8,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from ninja import Router, Schema
 
 from antoan.core.errors import DomainError
+from antoan.core.routers import reading_from_replica
 from antoan.core.tabular import csv_lines, write_xlsx
 from antoan.indicators import selectors
 from antoan.indicators.catalogue import indicators, sections
@@ -96,6 +97,7 @@ def set_as_dict(result: selectors.IndicatorSet) -> dict:
 
 
 @router.get("", response=IndicatorSetOut, summary="Indicators for a unit and a period, with the year before")
+@reading_from_replica()
 def indicator_set(
     request,
     unit: str | None = None,
@@ -134,6 +136,7 @@ class IndicatorOut(Schema):
 
 
 @router.get("/catalogue", response=list[IndicatorOut], summary="The indicator catalogue")
+@reading_from_replica()
 def catalogue(request):
     return [
         {"code": i.code, "section": i.section, "parent": i.parent or None, "name_vi": i.vi, "name_en": i.en,
@@ -144,6 +147,7 @@ def catalogue(request):
 
 
 @router.get("/periods", response=list[PeriodOut], summary="Periods to choose from in a year")
+@reading_from_replica()
 def periods(request, year: int):
     if not 1990 <= year <= 2100:
         raise DomainError.single("year", "Năm phải từ 1990 đến 2100", "The year must be from 1990 to 2100")
@@ -158,6 +162,7 @@ class TrendOut(Schema):
 
 
 @router.get("/trend", response=TrendOut, summary="One indicator month by month, this year and the year before")
+@reading_from_replica()
 def trend(request, indicator: str, year: int, unit: str | None = None, on: date | None = None):
     selectors.check_year(year)
     return selectors.indicator_trend(user=request.user, unit=_unit(request, unit, on), year=year, code=indicator)
@@ -171,6 +176,7 @@ class CrosstabOut(Schema):
 
 
 @router.get("/crosstab", response=CrosstabOut, summary="One indicator: child units × months (or years)")
+@reading_from_replica()
 def crosstab(
     request, indicator: str, year: int, unit: str | None = None, on: date | None = None, by: str = "month",
     years: int = 5, format: str = "json",
@@ -214,6 +220,7 @@ class GridOut(Schema):
 
 
 @router.get("/time-grid", response=GridOut, summary="Incidents by day of the week × hour of the day")
+@reading_from_replica()
 def time_grid(request, kind: str, period: str, unit: str | None = None, on: date | None = None):
     chosen = selectors.indicator_period({"period": period}, user=request.user)
     counts = selectors.incident_time_grid(user=request.user, unit=_unit(request, unit, on), period=chosen, kind=kind)
@@ -241,6 +248,7 @@ class PointsOut(Schema):
 
 
 @router.get("/points", response=PointsOut, summary="Located incidents for the map")
+@reading_from_replica()
 def points(request, period: str, unit: str | None = None, on: date | None = None, kind: str | None = None):
     chosen = selectors.indicator_period({"period": period}, user=request.user)
     result = selectors.incident_points(user=request.user, unit=_unit(request, unit, on), period=chosen, kind=kind)
@@ -289,6 +297,7 @@ class BlackSpotsOut(Schema):
 
 
 @router.get("/black-spots", response=BlackSpotsOut, summary="Traffic black spots in the window ending with the period")
+@reading_from_replica()
 def black_spots(
     request, period: str, unit: str | None = None, on: date | None = None, radius_m: float | None = None,
     window_months: int | None = None, min_fatal: int | None = None, min_injury: int | None = None,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from antoan.accounts.selectors import user_memberships, user_scope
 from antoan.core.errors import DomainError, NotFound
+from antoan.core.routers import reading_from_replica
 from antoan.core.values import to_date
 from antoan.incidents.categories import CATEGORIES, IncidentKind
 from antoan.incidents.selectors import incident_unit_choices
@@ -240,6 +241,7 @@ def _config(unit: Unit | None, on: date | None, period: Period, result: selector
 
 
 @login_required
+@reading_from_replica()
 def dashboard(request):
     errors = None
     status = 200

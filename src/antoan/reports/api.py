@@ -16,6 +16,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from antoan.core.errors import DomainError
+from antoan.core.routers import reading_from_replica
 from antoan.reports.context import build_context
 from antoan.reports.document import Report
 from antoan.reports.forms import report_query
@@ -83,6 +84,7 @@ def _respond(request, *, year=None, period=None, unit: str, fmt: str, on) -> Htt
 
 
 @router.get("/annual", summary="A unit's annual summary report", openapi_extra={"responses": FILE_RESPONSES})
+@reading_from_replica()
 def report_annual(request, params: Query[AnnualQuery]):
     """The annual summary report (báo cáo tổng kết) of `unit` for `year`: results with the year before,
     shortcomings, next year's tasks, commendations."""
@@ -90,6 +92,7 @@ def report_annual(request, params: Query[AnnualQuery]):
 
 
 @router.get("/period", summary="A unit's report for a period", openapi_extra={"responses": FILE_RESPONSES})
+@reading_from_replica()
 def report_period(request, params: Query[PeriodQuery]):
     """The shorter report for a month, quarter, half-year, statistical year or special window, with the same
     period of the year before."""

@@ -38,6 +38,7 @@ from django.utils.text import slugify
 from antoan.accounts.models import User
 from antoan.accounts.selectors import user_is_admin
 from antoan.core.errors import DomainError, NotFound
+from antoan.core.routers import reading_from_replica
 from antoan.indicators.periods import Period, period_parse
 from antoan.indicators.selectors import indicator_children, indicator_unit
 from antoan.reports.models import BatchJob
@@ -363,8 +364,10 @@ def _write_child(job, unit: Unit, period: Period, formats, issued_on, work: Path
     from antoan.reports.context import build_context
     from antoan.reports.docx import render_docx
 
-    # The child's own report, read as the job's user: the same scope as on the page, one unit only.
-    report = build_context(user=job.user, unit=unit, period=period, kind=job.kind, issued_on=issued_on)
+    # The child's own report, read as the job's user: the same scope as on the page, one unit only. Only this
+    # reads from the replica; the job's own state (claims, heartbeats) stays on the primary.
+    with reading_from_replica():
+        report = build_context(user=job.user, unit=unit, period=period, kind=job.kind, issued_on=issued_on)
     stem = unit_stem(unit)
     for fmt in formats:
         if fmt != "pdf":

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from antoan.accounts.selectors import user_memberships, user_scope
 from antoan.core.errors import DomainError, Forbidden, NotFound
 from antoan.core.forms import add_domain_errors
+from antoan.core.routers import reading_from_replica
 from antoan.indicators.periods import Period, period_options
 from antoan.indicators.selectors import indicator_children
 from antoan.reports import jobs
@@ -180,6 +181,7 @@ def _render_page(request, *, query=None, errors=None, status=200, draft_form=Non
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@reading_from_replica()  # a POST writes, which keeps the rest of the request on the primary
 def report_page(request):
     try:
         query = _query(request, request.GET)
@@ -212,6 +214,7 @@ def report_page(request):
 
 
 @login_required
+@reading_from_replica()
 def report_download(request):
     """The report as a file (attachment): `format` = docx, pdf, xlsx or html."""
     try:
