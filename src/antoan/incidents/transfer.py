@@ -28,9 +28,9 @@ from antoan.core.tabular import (
     read_rows,
     write_xlsx,
 )
-from antoan.core.values import is_empty, to_datetime
+from antoan.core.values import is_empty, to_datetime, to_text
 from antoan.incidents.models import Incident
-from antoan.incidents.services import incident_create_many, incident_update
+from antoan.incidents.services import TEXT_LIMITS, incident_create_many, incident_update
 from antoan.units.models import Unit
 from antoan.units.selectors import unit_resolve
 
@@ -136,7 +136,13 @@ def _row_values(names: list[str], cells: list, number: int, seen: dict, report: 
     except _RowRejected as rejected:
         report.rejected.extend(_problems(number, rejected.errors))
         return None
-    external_id = str(values.get("external_id") or "").strip()
+    try:  # as the service keeps it (no control characters: PostgreSQL refuses NUL even in a query)
+        external_id = to_text(values.get("external_id"), field="external_id", max_length=TEXT_LIMITS["external_id"])
+    except DomainError as exc:
+        report.rejected.extend(_problems(number, exc.errors))
+        return None
+    if "external_id" in values:
+        values["external_id"] = external_id
     if external_id:
         key = (values["unit"].pk, external_id)
         if key in seen:
@@ -205,8 +211,8 @@ def import_incidents(
         for batch in batches(enumerate(rows, start=2), BATCH_SIZE):
             with transaction.atomic():
                 _import_batch(user, names, batch, seen, report)
-            if on_progress:
-                on_progress(report.rows + report.blank)
+                if on_progress:  # in the batch's transaction: a progress written to the database commits with it
+                    on_progress(report.rows + report.blank)
         if all_or_nothing and report.rejected:
             report.created = report.updated = report.unchanged = 0
             report.rolled_back = True
