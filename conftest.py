@@ -74,3 +74,12 @@ def make_user(db):
         return user
 
     return make
+
+
+@pytest.fixture
+def login_verified(db):
+    """login_verified(client, user): logged in past two-factor login, which administrators and leaders must pass
+    before any page (force_login alone leaves them at the code page); see antoan/accounts/testing.py."""
+    from antoan.accounts.testing import login_verified
+
+    return login_verified

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "antoan.core",
     "antoan.units",
@@ -71,6 +73,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed the two-factor step (django-otp) …
+    "django_otp.middleware.OTPMiddleware",
+    # … which administrators, leaders and whoever enrolled must pass before any other page (docs/security.md).
+    "antoan.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -159,6 +165,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# A wrong two-factor code counts as a failed login too (accounts/two_factor_views.py); its field is never stored.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
+
+# Two-factor login (TOTP, django-otp): required for administrators and leaders, optional for the others.
+# Each wrong code doubles the wait before the device checks another (1 s, 2 s, 4 s, …), across sessions.
+OTP_TOTP_ISSUER = "antoan"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Sessions end after a working day or when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))

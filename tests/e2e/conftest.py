@@ -127,3 +127,21 @@ def log_in(page, live_server):
         return page
 
     return submit
+
+
+@pytest.fixture
+def pass_second_step(page):
+    """pass_second_step(user) → the page after typing the code of `user`'s two-factor device on the code page, where
+    the password step leaves administrators and leaders (and anyone who enrolled)."""
+
+    def give_code(user):
+        from antoan.accounts.testing import totp_code
+        from antoan.accounts.two_factor import two_factor_device
+
+        assert "/xac-thuc/" in page.url, f"the password step should lead to the code page, got {page.url}"
+        page.fill("#id_otp_token", totp_code(two_factor_device(user=user)))
+        with page.expect_navigation():
+            page.click("#two-factor-verify button[type=submit]")
+        return page
+
+    return give_code

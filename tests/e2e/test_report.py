@@ -82,16 +82,19 @@ def shared_cache_reads():
 
 @pytest.fixture
 def province_leader(home_units, password, settings, tmp_path, shared_cache_reads):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     from antoan.accounts.services import membership_grant, user_create
 
     settings.ANTOAN_REPORT_BATCH_DIR = tmp_path / "batches"
     user = user_create(actor=None, username="lanhdao.tinh", password=password, full_name="Trần Thị Lãnh")
     membership_grant(actor=None, user=user, unit=home_units.parent, role="leader")
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)  # leaders must use two-factor login
     return user
 
 
 def test_a_batch_cut_short_resumes_when_its_page_is_opened_and_the_bar_fills(
-    province_leader, password, log_in, live_server, home_units
+    province_leader, password, log_in, pass_second_step, live_server, home_units
 ):
     """The server stopped during a batch (RUNNING, an old heartbeat): opening its page runs it again in a thread
     of the server, and the page polls the progress with htmx until the ZIP is there — never reloaded by hand."""
@@ -111,7 +114,8 @@ def test_a_batch_cut_short_resumes_when_its_page_is_opened_and_the_bar_fills(
     BatchJob.objects.filter(pk=job.pk).update(
         children=[home_units.pk], state=BatchJob.State.RUNNING, heartbeat_at=timezone.now() - timedelta(minutes=10)
     )
-    page = log_in(province_leader.username, password)
+    log_in(province_leader.username, password)
+    page = pass_second_step(province_leader)
     page.goto(f"{live_server.url}/bao-cao/lo/{job.pk}/")
     expect(page.locator("#batch-progress progress")).to_be_visible()
     expect(page.locator("#batch-zip")).to_be_visible(timeout=60_000)

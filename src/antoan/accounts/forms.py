@@ -17,3 +17,17 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         error_messages={"required": "Bắt buộc nhập / Required"},
     )
+
+
+class OtpForm(forms.Form):
+    """The 6-digit code of the authenticator app. Its field name is kept out of django-axes' records of failures
+    (AXES_SENSITIVE_PARAMETERS) and out of the logs."""
+
+    otp_token = forms.CharField(
+        label=_("Code from the authenticator app"),
+        max_length=16,
+        error_messages={"required": "Nhập mã gồm 6 chữ số / Type the 6-digit code"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "size": 8}
+        ),
+    )

@@ -1,6 +1,8 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from simple_history import register as simple_history_register
 from simple_history.models import HistoricalRecords
 
 from antoan.units.models import Unit
@@ -63,3 +65,33 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class _DeviceHistory(HistoricalRecords):
+    """A two-factor device's audit trail: its enrolment, its confirmation and its removal (with who did it).
+
+    django-otp saves the device at every code it checks (the last time step used, the drift, the throttling
+    counters): those saves change nothing the audit shows, so they add no entry.
+    """
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        if not created and not kwargs.get("raw", False):
+            last = instance.history.order_by("-history_date", "-history_id").first()
+            fields = self.fields_included(instance)
+            if last is not None and all(getattr(last, f.attname) == getattr(instance, f.attname) for f in fields):
+                return
+        super().post_save(instance, created, using=using, **kwargs)
+
+
+# The secret key is never copied into the history, nor what changes at each code checked.
+TOTP_DEVICE_UNAUDITED = (
+    "key",
+    "last_t",
+    "drift",
+    "throttling_failure_timestamp",
+    "throttling_failure_count",
+    "last_used_at",
+)
+simple_history_register(
+    TOTPDevice, app="antoan.accounts", records_class=_DeviceHistory, excluded_fields=list(TOTP_DEVICE_UNAUDITED)
+)

@@ -132,3 +132,12 @@ def api_token_list(*, user: User, owner: User):
     if user.pk != owner.pk and not user_is_admin(user=user):
         raise NotFound.single("user", "Không tìm thấy tài khoản", "User not found")
     return ApiToken.objects.filter(user=owner).order_by("revoked_at", "-created_at")
+
+
+def user_search(*, user: User, q: str = ""):
+    """The users an administrator manages, narrowed by username or full name."""
+    users = user_list(user=user)
+    q = " ".join((q or "").split())
+    if q:
+        users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+    return users

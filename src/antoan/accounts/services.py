@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from antoan.accounts.models import ApiToken, Membership, Role, User
 from antoan.accounts.selectors import user_is_admin
@@ -23,12 +23,19 @@ def _require_admin(actor: User | None) -> None:
         )
 
 
-def _password_errors(password: str, user: User) -> list[str]:
-    try:
-        validate_password(password, user)
-    except DjangoValidationError as exc:
-        return list(exc.messages)
-    return []
+def _password_problem(password: str, user: User) -> Message | None:
+    """What the password validators (settings.AUTH_PASSWORD_VALIDATORS) say against `password`, in both languages:
+    they phrase their messages in the active language when they raise, so they are asked once in each."""
+    said = {}
+    for language in ("vi", "en"):
+        with translation.override(language):
+            try:
+                validate_password(password, user)
+            except DjangoValidationError as exc:
+                said[language] = " ".join(exc.messages)
+            else:
+                return None
+    return Message("Mật khẩu chưa đủ mạnh: " + said["vi"], "The password is too weak: " + said["en"])
 
 
 @transaction.atomic
@@ -51,11 +58,9 @@ def user_create(
             f"Tên đăng nhập '{username}' đã có người dùng", f"The username '{username}' is already taken"
         )
     user = User(username=username, full_name=full_name.strip(), job_title=job_title.strip(), email=email.strip())
-    problems = _password_errors(password, user)
-    if problems:
-        errors["password"] = Message(
-            "Mật khẩu chưa đủ mạnh: " + " ".join(problems), "The password is too weak: " + " ".join(problems)
-        )
+    problem = _password_problem(password, user)
+    if problem:
+        errors["password"] = problem
     if errors:
         raise DomainError(errors)
     user.set_password(password)
@@ -68,13 +73,9 @@ def user_create(
 def user_set_password(*, actor: User | None, user: User, password: str) -> User:
     if actor is None or actor.pk != user.pk:
         _require_admin(actor)
-    problems = _password_errors(password, user)
-    if problems:
-        raise DomainError.single(
-            "password",
-            "Mật khẩu chưa đủ mạnh: " + " ".join(problems),
-            "The password is too weak: " + " ".join(problems),
-        )
+    problem = _password_problem(password, user)
+    if problem:
+        raise DomainError({"password": problem})
     user.set_password(password)
     user._history_user = actor
     user.save()

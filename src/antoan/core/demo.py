@@ -1,13 +1,18 @@
 """The demo district: Huyện Hàm Thuận Bắc (Tỉnh Bình Thuận) before 1/7/2025, and the communes of Tỉnh
 Lâm Đồng it became. Built only through the services users use, so the demo also proves they work."""
 
+import base64
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from antoan.accounts import services as accounts
 from antoan.accounts.models import Role, User
+from antoan.accounts.two_factor import REQUIRED_ROLES
 from antoan.assessment.demo import seed_assessments
 from antoan.core.errors import DomainError
 from antoan.incidents.demo import seed_incidents
@@ -20,6 +25,10 @@ from antoan.units.selectors import unit_resolve
 LEGACY_DAY = date(2025, 6, 30)
 CURRENT_DAY = date(2025, 7, 1)
 DEMO_PASSWORD = "AnToan@2026"
+# Administrators and leaders must give a two-factor code after the password (accounts/two_factor.py). In the demo
+# their authenticator key is this published one (README), so that anyone trying it can log in: add it to an
+# authenticator app, or run `antoan demo code`. Demo only: the seed refuses to run with ANTOAN_PRODUCTION=1.
+DEMO_TOTP_SECRET = "ANTOANDEMOANTOANDEMOANTOANDEMO22"  # base32 (20 bytes)
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,21 @@ DEMO_ESTABLISHMENTS = (
 )
 
 
+def demo_totp_code() -> str:
+    """The code an authenticator app with the demo key shows now."""
+    return f"{totp(base64.b32decode(DEMO_TOTP_SECRET)):06d}"
+
+
+def _demo_device(user: User, *, actor: User | None) -> TOTPDevice:
+    """The demo's administrator and leader get a confirmed device with the published demo key. (Not through the
+    enrolment service, which draws a random key and wants a code from the user's phone: the one write here that
+    no user's service makes.)"""
+    device = TOTPDevice(user=user, name="demo", key=base64.b32decode(DEMO_TOTP_SECRET).hex(), confirmed=True)
+    device._history_user = actor
+    device.save()
+    return device
+
+
 @transaction.atomic
 def demo_seed() -> list[DemoUser]:
     """Create the demo users and establishments that are missing; a second run adds nothing."""
@@ -58,6 +82,12 @@ def demo_seed() -> list[DemoUser]:
             "__all__",
             "Chưa nạp danh mục đơn vị hành chính: chạy `antoan units load` trước",
             "The administrative units are not loaded: run `antoan units load` first",
+        )
+    if settings.PRODUCTION:
+        raise DomainError.single(
+            "__all__",
+            "Không tạo dữ liệu demo trên máy chủ thật (ANTOAN_PRODUCTION=1): mật khẩu và khóa demo là công khai",
+            "No demo data on a production server (ANTOAN_PRODUCTION=1): the demo passwords and keys are public",
         )
     admin = None
     for spec in DEMO_USERS:
@@ -72,6 +102,8 @@ def demo_seed() -> list[DemoUser]:
             )
         unit = unit_resolve(code=spec.unit_code, on=spec.on)
         accounts.membership_grant(actor=admin, user=user, unit=unit, role=spec.role)
+        if spec.role in REQUIRED_ROLES and not TOTPDevice.objects.filter(user=user).exists():
+            _demo_device(user, actor=admin)
         if spec.role == Role.ADMIN:
             admin = user  # everything after the administrator is done in their name
 

@@ -8,9 +8,11 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from antoan.accounts import services
 from antoan.accounts.models import Membership, User
+from antoan.accounts.testing import totp_code
 from antoan.core.errors import DomainError
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +83,53 @@ def test_repeated_failures_lock_the_login_even_with_the_right_password(client, o
     assert response.status_code == 429
     assert "Tạm khóa đăng nhập" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_repeated_wrong_two_factor_codes_lock_the_login_too(client, unit, settings):
+    """A wrong code after the right password counts as a failed login: five end the session and lock the
+    username and address like five wrong passwords, so the right password and the right code are refused until the
+    cool-off."""
+    leader = services.user_create(actor=None, username="lanhdao.hamthuan", password=PASSWORD)
+    services.membership_grant(actor=None, user=leader, unit=unit("23059", date(2026, 1, 1)), role="leader")
+    device = TOTPDevice.objects.create(user=leader, name="phone", confirmed=True)
+    right = totp_code(device)
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    client.post(reverse("login"), {"username": "lanhdao.hamthuan", "password": PASSWORD})
+
+    limit = settings.AXES_FAILURE_LIMIT
+    answers = [client.post(reverse("two-factor-verify"), {"otp_token": wrong}) for _ in range(limit)]
+    assert [a.status_code for a in answers] == [200] * (limit - 1) + [429]
+    assert "Tạm khóa đăng nhập" in answers[-1].content.decode()
+    assert "_auth_user_id" not in client.session  # the half-logged-in session is over
+
+    again = client.post(reverse("login"), {"username": "lanhdao.hamthuan", "password": PASSWORD})
+    assert again.status_code == 429 and "_auth_user_id" not in client.session
+    assert client.post(reverse("two-factor-verify"), {"otp_token": right}).status_code == 302  # to the login page
+    assert "_auth_user_id" not in client.session
+
+
+def test_weak_passwords_are_refused_with_the_validators_words_in_both_languages(officer):
+    with pytest.raises(DomainError) as exc:
+        services.user_set_password(actor=None, user=officer, password="12345678")
+    message = exc.value.errors["password"]
+    assert message.vi.startswith("Mật khẩu chưa đủ mạnh:") and "Mật khẩu này hoàn toàn là số." in message.vi
+    assert message.en.startswith("The password is too weak:")
+    assert "This password is too short. It must contain at least 10 characters." in message.en
+    assert "This password is too common." in message.en and "This password is entirely numeric." in message.en
+    assert officer.check_password(PASSWORD)  # unchanged
+
+    with pytest.raises(DomainError) as exc:
+        services.user_create(actor=None, username="lanhdao.hongson", password="lanhdao.hongson1")
+    assert "The password is too similar to the username." in exc.value.errors["password"].en
+    assert "Mật khẩu quá giống với Tên đăng nhập." in exc.value.errors["password"].vi
+    assert not User.objects.filter(username="lanhdao.hongson").exists()
+
+    with pytest.raises(CommandError) as cli:
+        call_command("users", "create", "canbo.lada", "--password", "short1")
+    assert "This password is too short" in str(cli.value) and not User.objects.filter(username="canbo.lada").exists()
+    assert services.user_set_password(actor=None, user=officer, password="Ba-con-meo-2026").check_password(
+        "Ba-con-meo-2026"
+    )
 
 
 def test_sessions_expire(settings):

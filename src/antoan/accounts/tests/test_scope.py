@@ -25,9 +25,9 @@ def communes(unit):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("target", ["own", "other"])
-def test_read_matrix_over_http(client, make_user, communes, role, target):
+def test_read_matrix_over_http(client, make_user, login_verified, communes, role, target):
     user = make_user(role, communes["own"])
-    client.force_login(user)
+    login_verified(client, user)
     response = client.get(reverse("unit-detail", args=[communes[target].pk]))
     allowed = target == "own" or role == "admin"
     assert response.status_code == (200 if allowed else 404)
@@ -35,9 +35,9 @@ def test_read_matrix_over_http(client, make_user, communes, role, target):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("target", ["own", "other"])
-def test_write_matrix_over_http(client, make_user, communes, role, target):
+def test_write_matrix_over_http(client, make_user, login_verified, communes, role, target):
     user = make_user(role, communes["own"])
-    client.force_login(user)
+    login_verified(client, user)
     commune = communes[target]
     response = client.post(
         reverse("establishment-create", args=[commune.pk]),
@@ -54,8 +54,8 @@ def test_write_matrix_over_http(client, make_user, communes, role, target):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("target", ["own", "other"])
-def test_read_matrix_over_the_api(client, make_user, communes, role, target):
-    client.force_login(make_user(role, communes["own"]))
+def test_read_matrix_over_the_api(client, make_user, login_verified, communes, role, target):
+    login_verified(client, make_user(role, communes["own"]))
     response = client.get(f"/api/v1/units/{communes[target].pk}")
     assert response.status_code == (200 if target == "own" or role == "admin" else 404)
 
@@ -115,8 +115,8 @@ def test_every_page_but_login_requires_login(client, communes):
     assert client.get("/api/v1/units").status_code == 401
 
 
-def test_a_non_numeric_or_missing_unit_is_a_404_not_a_500(client, make_user, communes):
-    client.force_login(make_user("admin", communes["own"]))
+def test_a_non_numeric_or_missing_unit_is_a_404_not_a_500(client, make_user, login_verified, communes):
+    login_verified(client, make_user("admin", communes["own"]))
     assert client.get(reverse("unit-detail", args=[10**9])).status_code == 404
     assert client.get("/api/v1/units/abc").status_code == 422
 

@@ -57,9 +57,9 @@ def test_no_token_is_accepted_when_none_is_set(client, settings):
     assert client.get("/metrics", headers={"Authorization": "Bearer"}).status_code == 403
 
 
-def test_a_logged_in_official_who_is_not_staff_is_refused_and_staff_may_read(client, make_user, unit):
+def test_a_logged_in_official_who_is_not_staff_is_refused_and_staff_may_read(client, make_user, unit, login_verified):
     officer = make_user(Role.ADMIN, unit("68"))
-    client.force_login(officer)
+    login_verified(client, officer)
     assert client.get("/metrics").status_code == 403
     officer.is_staff = True
     officer.save()

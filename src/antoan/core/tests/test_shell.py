@@ -1,14 +1,16 @@
 """The web shell, API and CLI around the domain: language, formats, security headers, demo seed."""
 
+import base64
 from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import formats, translation
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from antoan.accounts.models import Membership, User
-from antoan.core.demo import DEMO_USERS, demo_seed
+from antoan.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, demo_seed, demo_totp_code
 from antoan.units.models import Kind, Unit
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +89,7 @@ def test_api_resolves_a_code_on_a_date_within_scope(officer_client):
     assert refused.json()["errors"]["code"]["en"] == "There is no unit with code '99999'"
 
 
-def test_demo_seed_creates_the_district_team_and_is_idempotent():
+def test_demo_seed_creates_the_district_team_and_is_idempotent(client, settings):
     demo_seed()
     users, memberships, establishments = (
         User.objects.count(),
@@ -103,6 +105,18 @@ def test_demo_seed_creates_the_district_team_and_is_idempotent():
     assert all(u.password.startswith("argon2$") for u in User.objects.all())
     admin = User.objects.get(username="quantri")
     assert Unit.history.filter(kind=Kind.ESTABLISHMENT, history_user=admin).count() == 5 + 17 * 3
+    # The administrator and the leader must use two-factor login: the demo gives them the published demo key.
+    devices = TOTPDevice.objects.filter(confirmed=True)
+    assert sorted(devices.values_list("user__username", flat=True)) == ["lanhdao.htb", "quantri"]
+    assert {base64.b32encode(d.bin_key).decode() for d in devices} == {DEMO_TOTP_SECRET}
+    # … so the README's password and key let someone in.
+    client.post(reverse("login"), {"username": "lanhdao.htb", "password": DEMO_PASSWORD})
+    assert client.get(reverse("home"))["Location"].startswith(reverse("two-factor-verify"))
+    assert client.post(reverse("two-factor-verify"), {"otp_token": demo_totp_code()}).status_code == 302
+    assert "Huyện Hàm Thuận Bắc" in client.get(reverse("home")).content.decode()
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="No demo data on a production server"):
+        call_command("demo", "seed")
 
 
 def test_units_cli_answers_for_every_ham_thuan_bac_commune(capsys, unit):

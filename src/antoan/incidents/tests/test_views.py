@@ -324,11 +324,11 @@ def test_a_new_communes_officer_may_enter_the_old_communes_records(officer_clien
     assert f'<option value="{ma_lam.pk}"' in page  # Thị trấn Ma Lâm became part of Xã Hàm Thuận
 
 
-def test_an_administrator_without_units_is_offered_the_current_communes(client, make_user, unit):
+def test_an_administrator_without_units_is_offered_the_current_communes(client, make_user, unit, login_verified):
     admin = make_user()
     admin.is_superuser = True
     admin.save()
-    client.force_login(admin)
+    login_verified(client, admin)
     page = page_of(client.get(reverse("incident-create", args=["traffic"])))
     assert f'<option value="{unit("23059").pk}"' in page
     assert f'<option value="{unit("23059", date(2020, 1, 1)).pk}"' not in page
@@ -534,12 +534,14 @@ def test_english_interface(officer_client, registry):
     assert "Export CSV" in page and "Possible duplicates" in page
 
 
-def test_the_django_admin_shows_incidents_but_cannot_change_them(client, make_user, officer, ham_thuan, traffic_fields):
+def test_the_django_admin_shows_incidents_but_cannot_change_them(
+    client, make_user, officer, ham_thuan, traffic_fields, login_verified
+):
     incident = incident_create(user=officer, unit=ham_thuan, **traffic_fields())
     superuser = make_user()
     superuser.is_superuser = superuser.is_staff = True
     superuser.save()
-    client.force_login(superuser)
+    login_verified(client, superuser)
     assert client.get("/admin/incidents/incident/").status_code == 200
     assert client.get("/admin/incidents/incident/add/").status_code == 403
     assert client.post(f"/admin/incidents/incident/{incident.pk}/delete/", {"post": "yes"}).status_code == 403

@@ -112,10 +112,10 @@ def test_another_commune_is_not_found_and_anonymous_is_refused(client, officer):
     assert client.get(URL, {"unit": "23059", "period": "2020"}).status_code == 401
 
 
-def test_an_old_code_is_found_after_its_unit_ended(client, make_user, unit):
+def test_an_old_code_is_found_after_its_unit_ended(client, make_user, unit, login_verified):
     htb = unit("597", period_parse("2020").start)
     leader = make_user(Role.LEADER, htb)
-    client.force_login(leader)
+    login_verified(client, leader)
     body = client.get(URL, {"unit": "597", "period": "2026", "indicators": "crime.cases"}).json()
     assert body["unit"]["name"] == "Huyện Hàm Thuận Bắc"
     assert "01/07/2025" in body["mapping"]["vi"]

@@ -158,7 +158,7 @@ def test_a_bad_period_is_refused_in_both_languages(officer_client, params, vi, e
     assert "data-indicator" not in page
 
 
-def test_the_whole_country_is_for_administrators_only(officer_client, client, make_user, year):
+def test_the_whole_country_is_for_administrators_only(officer_client, client, make_user, year, login_verified):
     response = officer_client.get(DASHBOARD, {"unit": ""})
     assert response.status_code == 400
     page = response.content.decode()
@@ -167,7 +167,7 @@ def test_the_whole_country_is_for_administrators_only(officer_client, client, ma
     admin = make_user()
     admin.is_superuser = True
     admin.save()
-    client.force_login(admin)
+    login_verified(client, admin)
     response = client.get(DASHBOARD)
     assert response.status_code == 200
     page = response.content.decode()

@@ -314,8 +314,8 @@ def test_every_page_needs_a_login(client, province_leader, lam_dong):
 
 
 @pytest.mark.urls(__name__)
-def test_leader_creates_edits_and_deletes_a_window_through_the_pages(client, province_leader, lam_dong):
-    client.force_login(province_leader)
+def test_leader_creates_edits_and_deletes_a_window_through_the_pages(client, province_leader, lam_dong, login_verified):
+    login_verified(client, province_leader)
     listing = client.get(reverse("indicators:window_list"))
     assert listing.status_code == 200
     form = client.get(reverse("indicators:window_create"))
@@ -346,8 +346,8 @@ def test_leader_creates_edits_and_deletes_a_window_through_the_pages(client, pro
 
 
 @pytest.mark.urls(__name__)
-def test_the_form_shows_the_service_errors_in_both_languages(client, province_leader, lam_dong):
-    client.force_login(province_leader)
+def test_the_form_shows_the_service_errors_in_both_languages(client, province_leader, lam_dong, login_verified):
+    login_verified(client, province_leader)
     response = client.post(
         reverse("indicators:window_create"),
         {"slug": "Đại hội", "name": "", "start": "2020-10-20", "end": "2020-10-01", "unit": str(lam_dong.pk)},
@@ -366,7 +366,7 @@ def test_the_form_shows_the_service_errors_in_both_languages(client, province_le
 
 @pytest.mark.urls(__name__)
 def test_officer_gets_no_write_pages_and_nobody_reaches_a_window_out_of_scope(
-    client, officer, province_leader, lam_dong, admin, ha_noi
+    client, officer, province_leader, lam_dong, admin, ha_noi, login_verified
 ):
     window = a_window(province_leader, lam_dong)
     other = a_window(admin, ha_noi, slug="ha-noi")
@@ -375,7 +375,7 @@ def test_officer_gets_no_write_pages_and_nobody_reaches_a_window_out_of_scope(
     assert client.get(reverse("indicators:window_create")).status_code == 403
     assert client.get(reverse("indicators:window_edit", args=[window.pk])).status_code == 403
     assert client.post(reverse("indicators:window_delete", args=[window.pk])).status_code == 403
-    client.force_login(province_leader)
+    login_verified(client, province_leader)
     assert client.get(reverse("indicators:window_edit", args=[other.pk])).status_code == 404
     assert client.post(reverse("indicators:window_delete", args=[other.pk])).status_code == 404
     assert SpecialWindow.objects.count() == 2

@@ -468,12 +468,12 @@ def test_an_incident_made_by_hand_has_no_tip_link(client, officer, ham_thuan):
     assert 'id="from-tip"' not in html
 
 
-def test_the_admin_shows_tips_read_only(client, make_user, ham_thuan):
+def test_the_admin_shows_tips_read_only(client, make_user, ham_thuan, login_verified):
     tip = submit(ham_thuan, photos=[png()])
     admin = make_user(username="quantri")
     admin.is_staff = admin.is_superuser = True
     admin.save()
-    as_user(client, admin)
+    login_verified(client, admin)  # staff and superusers pass two-factor login first
     change = reverse("admin:portal_tip_change", args=[tip.pk])
     assert change in page_of(client.get(reverse("admin:portal_tip_changelist")))
     html = page_of(client.get(change))

@@ -76,8 +76,8 @@ def test_the_api_gives_the_reports_data_as_json(client, bearer):
     assert date.fromisoformat(data["issued_on"])
 
 
-def test_the_api_session_works_too(client, leader):
-    client.force_login(leader)
+def test_the_api_session_works_too(client, leader, login_verified):
+    login_verified(client, leader)
     response = client.get(PERIOD, {"unit": "597", "period": "st2020", "format": "json"})
     assert response.status_code == 200 and response.json()["period_code"] == "st2020"
 

@@ -102,7 +102,9 @@ def test_a_batch_writes_each_communes_report_in_each_format_and_a_manifest(leade
     assert not (Path(job.work_dir) / jobs.PARTIAL).exists()
 
 
-def test_an_interrupted_batch_resumes_from_done_and_leaves_the_first_file_alone(client, leader, phu_qui):
+def test_an_interrupted_batch_resumes_from_done_and_leaves_the_first_file_alone(
+    client, leader, phu_qui, login_verified
+):
     job = start(leader, phu_qui)
     job.refresh_from_db()
     work = Path(job.work_dir)
@@ -117,7 +119,7 @@ def test_an_interrupted_batch_resumes_from_done_and_leaves_the_first_file_alone(
         state=BatchJob.State.RUNNING, done=job.children[:1], zip_path="", finished_at=None,
         heartbeat_at=timezone.now() - timedelta(minutes=5),
     )  # fmt: skip
-    client.force_login(leader)
+    login_verified(client, leader)
     page = client.get(reverse("reports:batch", args=[job.pk]))  # the next visit resumes it
     job.refresh_from_db()
     assert page.status_code == 200 and "Lô này bị gián đoạn" in page.content.decode()
@@ -141,10 +143,10 @@ def test_a_child_whose_files_vanished_is_written_again_on_resume(leader, phu_qui
         assert f"{stem('23278')}.docx" in archive.namelist()
 
 
-def test_a_running_batch_with_a_fresh_heartbeat_is_not_taken_over(client, leader, phu_qui):
+def test_a_running_batch_with_a_fresh_heartbeat_is_not_taken_over(client, leader, phu_qui, login_verified):
     job = jobs.batch_create(user=leader, unit=phu_qui, period=period_parse("2020"), kind="annual", formats="docx")
     BatchJob.objects.filter(pk=job.pk).update(state=BatchJob.State.RUNNING, heartbeat_at=timezone.now())
-    client.force_login(leader)
+    login_verified(client, leader)
     fragment = client.get(reverse("reports:batch", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
     job.refresh_from_db()
     assert job.state == BatchJob.State.RUNNING and job.done == []
@@ -183,17 +185,17 @@ def test_a_child_that_fails_is_reported_and_the_batch_goes_on(leader, phu_qui, u
     assert [row for row in rows if row["status"] == "failed"][0]["reason_en"] == "Unit not found"
 
 
-def test_only_the_jobs_user_or_an_administrator_sees_it(client, leader, phu_qui, make_user, unit):
+def test_only_the_jobs_user_or_an_administrator_sees_it(client, leader, phu_qui, make_user, unit, login_verified):
     job = start(leader, phu_qui)
     other = make_user(Role.LEADER, phu_qui)  # same unit, another person
     with pytest.raises(NotFound):
         jobs.batch_get(user=other, pk=job.pk)
-    client.force_login(other)
+    login_verified(client, other)
     assert client.get(reverse("reports:batch", args=[job.pk])).status_code == 404
     assert client.get(reverse("reports:batch_zip", args=[job.pk])).status_code == 404
     assert client.post(reverse("reports:batch", args=[job.pk])).status_code == 404
     admin = make_user(Role.ADMIN, unit("68"))
-    client.force_login(admin)
+    login_verified(client, admin)
     assert client.get(reverse("reports:batch", args=[job.pk])).status_code == 200
 
 
@@ -203,8 +205,8 @@ def test_a_commune_has_no_units_to_batch(leader, unit):
     assert not BatchJob.objects.exists()
 
 
-def test_the_page_starts_a_batch_shows_its_progress_and_gives_the_zip(client, leader):
-    client.force_login(leader)
+def test_the_page_starts_a_batch_shows_its_progress_and_gives_the_zip(client, leader, login_verified):
+    login_verified(client, leader)
     response = client.post(reverse("reports:batches"), {"unit": "602", "on": "2025-06-30", "year": "2020",
                                                           "formats": ["docx", "xlsx"]})  # fmt: skip
     job = BatchJob.objects.get()
@@ -223,13 +225,13 @@ def test_the_page_starts_a_batch_shows_its_progress_and_gives_the_zip(client, le
     assert f"#{job.pk}" in listing
 
 
-def test_the_page_refuses_a_batch_out_of_scope_or_without_a_format(client, make_user, unit, leader):
+def test_the_page_refuses_a_batch_out_of_scope_or_without_a_format(client, make_user, unit, leader, login_verified):
     officer = make_user(Role.OFFICER, unit("23059"))
     client.force_login(officer)
     response = client.post(reverse("reports:batches"), {"unit": "602", "on": "2025-06-30", "year": "2020",
                                                           "formats": "docx"})  # fmt: skip
     assert response.status_code == 404
-    client.force_login(leader)
+    login_verified(client, leader)
     response = client.post(reverse("reports:batches"), {"unit": "602", "on": "2025-06-30", "year": "2020"})
     assert response.status_code == 400 and "Chọn ít nhất một định dạng" in response.content.decode()
     assert not BatchJob.objects.exists()

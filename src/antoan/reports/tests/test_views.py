@@ -56,11 +56,11 @@ def test_every_report_route_needs_a_login(client, url):
         assert response.status_code == 302 and response.url.startswith("/dang-nhap/"), (url, response.status_code)
 
 
-def test_an_administrator_without_a_unit_gets_the_pickers(client, make_user):
+def test_an_administrator_without_a_unit_gets_the_pickers(client, make_user, login_verified):
     admin = make_user()
     admin.is_superuser = True
     admin.save()
-    client.force_login(admin)
+    login_verified(client, admin)
     response = client.get(PAGE)
     page = response.content.decode()
     assert response.status_code == 200
@@ -68,8 +68,8 @@ def test_an_administrator_without_a_unit_gets_the_pickers(client, make_user):
     assert "Tỉnh Lâm Đồng" in page  # the provinces to choose from
 
 
-def test_the_page_previews_the_report_with_the_figures(client, leader, accidents):
-    client.force_login(leader)
+def test_the_page_previews_the_report_with_the_figures(client, leader, accidents, login_verified):
+    login_verified(client, leader)
     response = client.get(PAGE, {"unit": "597", "year": "2020"})
     page = response.content.decode()
     assert response.status_code == 200
@@ -85,8 +85,8 @@ def test_the_page_previews_the_report_with_the_figures(client, leader, accidents
     assert 'id="report-batch-form"' in page  # the district has communes: a batch may be started
 
 
-def test_the_page_opens_on_the_users_first_unit(client, leader):
-    client.force_login(leader)
+def test_the_page_opens_on_the_users_first_unit(client, leader, login_verified):
+    login_verified(client, leader)
     response = client.get(PAGE)
     assert response.status_code == 200
     assert "Huyện Hàm Thuận Bắc" in response.content.decode()
@@ -94,8 +94,8 @@ def test_the_page_opens_on_the_users_first_unit(client, leader):
     assert response.context["query"].kind == "annual"
 
 
-def test_editing_section_two_saves_it_and_every_format_prints_it(client, leader, htb):
-    client.force_login(leader)
+def test_editing_section_two_saves_it_and_every_format_prints_it(client, leader, htb, login_verified):
+    login_verified(client, leader)
     url = PAGE + "?unit=597&year=2020"
     response = client.post(url, {"form": "draft", "number": "05", "shortcomings": OWN_WORDS + "\nÝ thứ hai.",
                                  "tasks": "Nhiệm vụ trọng tâm."})  # fmt: skip
@@ -121,8 +121,8 @@ def test_a_viewer_may_read_but_not_edit(client, make_user, htb):
     assert not ReportDraft.objects.exists()
 
 
-def test_the_heading_and_signature_are_saved_for_the_unit(client, leader, htb):
-    client.force_login(leader)
+def test_the_heading_and_signature_are_saved_for_the_unit(client, leader, htb, login_verified):
+    login_verified(client, leader)
     url = PAGE + "?unit=597&period=2020-Q1"
     response = client.post(url, {"form": "profile", "issuer_lines": "UBND TỈNH BÌNH THUẬN\nUBND HUYỆN HÀM THUẬN BẮC",
                                  "number_suffix": "BC-UBND", "place": "Hàm Thuận Bắc", "sign_form": "KT.",
@@ -135,8 +135,8 @@ def test_the_heading_and_signature_are_saved_for_the_unit(client, leader, htb):
     assert "UBND TỈNH BÌNH THUẬN" in page and "KT. CHỦ TỊCH" in page and "Nguyễn Văn Tư" in page
 
 
-def test_a_wrong_signing_form_is_refused_in_both_languages(client, leader):
-    client.force_login(leader)
+def test_a_wrong_signing_form_is_refused_in_both_languages(client, leader, login_verified):
+    login_verified(client, leader)
     response = client.post(PAGE + "?unit=597&year=2020", {"form": "profile", "sign_form": "XX."})
     page = response.content.decode()
     assert response.status_code == 400
@@ -152,8 +152,8 @@ def test_a_wrong_signing_form_is_refused_in_both_languages(client, leader):
         ("html", "text/html; charset=utf-8", b"<!DOCTYPE html>"),
     ],
 )
-def test_each_format_downloads_with_its_type_and_file_name(client, leader, fmt, content_type, magic):
-    client.force_login(leader)
+def test_each_format_downloads_with_its_type_and_file_name(client, leader, fmt, content_type, magic, login_verified):
+    login_verified(client, leader)
     response = client.get(DOWNLOAD, {"unit": "597", "year": "2020", "format": fmt})
     assert response.status_code == 200
     assert response["Content-Type"] == content_type
@@ -161,8 +161,8 @@ def test_each_format_downloads_with_its_type_and_file_name(client, leader, fmt, 
     assert response.content.startswith(magic)
 
 
-def test_a_period_report_downloads_under_its_own_name(client, leader):
-    client.force_login(leader)
+def test_a_period_report_downloads_under_its_own_name(client, leader, login_verified):
+    login_verified(client, leader)
     response = client.get(DOWNLOAD, {"unit": "597", "period": "2020-Q1", "format": "xlsx"})
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="bao-cao-597-2020-Q1.xlsx"'
@@ -181,16 +181,16 @@ def test_a_unit_outside_the_scope_is_not_found_in_both_languages(client, make_us
 
 
 @pytest.mark.parametrize("year", ["abcd", "1800", "20201"])
-def test_a_bad_year_is_a_bad_request(client, leader, year):
-    client.force_login(leader)
+def test_a_bad_year_is_a_bad_request(client, leader, year, login_verified):
+    login_verified(client, leader)
     response = client.get(PAGE, {"unit": "597", "year": year})
     page = response.content.decode()
     assert response.status_code == 400
     assert 'id="report-errors"' in page and "Năm" in page and "year" in page
 
 
-def test_a_bad_period_or_format_is_a_bad_request(client, leader):
-    client.force_login(leader)
+def test_a_bad_period_or_format_is_a_bad_request(client, leader, login_verified):
+    login_verified(client, leader)
     assert client.get(PAGE, {"unit": "597", "period": "2020-Q7"}).status_code == 400
     assert client.get(PAGE, {"unit": "597", "year": "2020", "period": "2020-Q1"}).status_code == 400
     response = client.get(DOWNLOAD, {"unit": "597", "year": "2020", "format": "odt"})

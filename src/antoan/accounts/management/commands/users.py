@@ -5,13 +5,14 @@ from django.db import transaction
 
 from antoan.accounts import services
 from antoan.accounts.models import Role, User
+from antoan.accounts.two_factor import two_factor_reset
 from antoan.core.errors import DomainError
 from antoan.core.values import to_date
 from antoan.units.selectors import unit_resolve
 
 
 class Command(BaseCommand):
-    help = "User accounts: create a user, grant a role on a unit."
+    help = "User accounts: create a user, grant a role on a unit, reset two-factor login."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -29,10 +30,15 @@ class Command(BaseCommand):
         grant.add_argument("--unit", required=True, help="Unit code")
         grant.add_argument("--role", required=True, choices=Role.values)
         grant.add_argument("--on", help="Date the unit code is resolved on (default: today)")
+        reset = sub.add_parser(
+            "reset-2fa",
+            help="Remove a user's two-factor device (a lost phone): they set the app up again at their next login.",
+        )
+        reset.add_argument("username")
 
     def handle(self, *args, action, **options):
         try:
-            getattr(self, f"do_{action}")(**options)
+            getattr(self, f"do_{action.replace('-', '_')}")(**options)
         except DomainError as exc:
             raise CommandError(str(exc)) from None
 
@@ -64,3 +70,13 @@ class Command(BaseCommand):
             raise CommandError(f"Không có tài khoản '{username}' / No user '{username}'")
         membership = services.membership_grant(actor=None, user=user, unit=self._unit(unit, on), role=role)
         self.stdout.write(f"{membership}")
+
+    def do_reset_2fa(self, username, **options):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"Không có tài khoản '{username}' / No user '{username}'")
+        removed = two_factor_reset(actor=None, user=user)
+        self.stdout.write(
+            f"Đã xóa {removed} thiết bị xác thực hai bước của {username} / "
+            f"removed {removed} two-factor device(s) of {username}"
+        )
