@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 from antoan.assessment.criteria import Subject, subject_choices
 from antoan.assessment.ratings import RatingSheet, grade_choices
 from antoan.assessment.services import evidence_field
-from antoan.core.forms import TextField
+from antoan.core.forms import UPLOAD_ERRORS, TextField
 from antoan.incidents.selectors import incident_unit_choices
 from antoan.units.models import Hierarchy, Kind, Unit
 from antoan.units.selectors import unit_writable_communes
@@ -140,5 +140,5 @@ class RatingForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("File (.csv or .xlsx)"))
+    file = forms.FileField(label=_("File (.csv or .xlsx)"), error_messages=UPLOAD_ERRORS)
     all_or_nothing = forms.BooleanField(label=_("Write nothing if any row is rejected"), required=False)

@@ -54,7 +54,15 @@ def validation_error(request, exc: ValidationError):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
-    """ninja's own refusals (a body that is not JSON, …), in the same bilingual shape."""
+    """ninja's own refusals (a body that is not JSON, a session's write without its CSRF token, …), in the same
+    bilingual shape."""
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        message = Message(
+            "Bị từ chối: yêu cầu dùng phiên đăng nhập phải kèm mã CSRF (tiêu đề X-CSRFToken), hoặc dùng khóa API",
+            "Refused: a request made with a login session must carry its CSRF token (X-CSRFToken header), "
+            "or use an API token",
+        )
+        return _errors_response(request, {"__all__": message}, 403)
     message = Message(
         f"Yêu cầu không hợp lệ: nội dung gửi lên không đọc được (mã {exc.status_code})",
         f"Bad request: the body could not be read ({exc.status_code})",

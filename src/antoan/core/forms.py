@@ -1,7 +1,18 @@
 from django import forms
 from django.core.validators import ProhibitNullCharactersValidator
 
-from antoan.core.errors import DomainError
+from antoan.core.errors import DomainError, Message
+
+_NOT_RECEIVED = Message(
+    "Không nhận được tệp: hãy chọn lại tệp rồi gửi lại", "No file was received: choose the file again and send it"
+)
+# Django's own messages for an upload have no Vietnamese and English side by side: an import file's field uses these.
+UPLOAD_ERRORS = {
+    "required": str(Message("Chưa chọn tệp", "No file was chosen")),
+    "empty": str(Message("Tệp rỗng", "The file is empty")),
+    "invalid": str(_NOT_RECEIVED),
+    "missing": str(_NOT_RECEIVED),
+}
 
 
 def add_domain_errors(form, error: DomainError) -> None:

@@ -14,11 +14,13 @@ from pathlib import Path
 from django.utils import timezone
 
 from antoan.core.errors import DomainError, Message
+from antoan.core.values import shown
 from antoan.legacy.text import clean_text
 
 # A spreadsheet runs a cell that starts with one of these as a formula ("=cmd|' /C calc'!A0"); exports
 # prefix such text with an apostrophe, and imports take the apostrophe off again.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SHOWN_NAMES = 10  # unknown columns a header message names
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,16 @@ def file_error(vi: str, en: str) -> ImportFileError:
 
 
 def _csv_text(path: Path) -> io.TextIOBase:
-    """UTF-8 (with or without BOM); a file that is not UTF-8 is read as Windows-1252, which is how text
-    typed with the old TCVN3/VNI fonts arrives, and the cells are then repaired one by one."""
+    """UTF-8 (with or without BOM); UTF-16 with its BOM (Excel's "Unicode Text"); a file that is neither is read
+    as Windows-1252, which is how text typed with the old TCVN3/VNI fonts arrives, and the cells are then
+    repaired one by one."""
+    with open(path, "rb") as raw:
+        head = raw.read(4096)
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return open(path, encoding="utf-16", errors="replace", newline="")
+    utf16 = _utf16_without_bom(head)
+    if utf16:
+        return open(path, encoding=utf16, errors="replace", newline="")
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         with open(path, "rb") as raw:
@@ -91,6 +101,36 @@ def _csv_text(path: Path) -> io.TextIOBase:
     except UnicodeDecodeError:
         encoding = "cp1252"
     return open(path, encoding=encoding, errors="replace" if encoding == "cp1252" else "strict", newline="")
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 that lost its BOM: every ASCII character (the header, digits, dates) leaves a NUL byte in every other
+    place, on the odd places for little-endian, the even ones for big-endian."""
+    half = len(head) // 2
+    if half < 4:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if odd >= half // 2 and even <= odd // 8:
+        return "utf-16-le"
+    if even >= half // 2 and odd <= even // 8:
+        return "utf-16-be"
+    return None
+
+
+def _unreadable(kind: str, row: int, exc: Exception) -> ImportFileError:
+    """The file cannot be read on from `row` (a damaged workbook, an over-long CSV cell)."""
+    if isinstance(exc, csv.Error) and "field limit" in str(exc):
+        limit = csv.field_size_limit()
+        grouped = f"{limit:_}".replace("_", ".")  # 131.072, as Vietnamese writes it
+        return file_error(
+            f"Dòng {row}: có ô dài quá {grouped} ký tự, không đọc được tệp",
+            f"Row {row}: a cell is longer than {limit:,} characters; the file cannot be read",
+        )
+    reason = shown(f"{exc.__class__.__name__}: {exc}", 120)
+    return file_error(
+        f"Không đọc được tệp {kind} từ dòng {row} ({reason})",
+        f"The {kind} file cannot be read from row {row} ({reason})",
+    )
 
 
 def _csv_rows(path: Path) -> Iterator[list]:
@@ -104,7 +144,17 @@ def _csv_rows(path: Path) -> Iterator[list]:
         # The sniffer only looks at the header line and may turn off "" inside quoted cells; files written
         # by Excel and by antoan's export always use it.
         dialect.doublequote = True
-        yield from csv.reader(text, dialect)
+        reader = csv.reader(text, dialect)
+        row = 1
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except (csv.Error, UnicodeError) as exc:
+                raise _unreadable("CSV", row, exc) from None
+            yield cells
+            row += 1
 
 
 def _xlsx_rows(path: Path) -> Iterator[list]:
@@ -114,11 +164,22 @@ def _xlsx_rows(path: Path) -> Iterator[list]:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
         raise file_error(
-            f"Không đọc được tệp Excel: {exc.__class__.__name__}", f"Not a readable XLSX file: {exc}"
+            f"Không đọc được tệp Excel: {exc.__class__.__name__}", f"Not a readable XLSX file: {shown(exc, 200)}"
         ) from None
     try:
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
-            yield list(row)
+        if not workbook.worksheets:
+            raise file_error("Tệp Excel không có trang tính nào", "The XLSX file has no worksheet")
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        row = 1
+        while True:
+            try:
+                cells = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:  # a damaged part (cut short, bad XML, bad checksum, a missing sheet)
+                raise _unreadable("Excel", row, exc) from None
+            yield list(cells)
+            row += 1
     finally:
         workbook.close()
 
@@ -145,11 +206,12 @@ def read_header(cells: list, *, columns: tuple[str, ...], required: tuple[str, .
     names = [str(c or "").strip().lstrip("\ufeff").lower() for c in cells]
     while names and not names[-1]:
         names.pop()
-    unknown = [n or "(trống)" for n in names if n not in columns]
+    unknown = [shown(n) or "(trống)" for n in names if n not in columns]
     if unknown:
+        listed = ", ".join(unknown[:SHOWN_NAMES]) + (" …" if len(unknown) > SHOWN_NAMES else "")
         raise file_error(
-            f"Cột không có trong mẫu: {', '.join(unknown)}. Các cột được nhận: {', '.join(columns)}",
-            f"Columns not in the template: {', '.join(unknown)}. Accepted columns: {', '.join(columns)}",
+            f"Cột không có trong mẫu: {listed}. Các cột được nhận: {', '.join(columns)}",
+            f"Columns not in the template: {listed}. Accepted columns: {', '.join(columns)}",
         )
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:

@@ -25,6 +25,13 @@ _GROUPED_INT = re.compile(r"^\d{1,3}([. ,]\d{3})+$")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
+def shown(value, limit: int = 40) -> str:
+    """A value as an error message quotes it: without control or invisible characters (PostgreSQL cannot even
+    store NUL), at most `limit` characters."""
+    text = _CONTROL.sub("", str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def is_empty(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -72,11 +79,10 @@ def to_int(value, *, field: str, maximum: int = 10**15) -> int | None:
 
 
 def _not_a_number(field: str, value) -> DomainError:
-    shown = str(value)[:40]
     return DomainError.single(
         field,
-        f"Phải là số nguyên không âm, không phải '{shown}'",
-        f"Must be a non-negative whole number, not '{shown}'",
+        f"Phải là số nguyên không âm, không phải '{shown(value)}'",
+        f"Must be a non-negative whole number, not '{shown(value)}'",
     )
 
 
@@ -88,8 +94,8 @@ def to_float(value, *, field: str, low: float, high: float) -> float | None:
     except ValueError:
         number = None
     if isinstance(value, bool) or number is None or number != number:  # NaN is not a coordinate
-        shown = str(value)[:40]
-        raise DomainError.single(field, f"Phải là một số, không phải '{shown}'", f"Must be a number, not '{shown}'")
+        text = shown(value)
+        raise DomainError.single(field, f"Phải là một số, không phải '{text}'", f"Must be a number, not '{text}'")
     if not low <= number <= high:
         raise DomainError.single(
             field,
@@ -110,11 +116,11 @@ def to_bool(value, *, field: str) -> bool | None:
         return True
     if word in FALSE_WORDS:
         return False
-    shown = str(value)[:40]
+    text = shown(value)
     raise DomainError.single(
         field,
-        f"Giá trị '{shown}' không hợp lệ (dùng 1/0, true/false hoặc có/không)",
-        f"'{shown}' is not yes or no (use 1/0, true/false or có/không)",
+        f"Giá trị '{text}' không hợp lệ (dùng 1/0, true/false hoặc có/không)",
+        f"'{text}' is not yes or no (use 1/0, true/false or có/không)",
     )
 
 
@@ -133,8 +139,8 @@ def to_date(value, *, field: str) -> date | None:
             continue
     raise DomainError.single(
         field,
-        f"Ngày không hợp lệ: '{text[:40]}' (dùng dd/mm/yyyy hoặc YYYY-MM-DD)",
-        f"Invalid date '{text[:40]}' (use dd/mm/yyyy or YYYY-MM-DD)",
+        f"Ngày không hợp lệ: '{shown(text)}' (dùng dd/mm/yyyy hoặc YYYY-MM-DD)",
+        f"Invalid date '{shown(text)}' (use dd/mm/yyyy or YYYY-MM-DD)",
     )
 
 
@@ -157,6 +163,6 @@ def to_datetime(value, *, field: str) -> datetime | None:
     except DomainError:
         raise DomainError.single(
             field,
-            f"Thời gian không hợp lệ: '{text[:40]}' (dùng YYYY-MM-DD, YYYY-MM-DD HH:MM hoặc dd/mm/yyyy [HH:MM])",
-            f"Invalid date and time '{text[:40]}' (use YYYY-MM-DD, YYYY-MM-DD HH:MM or dd/mm/yyyy [HH:MM])",
+            f"Thời gian không hợp lệ: '{shown(text)}' (dùng YYYY-MM-DD, YYYY-MM-DD HH:MM hoặc dd/mm/yyyy [HH:MM])",
+            f"Invalid date and time '{shown(text)}' (use YYYY-MM-DD, YYYY-MM-DD HH:MM or dd/mm/yyyy [HH:MM])",
         ) from None

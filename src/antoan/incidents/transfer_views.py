@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from antoan.core.errors import DomainError, NotFound
-from antoan.core.forms import add_domain_errors
+from antoan.core.forms import UPLOAD_ERRORS, add_domain_errors
 from antoan.incidents import jobs, selectors
 from antoan.incidents.models import ImportJob
 from antoan.incidents.transfer import COLUMNS, export_csv, export_xlsx
@@ -22,7 +22,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("File (.csv or .xlsx)"))
+    file = forms.FileField(label=_("File (.csv or .xlsx)"), error_messages=UPLOAD_ERRORS)
     all_or_nothing = forms.BooleanField(label=_("Write nothing if any row is rejected"), required=False)
 
 

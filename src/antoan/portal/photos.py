@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from antoan.core.errors import DomainError
 
@@ -29,6 +29,10 @@ def _refuse(number: int, vi: str, en: str) -> DomainError:
     return DomainError.single("photos", f"Ảnh thứ {number}: {vi}", f"Photo {number}: {en}")
 
 
+def _too_many_pixels(number: int) -> DomainError:
+    return _refuse(number, "ảnh quá nhiều điểm ảnh", "the picture has too many pixels")
+
+
 def photo_clean(uploaded, *, number: int, keep_location: bool) -> CleanPhoto:
     """The photo re-encoded in its own format, or a DomainError naming the photo and the reason."""
     limit = settings.ANTOAN_TIP_PHOTO_MAX_BYTES
@@ -36,22 +40,28 @@ def photo_clean(uploaded, *, number: int, keep_location: bool) -> CleanPhoto:
         mb = limit // (1024 * 1024)
         raise _refuse(number, f"lớn hơn {mb} MB", f"larger than {mb} MB")
     raw = uploaded.read(limit + 1)
-    max_pixels = settings.ANTOAN_TIP_PHOTO_MAX_PIXELS
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(raw))
-            if image.format not in FORMATS:
-                raise _refuse(number, "chỉ nhận ảnh JPEG, PNG hoặc WebP", "only JPEG, PNG or WebP images are accepted")
-            if image.width * image.height > max_pixels:
-                raise _refuse(number, "ảnh quá nhiều điểm ảnh", "the picture has too many pixels")
-            image.load()
+        return _re_encoded(raw, number=number, keep_location=keep_location)
     except DomainError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning, OSError, ValueError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):  # a header claiming huge dimensions
+        raise _too_many_pixels(number) from None
+    except Exception:  # a damaged file makes Pillow raise OSError, SyntaxError, struct.error, EOFError, …
         raise _refuse(
             number, "không phải là ảnh hợp lệ (JPEG, PNG hoặc WebP)", "not a valid image (JPEG, PNG or WebP)"
         ) from None
+
+
+def _re_encoded(raw: bytes, *, number: int, keep_location: bool) -> CleanPhoto:
+    max_pixels = settings.ANTOAN_TIP_PHOTO_MAX_PIXELS
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        image = Image.open(io.BytesIO(raw))
+        if image.format not in FORMATS:
+            raise _refuse(number, "chỉ nhận ảnh JPEG, PNG hoặc WebP", "only JPEG, PNG or WebP images are accepted")
+        if image.width * image.height > max_pixels:
+            raise _too_many_pixels(number)
+        image.load()
     content_type, extension = FORMATS[image.format]
     exif = image.getexif()
     upright = ImageOps.exif_transpose(image)  # the picture as the camera meant it, before orientation is dropped

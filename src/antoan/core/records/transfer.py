@@ -24,7 +24,7 @@ from antoan.core.tabular import (
     read_rows,
     write_xlsx,
 )
-from antoan.core.values import is_empty, to_date, to_int
+from antoan.core.values import is_empty, to_date, to_int, to_text
 from antoan.units.selectors import unit_resolve
 
 LEGACY_LAST_DAY = date(2025, 6, 30)
@@ -87,8 +87,8 @@ def _row_values(rt: RecordType, names: list[str], cells: list, number: int, repo
                 values[spec.name] = None
                 continue
             code = str(int(code)) if isinstance(code, float) else str(code).strip()
+            day = _day_of(rt, values)  # a wrong date is the date column's error, not the unit's
             try:
-                day = _day_of(rt, values)
                 values[spec.name] = unit_resolve(code=code, on=day)
             except DomainError as exc:
                 raise DomainError({spec.column: next(iter(exc.errors.values()))}) from None
@@ -96,11 +96,14 @@ def _row_values(rt: RecordType, names: list[str], cells: list, number: int, repo
 
 
 def _import_row(rt: RecordType, user: User, values: dict) -> str:
-    external_id = str(values.get("external_id") or "").strip()
     unit = values.get(rt.unit_field)
     existing = None
-    if rt.has_external_id and external_id and unit is not None:
-        existing = rt.model.objects.filter(**{rt.unit_field: unit, "external_id": external_id}).first()
+    if rt.has_external_id and not is_empty(values.get("external_id")) and unit is not None:
+        # As the service keeps it (no control characters: PostgreSQL refuses NUL even in a query).
+        spec = rt.spec("external_id")
+        external_id = to_text(values["external_id"], field="external_id", max_length=spec.max_length or 300)
+        if external_id:
+            existing = rt.model.objects.filter(**{rt.unit_field: unit, "external_id": external_id}).first()
     if existing is None:
         record_create(rt, user=user, **values)
         return "created"

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from antoan.accounts.selectors import user_scope
 from antoan.core.errors import DomainError, NotFound
-from antoan.core.forms import TextField, add_domain_errors
+from antoan.core.forms import UPLOAD_ERRORS, TextField, add_domain_errors
 from antoan.core.records import FieldSpec, RecordType, services
 from antoan.core.records import selectors as records
 from antoan.core.records.transfer import export_csv, export_xlsx, import_records
@@ -209,7 +209,7 @@ def _export(rt: RecordType):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("File (.csv or .xlsx)"))
+    file = forms.FileField(label=gettext_lazy("File (.csv or .xlsx)"), error_messages=UPLOAD_ERRORS)
     all_or_nothing = forms.BooleanField(label=gettext_lazy("Write nothing if any row is rejected"), required=False)
 
 
