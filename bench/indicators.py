@@ -401,6 +401,7 @@ def main() -> None:
     from django.test.utils import setup_test_environment
 
     from antoan.accounts.models import User
+    from antoan.accounts.testing import login_verified
     from antoan.incidents.models import Incident
 
     executor = MigrationExecutor(connection)
@@ -411,7 +412,7 @@ def main() -> None:
     setup_test_environment()  # lets the test Client's host in; DEBUG stays off
     user, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_superuser": True, "is_staff": True})
     client = Client()
-    client.force_login(user)
+    login_verified(client, user)  # a superuser's session must pass two-factor login (accounts/testing.py)
     with connection.cursor() as cur:
         version = connection.pg_version if connection.vendor == "postgresql" else cur.execute("select sqlite_version()")
         if connection.vendor == "sqlite":
