@@ -53,6 +53,16 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 @pytest.fixture
+def loaded_units(transactional_db):
+    """For a transactional test that needs the units: an earlier transactional test may have flushed them."""
+    from antoan.units.models import Unit
+    from antoan.units.services import units_load
+
+    if not Unit.objects.exists():
+        units_load(actor=None)
+
+
+@pytest.fixture
 def unit():
     """unit("23059", date) → the unit that code names on that date (today if omitted)."""
 

@@ -225,7 +225,7 @@ def postgres_only(test):
 
 
 @postgres_only
-def test_on_postgresql_a_lagging_replica_serves_the_readers_and_the_writer_reads_the_primary(make_user):
+def test_on_postgresql_a_lagging_replica_serves_the_readers_and_the_writer_reads_the_primary(loaded_units, make_user):
     ham_thuan = unit_resolve(code="23059")
     writer = make_user(Role.OFFICER, ham_thuan, username="replica.writer")
     reader = make_user(Role.OFFICER, ham_thuan, username="replica.reader")
