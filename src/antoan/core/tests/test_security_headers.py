@@ -16,7 +16,6 @@ production.
   client under those very values then sees them on real responses.
 """
 
-import io
 import json
 import logging
 import os
@@ -24,7 +23,7 @@ import re
 import subprocess
 import sys
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -38,7 +37,6 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
-from PIL import Image
 
 from antoan.accounts.models import Role
 from antoan.accounts.services import api_token_create
@@ -47,6 +45,7 @@ from antoan.assessment.criteria import criteria_set_choose
 from antoan.assessment.ratings import rating_sheet_choose
 from antoan.core.api import api
 from antoan.core.records import services as record_services
+from antoan.core.tests.probe_world import _photo, local
 from antoan.incidents import jobs as import_jobs
 from antoan.incidents.services import incident_create
 from antoan.indicators.periods import period_parse
@@ -68,16 +67,6 @@ UNSAFE_METHODS = ("post", "put", "patch", "delete")
 
 
 # The records every route can be given ------------------------------------------------------------------------------
-
-
-def local(*args) -> datetime:
-    return timezone.make_aware(datetime(*args))
-
-
-def _photo() -> SimpleUploadedFile:
-    out = io.BytesIO()
-    Image.new("RGB", (64, 48), "red").save(out, format="JPEG")
-    return SimpleUploadedFile("anh.jpg", out.getvalue(), content_type="image/jpeg")
 
 
 MOVEMENT_VALUES = {
