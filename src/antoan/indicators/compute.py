@@ -111,7 +111,10 @@ class Evaluation:
                 special.append(indicator)
         for source_key, group in by_source.items():
             self._sql(SOURCES[source_key], group)
+        self._states([indicator for indicator in special if indicator.aggregate in STATE_AGGREGATES])
         for indicator in special:
+            if indicator.aggregate in STATE_AGGREGATES:
+                continue
             for index, period in enumerate(self.periods):
                 self.values[(indicator.code, index)] = getattr(self, f"_{indicator.aggregate}")(indicator, period)
         for indicator in self.indicators.values():
@@ -173,40 +176,53 @@ class Evaluation:
 
     # State as of the period's end ----------------------------------------------------------------
 
-    def _as_of(self, indicator: Indicator, period) -> int:
-        source = SOURCES[indicator.source]
-        day = as_of(period)
-        return self.records(source).filter(**{f"{source.date_field}__lte": day}, **dict(indicator.where)).count()
-
-    def _models_active(self, indicator: Indicator, period) -> int:
-        return self.records(SOURCES["models"]).filter(active_on(as_of(period))).count()
+    def _states(self, group: list[Indicator]) -> None:
+        """Counts of records as they stand at each period's end (plans in force, models running, plans overdue):
+        every indicator and period of one source as one query of filtered counts."""
+        by_source: dict[str, dict[str, tuple[str, int, Count]]] = defaultdict(dict)
+        for indicator in group:
+            for index, period in enumerate(self.periods):
+                counted = Count("pk", filter=_state(indicator, as_of(period)))
+                wanted = by_source[indicator.source]
+                wanted[f"_c{len(wanted)}"] = (indicator.code, index, counted)
+        for source_key, wanted in by_source.items():
+            row = self.records(SOURCES[source_key]).aggregate(**{alias: c for alias, (_, _, c) in wanted.items()})
+            for alias, (code, index, _) in wanted.items():
+                self.values[(code, index)] = row[alias]
 
     def _model_dues(self, period) -> list[bool]:
         """For each model active on the period's end (or today): is its inspection overdue then? Due is the
-        last inspection up to that day (or the start) plus the model's interval. Read once per period (two
-        indicators use it); the last inspection as a subquery per model, served by the inspections' index."""
-        day = as_of(period)
-        if day not in self._dues:
-            last = Inspection.objects.filter(model=OuterRef("pk"), inspected_on__lte=day).order_by("-inspected_on")
+        last inspection up to that day (or the start) plus the model's interval. Read once for all the periods
+        (two indicators use it): per model and day, the last inspection as a subquery served by the
+        inspections' index."""
+        if not self._dues:
+            days = sorted({as_of(p) for p in self.periods})
+            active, columns = Q(pk__in=[]), {}
+            for n, day in enumerate(days):
+                active |= active_on(day)
+                last = Inspection.objects.filter(model=OuterRef("pk"), inspected_on__lte=day).order_by("-inspected_on")
+                columns[f"_active{n}"] = ExpressionWrapper(active_on(day), output_field=BooleanField())
+                columns[f"_last{n}"] = Subquery(last.values("inspected_on")[:1])
             models = (
                 self.records(SOURCES["models"])
-                .filter(active_on(day))
-                .annotate(last=Subquery(last.values("inspected_on")[:1]))
-                .values_list("started_on", "inspection_interval_months", "last")
+                .filter(active)
+                .annotate(**columns)
+                .values_list("started_on", "inspection_interval_months", *columns)
                 .order_by()
             )
-            self._dues[day] = [add_months(last or started, interval) < day for started, interval, last in models]
-        return self._dues[day]
+            self._dues = {day: [] for day in days}
+            for started, interval, *states in models:
+                for n, day in enumerate(days):
+                    is_active, last = states[2 * n], states[2 * n + 1]
+                    if is_active:
+                        self._dues[day].append(add_months(last or started, interval) < day)
+        return self._dues[as_of(period)]
 
     def _models_on_time(self, indicator: Indicator, period) -> int:
         return sum(not overdue for overdue in self._model_dues(period))
 
     def _models_overdue(self, indicator: Indicator, period) -> int:
         return sum(self._model_dues(period))
-
-    def _plans_overdue(self, indicator: Indicator, period) -> int:
-        day = as_of(period)
-        return self.records(SOURCES["plans"]).filter(approved_on__lte=day, next_review_on__lt=day).count()
 
     # Shares and medians ---------------------------------------------------------------------------
 
@@ -259,6 +275,18 @@ class Median(Aggregate):
 
     template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = FloatField()
+
+
+# Special aggregates that count records in the state they are in on a day (`_state`): read by `_states`.
+STATE_AGGREGATES = ("as_of", "models_active", "plans_overdue")
+
+
+def _state(indicator: Indicator, day: date) -> Q:
+    if indicator.aggregate == "models_active":
+        return active_on(day)
+    if indicator.aggregate == "plans_overdue":
+        return Q(approved_on__lte=day, next_review_on__lt=day)
+    return Q(**{f"{SOURCES[indicator.source].date_field}__lte": day}, **dict(indicator.where))
 
 
 def active_on(day: date) -> Q:

@@ -23,6 +23,7 @@ from functools import lru_cache
 from django.db.models import F, Q
 
 from antoan.core.errors import Message
+from antoan.core.lookups import Ids
 from antoan.units.loader import CURRENT_VALID_FROM, LEGACY_VALID_TO
 from antoan.units.models import Hierarchy, Kind, Succession, Unit
 
@@ -112,12 +113,12 @@ def _communes_of(unit: Unit) -> Q:
     return Q(path__startswith=unit.path, commune_id=F("pk"))
 
 
-def _memo_ids(unit: Unit, what: str, condition) -> list[int]:
+def _memo_ids(unit: Unit, what: str, condition) -> Ids:
     """The ids of the units `condition(unit)` selects, kept on the unit object (units change only with a units
     load; a request reads its unit afresh)."""
     memo = unit.__dict__.setdefault("_reorg_ids", {})
     if what not in memo:
-        memo[what] = list(Unit.objects.filter(condition(unit)).order_by().values_list("pk", flat=True))
+        memo[what] = Ids(Unit.objects.filter(condition(unit)).order_by().values_list("pk", flat=True))
     return memo[what]
 
 
