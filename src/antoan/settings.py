@@ -301,6 +301,8 @@ ANTOAN_IMPORT_IN_BACKGROUND = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ANTOAN_IMPORT_MAX_BYTES = int(os.environ.get("ANTOAN_IMPORT_MAX_BYTES", 200 * 1024 * 1024))
+# An XLSX file is a zip: what its parts unpack to is limited too (a "zip bomb" of a few KB can unpack to GBs).
+ANTOAN_IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("ANTOAN_IMPORT_MAX_UNPACKED_BYTES", 2 * 1024 * 1024 * 1024))
 
 # The public tip portal (/tin-bao/). Photos are kept outside the static and media URLs: only officers
 # who may see the tip get them, through a view.

@@ -6,11 +6,13 @@ row what an import did, and writing CSV/XLSX that spreadsheets open safely. Each
 import codecs
 import csv
 import io
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 
 from antoan.core.errors import DomainError, Message
@@ -157,9 +159,27 @@ def _csv_rows(path: Path) -> Iterator[list]:
             row += 1
 
 
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse a workbook whose parts unpack to more than ANTOAN_IMPORT_MAX_UNPACKED_BYTES. The sizes are the
+    ones the zip declares; Python's zipfile never unpacks a part beyond its declared size."""
+    limit = settings.ANTOAN_IMPORT_MAX_UNPACKED_BYTES
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip at all: openpyxl says so in its own words below
+    if unpacked > limit:
+        mib, limit_mib = unpacked // 2**20, limit // 2**20
+        raise file_error(
+            f"Tệp Excel giải nén ra {mib} MiB, vượt giới hạn {limit_mib} MiB: hãy chia tệp hoặc lưu thành CSV",
+            f"The XLSX file unpacks to {mib} MiB, over the {limit_mib} MiB limit: split it or save it as CSV",
+        )
+
+
 def _xlsx_rows(path: Path) -> Iterator[list]:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
