@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from antoan.accounts.models import WRITING_ROLES, ApiToken, Membership, Role, User
 from antoan.core.errors import Forbidden, Message, NotFound
+from antoan.core.lookups import Ids
 from antoan.core.memo import memoized
 from antoan.units.models import Hierarchy, Succession, Unit
 
@@ -31,18 +32,26 @@ class Scope:
         """A Q for a model whose unit is reached through `field` ("" for Unit itself, "unit" for a record)."""
         if self.everything:
             return Q()
-        prefix = f"{field}__" if field else ""
         if self.nothing:
-            return Q(**{f"{prefix}pk__in": []})
+            return Q(**{f"{field}__pk__in" if field else "pk__in": []})
+        if not field:
+            return self._units()
+        # A record: the ids of the units reached, read now, as one array. A condition on the joined units (path
+        # prefixes ORed with the succession map) is served by no index of the records' table, and PostgreSQL,
+        # misjudging how many units it keeps, scanned all 5 million incidents for an officer's list
+        # (docs/benchmarks.md, "Load").
+        return Q(**{f"{field}__any": Ids(Unit.objects.filter(self._units()).order_by().values_list("pk", flat=True))})
+
+    def _units(self) -> Q:
         q = Q()
         for path in self.current_paths + self.legacy_paths:
-            q |= Q(**{f"{prefix}path__startswith": path})
+            q |= Q(path__startswith=path)
         if self.current_paths:
             predecessors = Succession.objects.filter(_any_prefix("successor__path", self.current_paths))
-            q |= Q(**{f"{prefix}commune_id__in": predecessors.values("predecessor_id")})
+            q |= Q(commune_id__in=predecessors.values("predecessor_id"))
         if self.legacy_paths:
             successors = Succession.objects.filter(_any_prefix("predecessor__path", self.legacy_paths))
-            q |= Q(**{f"{prefix}commune_id__in": successors.values("successor_id")})
+            q |= Q(commune_id__in=successors.values("successor_id"))
         return q
 
     @classmethod
