@@ -36,7 +36,7 @@ from antoan.incidents import daily
 from antoan.incidents.models import DailyTotal
 from antoan.indicators.catalogue import SOURCES, SQL_AGGREGATES, Indicator, Source, indicators
 from antoan.indicators.periods import Period
-from antoan.indicators.reorg import incidents_q, records_q
+from antoan.indicators.reorg import children_owners, incidents_q, records_q
 from antoan.movement.models import Inspection, ModelStatus
 from antoan.movement.record_types import add_months
 from antoan.units.models import Hierarchy, Unit
@@ -78,8 +78,17 @@ def _in_period(source: Source, period) -> Q:
 class Evaluation:
     """Values of indicators for one unit and a list of periods: `value(code, index)`."""
 
-    def __init__(self, *, unit: Unit | None, periods: list, scope: Scope | None, codes: list[str]):
+    def __init__(
+        self, *, unit: Unit | None, periods: list, scope: Scope | None, codes: list[str], children: list | None = None
+    ):
+        """With `children` (units directly under `unit`, of one hierarchy), the values are those of each child
+        (`child_value`), read in one pass over `unit`'s records grouped by the unit each record counts toward:
+        for a crosstab, one query per source instead of one per child and source. Only counts, sums and their
+        ratios (`groupable`)."""
         self.unit, self.periods, self.scope = unit, periods, scope
+        self.children = children
+        self.child_values: dict[int, dict] = {child.pk: {} for child in children or ()}
+        self._owners: dict[str, dict[int, int]] = {}
         catalogue = indicators()
         wanted = {code: catalogue[code] for code in codes}
         for indicator in list(wanted.values()):  # a ratio needs its two terms
@@ -94,6 +103,9 @@ class Evaluation:
 
     def value(self, code: str, index: int):
         return self.values.get((code, index))
+
+    def child_value(self, child: Unit, code: str, index: int):
+        return self.child_values[child.pk].get((code, index))
 
     def records(self, source: Source):
         queryset = source.model.objects.filter(_unit_q(source, self.unit))
@@ -120,10 +132,14 @@ class Evaluation:
         for indicator in self.indicators.values():
             if indicator.aggregate == "ratio":
                 numerator, denominator = indicator.of
-                for index in range(len(self.periods)):
-                    self.values[(indicator.code, index)] = ratio(
-                        self.value(numerator, index), self.value(denominator, index)
-                    )
+                for values in self._targets():
+                    for index in range(len(self.periods)):
+                        values[(indicator.code, index)] = ratio(
+                            values.get((numerator, index)), values.get((denominator, index))
+                        )
+
+    def _targets(self) -> list[dict]:
+        return [self.values] if self.children is None else list(self.child_values.values())
 
     def _sql(self, source: Source, group: list[Indicator]) -> None:
         """One GROUP BY per layer of non-overlapping periods: a row per period × combination of the columns the
@@ -142,33 +158,57 @@ class Evaluation:
         records, count = self.records(source), Count("*")  # "*", not the id: an index holding the columns serves it
         if self._reads_daily_totals(source, group):
             source, records, count = DAILY_TOTALS, DailyTotal.objects.all(), Sum("n")
+        by = [] if self.children is None else [self._owner_column(source)]
+        owners = self._owners_of(source) if by else None
         for layer in _layers(self.periods, source):
-            for index, _ in layer:
-                for indicator in group:
-                    self.values[(indicator.code, index)] = 0
+            for values in self._targets():
+                for index, _ in layer:
+                    for indicator in group:
+                        values[(indicator.code, index)] = 0
             bucket = Case(*(When(_in_period(source, p), then=Value(i)) for i, p in layer), output_field=IntegerField())
             rows = (
                 records.filter(_window(source, [period for _, period in layer]))
                 .annotate(_bucket=bucket, **annotations)
-                .values("_bucket", *columns.values())
+                .values("_bucket", *columns.values(), *by)
                 .annotate(_n=count, **sums)
                 .order_by()
             )
             for row in rows:
+                if owners is None:
+                    values = self.values
+                elif (owner := owners.get(row[by[0]])) is not None:
+                    values = self.child_values[owner]
+                else:
+                    continue  # counted toward the unit itself, not toward any of its children
                 for indicator in group:
                     if all(row[columns[k]] == (v if "__" not in k else True) for k, v in indicator.where):
                         added = row["_n"] if indicator.aggregate == "count" else row[f"_s_{indicator.field}"] or 0
-                        self.values[(indicator.code, row["_bucket"])] += added
+                        values[(indicator.code, row["_bucket"])] += added
         for index, period in enumerate(self.periods):
             if source.year_field and not annual_years(period):
-                for indicator in group:
-                    self.values[(indicator.code, index)] = None
+                for values in self._targets():
+                    for indicator in group:
+                        values[(indicator.code, index)] = None
+
+    def _owner_column(self, source: Source) -> str:
+        if not source.reorganised:
+            return "unit_id"
+        return "current_commune_id" if self.children[0].hierarchy == Hierarchy.CURRENT else "legacy_commune_id"
+
+    def _owners_of(self, source: Source) -> dict[int, int]:
+        """unit id (the records' commune, or their unit) → the child it counts toward; the same rules as
+        reorg.records_q / incidents_q asked child by child (tests compare the two)."""
+        what = "communes" if source.reorganised else "units"
+        if what not in self._owners:
+            self._owners[what] = children_owners(self.unit, self.children, what)
+        return self._owners[what]
 
     def _reads_daily_totals(self, source: Source, group: list[Indicator]) -> bool:
         """The whole country's incidents, unscoped, by columns the daily totals keep: read those instead."""
         return (
             source is SOURCES["incidents"]
             and self.unit is None
+            and self.children is None
             and self.scope is None
             and all(key in daily.GROUPED for indicator in group for key, _ in indicator.where)
             and all(indicator.field in daily.SUMMED for indicator in group if indicator.aggregate == "sum")
@@ -275,6 +315,13 @@ class Median(Aggregate):
 
     template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = FloatField()
+
+
+def groupable(indicator: Indicator) -> bool:
+    """Evaluated for all children at once (Evaluation's `children`): counts, sums and ratios of them."""
+    return indicator.aggregate in SQL_AGGREGATES or (
+        indicator.aggregate == "ratio" and all(groupable(indicators()[code]) for code in indicator.of)
+    )
 
 
 # Special aggregates that count records in the state they are in on a day (`_state`): read by `_states`.

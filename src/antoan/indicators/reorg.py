@@ -97,6 +97,56 @@ def records_q(unit: Unit | None, field: str = "unit") -> Q:
     return Q(**{f"{field}__any" if field else "pk__any": _memo_ids(unit, "units", _units_counted)})
 
 
+def children_owners(unit: Unit | None, children: list[Unit], what: str) -> dict[int, int]:
+    """For the units whose records count toward `unit` ("communes": the incidents' communes; "units": any
+    record's unit), the child of `unit` each one counts toward, by the rules above: a unit of the children's
+    hierarchy by its place in the tree; a commune of the other hierarchy by its default successor (its primary
+    predecessor, for old children); an old province's own records by the new province it became. A unit under
+    none of the children (the unit's own level, an establishment directly under it) is left out."""
+    hierarchy = children[0].hierarchy
+    if unit is not None:
+        condition = _communes_of if what == "communes" else _units_counted
+        units = Unit.objects.filter(pk__any=_memo_ids(unit, what, condition))
+    elif what == "communes":
+        units = Unit.objects.filter(hierarchy=hierarchy, commune_id=F("pk"))
+    else:
+        units = Unit.objects.all()
+    rows = list(units.order_by().values_list("pk", "path", "hierarchy", "commune_id"))
+    others = Ids({commune for _, _, h, commune in rows if h != hierarchy and commune})
+    if hierarchy == Hierarchy.CURRENT:
+        links = Succession.objects.filter(is_default=True, predecessor_id__any=others)
+        mapped = dict(links.values_list("predecessor_id", "successor__path"))
+    else:
+        links = Succession.objects.filter(is_primary=True, successor_id__any=others)
+        mapped = dict(links.values_list("successor_id", "predecessor__path"))
+    provinces = _province_map() if hierarchy == Hierarchy.CURRENT else {}
+    by_path = {child.path: child.pk for child in children}
+    owners = {}
+    for pk, path, unit_hierarchy, commune in rows:
+        if unit_hierarchy == hierarchy:
+            place = path
+        elif commune:
+            place = mapped.get(commune)
+        else:
+            place = provinces.get(".".join(path.split(".")[:2]) + ".")
+        owner = _owner(place, by_path)
+        if owner is not None:
+            owners[pk] = owner
+    return owners
+
+
+def _owner(path: str | None, by_path: dict[str, int]) -> int | None:
+    """The child whose path is `path` or one of its ancestors' ("C.79.26734." → "C.79.", then "C.79.26734.")."""
+    if not path:
+        return None
+    parts = path.rstrip(".").split(".")
+    for end in range(2, len(parts) + 1):
+        found = by_path.get(".".join(parts[:end]) + ".")
+        if found is not None:
+            return found
+    return None
+
+
 def _units_counted(unit: Unit) -> Q:
     own = Q(path__startswith=unit.path)
     if unit.hierarchy == Hierarchy.CURRENT:

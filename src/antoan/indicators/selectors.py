@@ -20,7 +20,7 @@ from antoan.indicators.blackspots import (
     window_start,
 )
 from antoan.indicators.catalogue import Indicator, indicators, sections
-from antoan.indicators.compute import Evaluation, scope_filter
+from antoan.indicators.compute import Evaluation, groupable, scope_filter
 from antoan.indicators.periods import Period, period_parse
 from antoan.indicators.reorg import Mapping, incidents_q, mapping_used
 from antoan.units.loader import LEGACY_VALID_TO
@@ -203,10 +203,17 @@ def indicator_crosstab(*, user: User, unit: Unit | None, code: str, columns: lis
     [code] = _codes([code])
     span = Period.of_range(columns[0].start, columns[-1].end)
     periods = [*columns, span]
-    rows = []
-    for child in indicator_children(user=user, unit=unit):
-        evaluation = evaluate(user=user, unit=child, periods=periods, codes=[code])
-        rows.append((child, tuple(evaluation.value(code, i) for i in range(len(periods)))))
+    children = indicator_children(user=user, unit=unit)
+    scope = scope_filter(user_scope(user=user), unit)
+    if scope is None and groupable(indicators()[code]) and children and children != [unit]:
+        # The user sees everything under the unit: every child in one pass over the unit's records.
+        grouped = Evaluation(unit=unit, periods=periods, scope=None, codes=[code], children=children)
+        rows = [(child, tuple(grouped.child_value(child, code, i) for i in range(len(periods)))) for child in children]
+    else:
+        rows = []
+        for child in children:
+            evaluation = evaluate(user=user, unit=child, periods=periods, codes=[code])
+            rows.append((child, tuple(evaluation.value(code, i) for i in range(len(periods)))))
     own = evaluate(user=user, unit=unit, periods=periods, codes=[code])
     total = tuple(own.value(code, i) for i in range(len(periods)))
     return Crosstab(indicators()[code], unit, tuple(columns), tuple(rows), total)

@@ -393,3 +393,34 @@ def test_the_median_time_to_first_action_of_each_period_equals_statistics_median
                      and period.contains(r)]  # fmt: skip
             expected = round(statistics.median(waits), 1) if waits else None
             assert evaluation.value("tips.median_minutes", index) == expected, (target, period)
+
+
+@pytest.fixture
+def patrols(admin, unit):
+    """Patrols in old communes (2020) and in new ones (2025-26), and one at the old district's own level."""
+    old = [unit(code, LEGACY) for code in HTB_COMMUNES[:4]] + [unit("597", LEGACY)]
+    new = [unit(code, CURRENT) for code in CURRENT_COMMUNES]
+    for n, place in enumerate(old * 2 + new * 2):
+        day = "2020-03-05" if place.hierarchy == Hierarchy.LEGACY else "2025-09-05"
+        record_create(rt.PATROLS, user=admin, unit=place, patrolled_on=day, hours=2, violations_found=n + 1,
+                      violations_handled=n, fines_vnd=1000 * n)  # fmt: skip
+
+
+@pytest.mark.parametrize("code", ["traffic.accidents", "crime.clearance_rate", "disaster.houses_damaged",
+                                  "traffic.violations_found", "traffic.patrols"])  # fmt: skip
+@pytest.mark.parametrize("parent", [("68", CURRENT), ("597", LEGACY), ("60", LEGACY), None])
+def test_a_crosstab_read_in_one_pass_equals_each_child_evaluated_alone(admin, unit, records, patrols, code, parent):
+    """The crosstab groups the parent's records by the child they count toward (reorg.children_owners); each
+    child's own evaluation (reorg.records_q / incidents_q) is the reference, across the reorganisation."""
+    target = unit(*parent) if parent else None
+    for year in (2020, 2025):
+        columns = crosstab_columns(year=year, by="month")
+        with CaptureQueriesContext(connection) as grouped_queries:
+            table = indicator_crosstab(user=admin, unit=target, code=code, columns=columns)
+        periods = [*columns, period_parse(str(year))]
+        for child, values in table.rows:
+            alone = evaluate(user=admin, unit=child, periods=periods, codes=[code])
+            assert values == tuple(alone.value(code, i) for i in range(len(periods))), (child.code, year)
+        assert len(table.rows) > 1
+        assert len(grouped_queries) < len(table.rows)  # not one evaluation per child
+    assert any(any(v for v in values if v) for _, values in table.rows)  # the data reaches the children
