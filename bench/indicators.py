@@ -148,7 +148,7 @@ def raw_incident_query(vendor: str, unit, years: tuple[int, int]) -> tuple[str, 
                 columns.append(f"sum(CASE WHEN {where} THEN {1 if summed is None else summed} END)")
             params += [moment(year), moment(year + 1)]
             names.append((code, index))
-    joins, where = "", ["i.occurred_at >= %s AND i.occurred_at < %s"]
+    joins, where = "", ["i.occurred_at >= %s AND i.occurred_at < %s", "i.deleted_at IS NULL"]  # live records only
     params += [moment(min(years)), moment(max(years) + 1)]
     if unit is not None:
         column = "current_commune_id" if unit.hierarchy == Hierarchy.CURRENT else "legacy_commune_id"
@@ -176,7 +176,7 @@ def raw_grouped_query(vendor: str, unit, years: tuple[int, int]) -> tuple[str, l
 
     bucket = "CASE WHEN i.occurred_at >= %s THEN 0 ELSE 1 END"
     params = [moment(max(years))]
-    joins, where = "", ["i.occurred_at >= %s AND i.occurred_at < %s"]
+    joins, where = "", ["i.occurred_at >= %s AND i.occurred_at < %s", "i.deleted_at IS NULL"]  # live records only
     params += [moment(min(years)), moment(max(years) + 1)]
     if unit is not None:
         column = "current_commune_id" if unit.hierarchy == Hierarchy.CURRENT else "legacy_commune_id"

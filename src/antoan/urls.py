@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("antoan.assessment.urls")),
     path("", include("antoan.indicators.urls")),
     path("", include("antoan.reports.urls")),
+    path("", include("antoan.core.records.deleted")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

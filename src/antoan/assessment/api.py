@@ -11,6 +11,7 @@ from pydantic import ConfigDict
 
 from antoan.assessment import selectors, services
 from antoan.assessment.criteria import SubjectType, criteria_set_get
+from antoan.assessment.models import Assessment, Rating
 from antoan.assessment.ratings import rating_scale_get
 from antoan.core.errors import DomainError
 from antoan.core.pagination import Pagination
@@ -297,6 +298,12 @@ def record_assessment(request, payload: AssessmentIn):
     return Status(201 if outcome == services.CREATED else 200, body)
 
 
+@router.post("/ratings/{rating_id}/restore", response=RatingOut, summary="Restore a deleted rating (administrators)")
+def restore_rating(request, rating_id: int):
+    restored = services.rating_restore(user=request.user, instance=Rating(pk=rating_id))
+    return _rating_out(selectors.rating_get(user=request.user, pk=restored.pk))
+
+
 @router.get("/{assessment_id}", response=AssessmentOut)
 def get_assessment(request, assessment_id: int):
     return _assessment_out(selectors.assessment_get(user=request.user, pk=assessment_id))
@@ -307,3 +314,9 @@ def delete_assessment(request, assessment_id: int):
     assessment = selectors.assessment_get(user=request.user, pk=assessment_id)
     services.assessment_delete(user=request.user, assessment=assessment)
     return Status(204, None)
+
+
+@router.post("/{assessment_id}/restore", response=AssessmentOut, summary="Restore an assessment (administrators)")
+def restore_assessment(request, assessment_id: int):
+    restored = services.assessment_restore(user=request.user, instance=Assessment(pk=assessment_id))
+    return _assessment_out(selectors.assessment_get(user=request.user, pk=restored.pk))

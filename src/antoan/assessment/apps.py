@@ -6,3 +6,25 @@ class AssessmentConfig(AppConfig):
     name = "antoan.assessment"
     label = "assessment"
     verbose_name = _("ANTT assessments and movement ratings")
+
+    def ready(self):
+        from django.urls import reverse
+
+        from antoan.assessment import services
+        from antoan.assessment.models import Assessment, Rating
+        from antoan.core.softdelete import DeletedKind, deleted_kind_register
+
+        deleted_kind_register(
+            DeletedKind(
+                key="assessments", model=Assessment, title=_("ANTT assessment"), unit_field="unit",
+                restore=services.assessment_restore,
+                detail_url=lambda r: reverse("assessment-detail", args=[r.pk]), order=80,
+            )
+        )  # fmt: skip
+        deleted_kind_register(
+            DeletedKind(
+                key="ratings", model=Rating, title=_("Movement rating"), unit_field="unit",
+                restore=services.rating_restore, detail_url=lambda r: reverse("rating-detail", args=[r.pk]),
+                order=90,
+            )
+        )  # fmt: skip

@@ -7,13 +7,15 @@ is computed when read (selectors.with_recognition), so a residential area assess
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from antoan.core.softdelete import SoftDeleteModel
 from antoan.units.models import Unit
 
 
-class Assessment(models.Model):
+class Assessment(SoftDeleteModel):
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="antt_assessments")
     year = models.PositiveSmallIntegerField(_("year"))
     subject_type = models.CharField(_("subject type"), max_length=20)
@@ -36,7 +38,12 @@ class Assessment(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="assessment_one_per_unit_year")]
+        constraints = [
+            # One live assessment per unit and year; a deleted one is kept beside it (core.softdelete).
+            models.UniqueConstraint(
+                fields=["unit", "year"], condition=Q(deleted_at__isnull=True), name="assessment_one_per_unit_year"
+            )
+        ]
         indexes = [models.Index(fields=["year", "subject_type"], name="assessment_year_subject")]
         ordering = ["-year", "unit__path"]
 
@@ -59,7 +66,7 @@ class AssessmentCriterion(models.Model):
         return f"{self.code}: {'đạt' if self.passed else 'không đạt'}"
 
 
-class Rating(models.Model):
+class Rating(SoftDeleteModel):
     """A movement rating (xếp loại phong trào): points per criterion; total and grade computed from them."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="movement_ratings")
@@ -83,7 +90,11 @@ class Rating(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="rating_one_per_unit_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year"], condition=Q(deleted_at__isnull=True), name="rating_one_per_unit_year"
+            )
+        ]
         ordering = ["-year", "unit__path"]
 
     def __str__(self) -> str:

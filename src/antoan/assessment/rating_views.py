@@ -20,9 +20,9 @@ from antoan.core.errors import DomainError, Message, NotFound
 from antoan.core.forms import add_domain_errors
 
 
-def _rating_or_404(request, pk, *, write=False):
+def _rating_or_404(request, pk, *, write=False, deleted_too=False):
     try:
-        rating = selectors.rating_get(user=request.user, pk=pk)
+        rating = selectors.rating_get(user=request.user, pk=pk, deleted_too=deleted_too)
     except NotFound:
         raise Http404 from None
     if write and not selectors.rating_can_write(user=request.user, rating=rating):
@@ -108,9 +108,10 @@ def _form_page(request, *, unit, year, scale, sheet, rating):
 
 @login_required
 def rating_detail(request, pk):
-    rating = _rating_or_404(request, pk)
+    rating = _rating_or_404(request, pk, deleted_too=True)
     context = {
         "rating": rating,
+        "deleted_kind": "ratings",
         "scale": rating_scale_get(rating.scale),
         "lines": selectors.rating_lines(rating),
         "history": selectors.rating_history(user=request.user, rating=rating),

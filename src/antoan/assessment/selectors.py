@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 
 from antoan.accounts.models import User
-from antoan.accounts.selectors import Scope, user_scope
+from antoan.accounts.selectors import Scope, user_is_admin, user_scope
 from antoan.assessment.criteria import SubjectType, criteria_set_get
 from antoan.assessment.models import Assessment, AssessmentCriterion, Rating
 from antoan.assessment.ratings import grade_choices, rating_scale_get
@@ -355,10 +355,12 @@ def assessment_list(*, user: User, filters: AssessmentFilters | None = None) -> 
     return assessments.select_related("unit", "unit__parent").order_by("-year", "unit__path")
 
 
-def assessment_get(*, user: User, pk) -> Assessment:
+def assessment_get(*, user: User, pk, deleted_too: bool = False) -> Assessment:
+    """An assessment the user may see; with `deleted_too`, an administrator also gets a deleted one."""
     pk = as_pk(pk)
+    rows = Assessment.all_objects if deleted_too and user_is_admin(user=user) else Assessment.objects
     assessment = (
-        with_recognition(Assessment.objects.filter(user_scope(user=user).q("unit"), pk=pk))
+        with_recognition(rows.filter(user_scope(user=user).q("unit"), pk=pk))
         .select_related("unit", "unit__parent", "created_by", "updated_by")
         .prefetch_related("criteria")
         .first()
@@ -371,7 +373,7 @@ def assessment_get(*, user: User, pk) -> Assessment:
 
 
 def assessment_can_write(*, user: User, assessment: Assessment) -> bool:
-    return user_scope(user=user, write=True).covers(assessment.unit)
+    return not assessment.is_deleted and user_scope(user=user, write=True).covers(assessment.unit)
 
 
 def assessment_find(*, user: User, unit: Unit, year: int) -> Assessment | None:
@@ -382,7 +384,7 @@ def assessment_find(*, user: User, unit: Unit, year: int) -> Assessment | None:
 
 def assessment_history(*, user: User, assessment: Assessment) -> list[AuditEntry]:
     """The assessment's changes and its criteria's, newest first."""
-    assessment = assessment_get(user=user, pk=assessment.pk)
+    assessment = assessment_get(user=user, pk=assessment.pk, deleted_too=True)
     entries = audit_entries(Assessment.history.filter(id=assessment.pk), excluded=("updated_at", "updated_by"))
     for code in sorted(
         set(AssessmentCriterion.history.filter(assessment_id=assessment.pk).values_list("code", flat=True))
@@ -573,10 +575,11 @@ def rating_list(*, user: User, filters: RatingFilters | None = None) -> QuerySet
     return ratings.select_related("unit", "unit__parent").order_by("-year", "unit__path")
 
 
-def rating_get(*, user: User, pk) -> Rating:
+def rating_get(*, user: User, pk, deleted_too: bool = False) -> Rating:
     pk = as_pk(pk)
+    rows = Rating.all_objects if deleted_too and user_is_admin(user=user) else Rating.objects
     rating = (
-        Rating.objects.filter(user_scope(user=user).q("unit"), pk=pk)
+        rows.filter(user_scope(user=user).q("unit"), pk=pk)
         .select_related("unit", "unit__parent", "created_by", "updated_by")
         .first()
         if pk
@@ -588,7 +591,7 @@ def rating_get(*, user: User, pk) -> Rating:
 
 
 def rating_can_write(*, user: User, rating: Rating) -> bool:
-    return user_scope(user=user, write=True).covers(rating.unit)
+    return not rating.is_deleted and user_scope(user=user, write=True).covers(rating.unit)
 
 
 def rating_find(*, user: User, unit: Unit, year: int) -> Rating | None:
@@ -596,7 +599,7 @@ def rating_find(*, user: User, unit: Unit, year: int) -> Rating | None:
 
 
 def rating_history(*, user: User, rating: Rating) -> list[AuditEntry]:
-    rating = rating_get(user=user, pk=rating.pk)
+    rating = rating_get(user=user, pk=rating.pk, deleted_too=True)
     return audit_entries(Rating.history.filter(id=rating.pk), excluded=("updated_at", "updated_by"))
 
 

@@ -18,6 +18,7 @@ from antoan.assessment.models import Assessment, AssessmentCriterion, Rating
 from antoan.assessment.ratings import RatingScale, RatingSheet, rating_sheet_choose
 from antoan.core.errors import DomainError, Message
 from antoan.core.locks import period_lock_check
+from antoan.core.softdelete import REASON_MAX, deleted_get, mark_deleted, mark_restored, restore_require
 from antoan.core.values import to_bool, to_int, to_text
 from antoan.units.models import Kind, Unit
 
@@ -207,17 +208,35 @@ def _write_rows(user: User, assessment: Assessment, clean: dict[str, tuple[bool,
 
 @transaction.atomic
 def assessment_delete(*, user: User, assessment: Assessment, reason: str = "") -> None:
+    """A soft delete (core.softdelete): the assessment is marked deleted and leaves every list and share; its
+    criterion rows stay as they were (they are its content: a restore brings the same results back)."""
     assessment = Assessment.objects.select_for_update().select_related("unit").get(pk=assessment.pk)
     scope_require(user=user, unit=assessment.unit)
     period_lock_check(unit=assessment.unit, day=date(assessment.year, 12, 31), field="year")
-    reason = to_text(reason, field="reason", max_length=100)
-    for row in assessment.criteria.all():
-        row._history_user = user
-        row._change_reason = reason
-        row.delete()
-    assessment._history_user = user
-    assessment._change_reason = reason
-    assessment.delete()
+    reason = to_text(reason, field="reason", max_length=REASON_MAX)
+    assessment.updated_by = user
+    mark_deleted(assessment, user=user, reason=reason)
+
+
+def _restore_checks(user: User, record, model, what: tuple[str, str]) -> None:
+    restore_require(user=user, unit=record.unit)
+    period_lock_check(unit=record.unit, day=date(record.year, 12, 31), field="year")
+    if model.objects.filter(unit=record.unit_id, year=record.year).exists():
+        raise DomainError.single(
+            "year",
+            f"Không khôi phục được: {record.unit.name} đã có {what[0]} năm {record.year} khác; xóa bản đó trước",
+            f"Cannot restore: {record.unit.name} has another {what[1]} for {record.year}; delete that one first",
+        )
+
+
+@transaction.atomic
+def assessment_restore(*, user: User, instance: Assessment) -> Assessment:
+    """Bring a deleted assessment back with its results: administrators only, not into a locked year, and not
+    when the unit has been assessed again for that year meanwhile."""
+    assessment = deleted_get(Assessment, instance.pk)
+    _restore_checks(user, assessment, Assessment, ("kết quả đánh giá", "assessment"))
+    assessment.updated_by = user
+    return mark_restored(assessment, user=user)
 
 
 # Movement ratings ----------------------------------------------------------------------------------------
@@ -314,9 +333,17 @@ def rating_record(*, user: User, unit: Unit | None, year, points: dict) -> tuple
 
 @transaction.atomic
 def rating_delete(*, user: User, rating: Rating, reason: str = "") -> None:
+    """A soft delete (core.softdelete), restorable by an administrator."""
     rating = Rating.objects.select_for_update().select_related("unit").get(pk=rating.pk)
     scope_require(user=user, unit=rating.unit)
     period_lock_check(unit=rating.unit, day=date(rating.year, 12, 31), field="year")
-    rating._history_user = user
-    rating._change_reason = to_text(reason, field="reason", max_length=100)
-    rating.delete()
+    rating.updated_by = user
+    mark_deleted(rating, user=user, reason=to_text(reason, field="reason", max_length=REASON_MAX))
+
+
+@transaction.atomic
+def rating_restore(*, user: User, instance: Rating) -> Rating:
+    rating = deleted_get(Rating, instance.pk)
+    _restore_checks(user, rating, Rating, ("kết quả xếp loại", "rating"))
+    rating.updated_by = user
+    return mark_restored(rating, user=user)

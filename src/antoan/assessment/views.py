@@ -44,9 +44,9 @@ def unit_or_404(request, pk, *, write=False) -> Unit:
     return unit
 
 
-def _assessment_or_404(request, pk, *, write=False):
+def _assessment_or_404(request, pk, *, write=False, deleted_too=False):
     try:
-        assessment = selectors.assessment_get(user=request.user, pk=pk)
+        assessment = selectors.assessment_get(user=request.user, pk=pk, deleted_too=deleted_too)
     except NotFound:
         raise Http404 from None
     if write and not selectors.assessment_can_write(user=request.user, assessment=assessment):
@@ -166,7 +166,7 @@ def _share_min_text(subject) -> str:
 
 @login_required
 def assessment_detail(request, pk):
-    assessment = _assessment_or_404(request, pk)
+    assessment = _assessment_or_404(request, pk, deleted_too=True)
     try:
         chosen = criteria_set_get(assessment.criteria_set)
         subject = chosen.subjects.get(assessment.subject_type)
@@ -174,6 +174,7 @@ def assessment_detail(request, pk):
         chosen = subject = None
     context = {
         "assessment": assessment,
+        "deleted_kind": "assessments",
         "result": selectors.assessment_result(assessment),
         "lines": selectors.assessment_lines(assessment),
         "areas": selectors.residential_areas_of(assessment),

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 CHANGE_TYPES = {"+": ("Tạo mới", "Created"), "~": ("Sửa", "Changed"), "-": ("Xóa", "Deleted")}
+# A soft delete and a restore (core.softdelete) are changes of `deleted_at`: named for what they are.
+EVENTS = {"deleted": ("Đã xóa", "Deleted"), "restored": ("Khôi phục", "Restored")}
 
 
 @dataclass(frozen=True)
@@ -21,10 +23,24 @@ class AuditEntry:
     change_type: str  # "+", "~" or "-"
     reason: str
     changes: list[FieldChange]
+    event: str = ""  # "deleted" or "restored" (a soft delete), else ""
 
     @property
     def change_label(self) -> tuple[str, str]:
-        return CHANGE_TYPES[self.change_type]
+        return EVENTS[self.event] if self.event else CHANGE_TYPES[self.change_type]
+
+
+def _named_user(change: FieldChange) -> FieldChange:
+    """Who deleted a record, by name rather than by id."""
+    if change.field != "deleted_by":
+        return change
+    from django.contrib.auth import get_user_model
+
+    def name(pk):
+        user = get_user_model().objects.filter(pk=pk).first() if pk is not None else None
+        return str(user) if user else pk
+
+    return FieldChange(change.field, change.label, name(change.before), name(change.after))
 
 
 def audit_entries(historical_records, *, excluded: tuple[str, ...] = ()) -> list[AuditEntry]:
@@ -47,6 +63,11 @@ def audit_entries(historical_records, *, excluded: tuple[str, ...] = ()) -> list
                 FieldChange(c.field, str(model._meta.get_field(c.field).verbose_name), c.old, c.new)
                 for c in delta.changes
             ]
+        changes = [_named_user(c) for c in changes]
+        event = ""
+        for change in changes if record.history_type == "~" else ():
+            if change.field == "deleted_at":
+                event = "deleted" if change.after is not None else "restored"
         entries.append(
             AuditEntry(
                 when=record.history_date,
@@ -54,6 +75,7 @@ def audit_entries(historical_records, *, excluded: tuple[str, ...] = ()) -> list
                 change_type=record.history_type,
                 reason=record.history_change_reason or "",
                 changes=changes,
+                event=event,
             )
         )
         previous = record

@@ -1,4 +1,4 @@
-"""/api/v1/incidents: list (with the web list's filters), create, read, update, delete.
+"""/api/v1/incidents: list (with the web list's filters), create, read, update, delete (soft), restore.
 
 Handlers only translate between JSON and the services; every rule lives in services.py.
 """
@@ -15,6 +15,7 @@ from antoan.core.pagination import Pagination
 from antoan.core.values import to_datetime
 from antoan.incidents import selectors, services
 from antoan.incidents.categories import category_label
+from antoan.incidents.models import Incident
 from antoan.incidents.severity import severity_label
 from antoan.units.selectors import unit_get, unit_resolve
 
@@ -189,8 +190,14 @@ def update_incident(request, incident_id: int, payload: IncidentFields):
     return selectors.incident_get(user=request.user, pk=incident_id)
 
 
-@router.delete("/{incident_id}", response={204: None})
+@router.delete("/{incident_id}", response={204: None}, summary="Delete (softly: an administrator can restore it)")
 def delete_incident(request, incident_id: int):
     incident = selectors.incident_get(user=request.user, pk=incident_id)
     services.incident_delete(user=request.user, incident=incident)
     return Status(204, None)
+
+
+@router.post("/{incident_id}/restore", response=IncidentOut, summary="Restore a deleted record (administrators)")
+def restore_incident(request, incident_id: int):
+    restored = services.incident_restore(user=request.user, instance=Incident(pk=incident_id))
+    return selectors.incident_get(user=request.user, pk=restored.pk)

@@ -3,7 +3,8 @@
 Every service that writes incidents calls `daily_totals_refresh` with the local days it touched (both days when
 a record moves), inside its transaction and after its writes: the day's rows are deleted and counted again
 from the incidents. Recounting rather than adding deltas means a day is right after any write to it, whatever
-was there before. On PostgreSQL a transaction-scoped advisory lock per day (taken in day order) makes two
+was there before. Only live incidents count: deleting or restoring one (a write like any other) recounts its day.
+On PostgreSQL a transaction-scoped advisory lock per day (taken in day order) makes two
 writers of the same day recount one after the other, so neither misses the other's record; SQLite has one
 writer at a time anyway.
 
@@ -49,7 +50,7 @@ def daily_totals_rebuild(incidents=Incident, totals=DailyTotal) -> int:
     """Recount every day; returns the number of rows written. (A migration passes its historical models.)"""
     with transaction.atomic():
         totals.objects.all().delete()
-        span = incidents.objects.order_by().values_list("occurred_at", flat=True)
+        span = _live(incidents).order_by().values_list("occurred_at", flat=True)
         first, last = span.order_by("occurred_at").first(), span.order_by("-occurred_at").first()
         if first is None:
             return 0
@@ -77,9 +78,19 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
 
 
+def _live(incidents):
+    """Every live incident (a deleted one counts nowhere). Through `_base_manager`-like plain managers too: a
+    migration's historical model has no soft-delete manager (and, before incidents 0006, no deleted_at)."""
+    rows = incidents._base_manager.all()
+    if any(f.name == "deleted_at" for f in incidents._meta.get_fields()):
+        rows = rows.filter(deleted_at__isnull=True)
+    return rows
+
+
 def _count(on_days: Q, incidents=Incident, totals=DailyTotal) -> list[DailyTotal]:
     rows = (
-        incidents.objects.filter(on_days)
+        _live(incidents)
+        .filter(on_days)
         .annotate(day=TruncDate("occurred_at", tzinfo=timezone.get_default_timezone()))
         .values("day", *GROUPED)
         .annotate(n=Count("pk"), **{f"_{field}": Sum(field) for field in SUMMED})

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from antoan.core.softdelete import SoftDeleteModel
 from antoan.incidents.categories import IncidentKind, IncidentStatus
 from antoan.units.models import Unit
 
@@ -22,7 +23,7 @@ class DuplicateState(models.TextChoices):
     DISMISSED = "dismissed", _("Not a duplicate (checked)")
 
 
-class Incident(models.Model):
+class Incident(SoftDeleteModel):
     """One record of the registry: a criminal case, a social-evil case, a traffic accident or a disaster.
 
     One table for the four kinds, so that lists, filters, imports and indicators work on one thing; the
@@ -105,8 +106,11 @@ class Incident(models.Model):
     class Meta:
         ordering = ["-occurred_at", "-pk"]
         constraints = [
+            # Among live records: a deleted record releases its id (a re-import creates the record again).
             models.UniqueConstraint(
-                fields=["unit", "external_id"], condition=~Q(external_id=""), name="incident_external_id_unique_in_unit"
+                fields=["unit", "external_id"],
+                condition=~Q(external_id="") & Q(deleted_at__isnull=True),
+                name="incident_external_id_unique_in_unit",
             ),
         ]
         indexes = [
@@ -114,16 +118,25 @@ class Incident(models.Model):
             models.Index(fields=["kind", "occurred_at"], name="incident_kind_time"),
             # Indicators: the communes of a unit, of either hierarchy, and a period — holding every column the
             # indicators group by and sum, so that PostgreSQL answers from the index alone (SQLite ignores
-            # `include`: there it is an index on the two fields).
+            # `include`: there it is an index on the two fields). Partial: live records only, which is what every
+            # indicator reads (the default manager adds "deleted_at IS NULL").
             models.Index(
-                fields=["current_commune", "occurred_at"], include=INDICATOR_COLUMNS, name="incident_current_time"
+                fields=["current_commune", "occurred_at"],
+                include=INDICATOR_COLUMNS,
+                condition=Q(deleted_at__isnull=True),
+                name="incident_current_time",
             ),
             models.Index(
-                fields=["legacy_commune", "occurred_at"], include=INDICATOR_COLUMNS, name="incident_legacy_time"
+                fields=["legacy_commune", "occurred_at"],
+                include=INDICATOR_COLUMNS,
+                condition=Q(deleted_at__isnull=True),
+                name="incident_legacy_time",
             ),
             # Re-imports look records up by (unit, external id); the partial unique index above cannot
             # serve "external_id = %s" on SQLite, so without this each lookup scans the commune's rows.
             models.Index(fields=["unit", "external_id"], name="incident_unit_external_id"),
+            # The administrators' page of deleted records (few, among millions).
+            models.Index(fields=["-deleted_at"], condition=Q(deleted_at__isnull=False), name="incident_deleted"),
         ]
 
     def __str__(self) -> str:

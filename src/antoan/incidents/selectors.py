@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from antoan.accounts.models import User
-from antoan.accounts.selectors import Scope, user_scope
+from antoan.accounts.selectors import Scope, user_is_admin, user_scope
 from antoan.core.audit import AuditEntry, audit_entries
 from antoan.core.errors import DomainError, Message, NotFound
 from antoan.core.values import is_empty, to_bool, to_date
@@ -127,9 +127,12 @@ def incident_list(*, user: User, filters: IncidentFilters | None = None) -> Quer
     return incidents.select_related("unit").order_by("-occurred_at", "-pk")
 
 
-def incident_get(*, user: User, pk: int) -> Incident:
+def incident_get(*, user: User, pk: int, deleted_too: bool = False) -> Incident:
+    """A record the user may see; with `deleted_too`, an administrator also gets a deleted one (its page shows
+    that it was deleted, and offers to restore it)."""
+    rows = Incident.all_objects if deleted_too and user_is_admin(user=user) else Incident.objects
     incident = (
-        Incident.objects.filter(user_scope(user=user).q("unit"), pk=pk)
+        rows.filter(user_scope(user=user).q("unit"), pk=pk)
         .select_related("unit", "unit__parent", "created_by", "updated_by", "duplicate_of")
         .first()
     )
@@ -139,11 +142,11 @@ def incident_get(*, user: User, pk: int) -> Incident:
 
 
 def incident_can_write(*, user: User, incident: Incident) -> bool:
-    return user_scope(user=user, write=True).covers(incident.unit)
+    return not incident.is_deleted and user_scope(user=user, write=True).covers(incident.unit)
 
 
 def incident_history(*, user: User, incident: Incident) -> list[AuditEntry]:
-    incident = incident_get(user=user, pk=incident.pk)
+    incident = incident_get(user=user, pk=incident.pk, deleted_too=True)
     return audit_entries(Incident.history.filter(id=incident.pk), excluded=("updated_at", "updated_by"))
 
 

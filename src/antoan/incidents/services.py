@@ -1,5 +1,6 @@
 """Writes of the incident registry. Forms, the API and the import all end here, so one set of rules
-decides what a record needs: `incident_create`, `incident_update`, `incident_delete` and the duplicate
+decides what a record needs: `incident_create`, `incident_update`, `incident_delete` (soft: `incident_restore`
+brings it back) and the duplicate
 review (`incident_dismiss_duplicate`, `incident_merge_duplicate`).
 """
 
@@ -14,6 +15,7 @@ from antoan.accounts.models import User
 from antoan.accounts.selectors import scope_require
 from antoan.core.errors import DomainError, Message
 from antoan.core.locks import period_lock_check
+from antoan.core.softdelete import REASON_MAX, deleted_get, mark_deleted, mark_restored, restore_require
 from antoan.core.values import is_empty, to_bool, to_date, to_datetime, to_float, to_int, to_text
 from antoan.incidents.categories import CATEGORIES, CATEGORY_REQUIRED, IncidentKind, IncidentStatus, category_find
 from antoan.incidents.daily import daily_totals_refresh, local_day
@@ -447,13 +449,26 @@ def _update_locked(user: User, incident: Incident, clean: dict) -> Incident:
 
 @transaction.atomic
 def incident_delete(*, user: User, incident: Incident, reason: str = "") -> None:
+    """A soft delete (core.softdelete): the record is marked deleted by `user`, with the reason, and leaves every
+    list and count; its history keeps every entry and gains this one. An administrator can restore it."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     scope_require(user=user, unit=incident.unit)
     period_lock_check(unit=incident.unit, day=timezone.localtime(incident.occurred_at).date())
-    incident._history_user = user
-    incident._change_reason = reason[:100]
-    incident.delete()
+    mark_deleted(incident, user=user, reason=to_text(reason, field="reason", max_length=REASON_MAX))
     daily_totals_refresh([local_day(incident.occurred_at)])
+
+
+@transaction.atomic
+def incident_restore(*, user: User, instance: Incident) -> Incident:
+    """Bring a deleted record back, as it was (same id and figures): administrators only, not into a locked
+    month, and not when a live record of its commune took its external id meanwhile."""
+    incident = deleted_get(Incident, instance.pk)
+    restore_require(user=user, unit=incident.unit)
+    period_lock_check(unit=incident.unit, day=timezone.localtime(incident.occurred_at).date())
+    _check_external_id(incident.unit, incident.external_id, exclude_pk=incident.pk)
+    mark_restored(incident, user=user)
+    daily_totals_refresh([local_day(incident.occurred_at)])
+    return incident
 
 
 def _require_flagged(incident: Incident) -> Incident:
@@ -480,9 +495,15 @@ def incident_dismiss_duplicate(*, user: User, incident: Incident) -> Incident:
 @transaction.atomic
 def incident_merge_duplicate(*, user: User, incident: Incident) -> Incident:
     """The same event entered twice: what the duplicate adds fills the original's empty fields, then the
-    duplicate is deleted (both steps in the audit history). Returns the original."""
+    duplicate is deleted — softly, restorable (both steps in the audit history). Returns the original."""
     incident = _require_flagged(Incident.objects.select_for_update().get(pk=incident.pk))
-    original = Incident.objects.select_for_update().get(pk=incident.duplicate_of_id)
+    original = Incident.objects.select_for_update().filter(pk=incident.duplicate_of_id).first()
+    if original is None:  # the original was deleted since
+        raise DomainError.single(
+            "__all__",
+            f"Bản ghi gốc #{incident.duplicate_of_id} đã bị xóa; không gộp được",
+            f"The original record #{incident.duplicate_of_id} was deleted; nothing to merge into",
+        )
     for record in (incident, original):
         scope_require(user=user, unit=record.unit)
         period_lock_check(unit=record.unit, day=timezone.localtime(record.occurred_at).date())
@@ -499,8 +520,6 @@ def incident_merge_duplicate(*, user: User, incident: Incident) -> Incident:
         original._history_user = user
         original._change_reason = f"Gộp từ #{incident.pk} / merged from #{incident.pk}"
         original.save()
-    incident._history_user = user
-    incident._change_reason = f"Gộp vào #{original.pk} / merged into #{original.pk}"
-    incident.delete()
+    mark_deleted(incident, user=user, reason=f"Gộp vào #{original.pk} / merged into #{original.pk}")
     daily_totals_refresh([local_day(incident.occurred_at), local_day(original.occurred_at)])
     return original

@@ -28,11 +28,11 @@ from antoan.units.selectors import unit_get
 PAGE_SIZE = 50
 
 
-def _incident_or_404(request, pk, *, write=False):
+def _incident_or_404(request, pk, *, write=False, deleted_too=False):
     """The record if the user may read it (404 otherwise: existence does not leak); 403 if they may read
-    but not change it and want to."""
+    but not change it and want to. A deleted record: only its page, only for an administrator."""
     try:
-        incident = selectors.incident_get(user=request.user, pk=pk)
+        incident = selectors.incident_get(user=request.user, pk=pk, deleted_too=deleted_too)
     except NotFound:
         raise Http404 from None
     if write and not selectors.incident_can_write(user=request.user, incident=incident):
@@ -94,7 +94,7 @@ def incident_duplicates(request):
 
 @login_required
 def incident_detail(request, pk):
-    incident = _incident_or_404(request, pk)
+    incident = _incident_or_404(request, pk, deleted_too=True)
     history = selectors.incident_history(user=request.user, incident=incident)
     unit_names = {incident.unit_id: incident.unit.name}
     for entry in history:
@@ -113,6 +113,7 @@ def incident_detail(request, pk):
             pass
     context = {
         "incident": incident,
+        "deleted_kind": "incidents",
         "original": original,
         "history": history,
         "unit_names": unit_names,

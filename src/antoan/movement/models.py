@@ -1,7 +1,8 @@
 """The movement "Toàn dân bảo vệ an ninh Tổ quốc" and the operations behind the year's figures.
 
-Every model has a unit (whose officers may write it), an external id (unique in the unit, for re-imports)
-and its audit history. The rules live in record_types.py; the generic machinery in core.records.
+Every model has a unit (whose officers may write it), an external id (unique among the unit's live records, for
+re-imports) and its audit history; a deleted record is kept, marked (core.softdelete). The rules live in
+record_types.py; the generic machinery in core.records.
 """
 
 from django.db import models
@@ -9,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from antoan.core.softdelete import SoftDeleteModel
 from antoan.incidents.categories import CATEGORIES, IncidentKind
 from antoan.units.models import Unit
 
@@ -24,7 +26,10 @@ def _external_id():
 
 
 def _unique_external_id(name: str):
-    return models.UniqueConstraint(fields=["unit", "external_id"], condition=~Q(external_id=""), name=name)
+    # Among live records: a deleted record releases its id (core.softdelete).
+    return models.UniqueConstraint(
+        fields=["unit", "external_id"], condition=~Q(external_id="") & Q(deleted_at__isnull=True), name=name
+    )
 
 
 class ModelType(models.TextChoices):
@@ -41,7 +46,7 @@ class ModelStatus(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
-class MovementModel(models.Model):
+class MovementModel(SoftDeleteModel):
     """A self-management model ("mô hình", Hướng dẫn 22/HD-BCA-V05): where it is applied, who runs it."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -76,7 +81,7 @@ class Rating(models.TextChoices):
     POOR = "poor", _("Poor (yếu)")
 
 
-class Inspection(models.Model):
+class Inspection(SoftDeleteModel):
     model = models.ForeignKey(
         MovementModel, verbose_name=_("model"), on_delete=models.CASCADE, related_name="inspections"
     )
@@ -103,7 +108,7 @@ class RecipientKind(models.TextChoices):
     COLLECTIVE = "collective", _("Collective")
 
 
-class Exemplar(models.Model):
+class Exemplar(SoftDeleteModel):
     """An exemplary person or collective ("điển hình tiên tiến")."""
 
     kind = models.CharField(_("person or collective"), max_length=12, choices=RecipientKind.choices)
@@ -139,7 +144,7 @@ class Authority(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Commendation(models.Model):
+class Commendation(SoftDeleteModel):
     award = models.CharField(_("award"), max_length=14, choices=Award.choices)
     authority = models.CharField(_("granted by"), max_length=20, choices=Authority.choices)
     recipient_kind = models.CharField(_("recipient"), max_length=12, choices=RecipientKind.choices)
@@ -161,7 +166,7 @@ class Commendation(models.Model):
         return f"{self.get_award_display()} — {self.recipient_name}"
 
 
-class ForceDeployment(models.Model):
+class ForceDeployment(SoftDeleteModel):
     """Regular police officers sent to communes ("tăng cường … công an chính quy về xã")."""
 
     unit = _unit(_("to commune"))
@@ -180,7 +185,7 @@ class ForceDeployment(models.Model):
         return f"{self.officers} → {self.unit}"
 
 
-class TrafficPatrol(models.Model):
+class TrafficPatrol(SoftDeleteModel):
     unit = _unit()
     patrolled_on = models.DateField(_("date"))
     hours = models.PositiveIntegerField(_("hours"))
@@ -205,7 +210,7 @@ class Topic(models.TextChoices):
     DISASTER = "disaster", _("Disaster prevention (PCTT)")
 
 
-class PropagandaSession(models.Model):
+class PropagandaSession(SoftDeleteModel):
     unit = _unit()
     held_on = models.DateField(_("date"))
     topic = models.CharField(_("topic"), max_length=10, choices=Topic.choices)
@@ -224,7 +229,7 @@ class PropagandaSession(models.Model):
         return f"{self.get_topic_display()} — {self.held_on:%d/%m/%Y}"
 
 
-class RoadSignage(models.Model):
+class RoadSignage(SoftDeleteModel):
     unit = _unit()
     done_on = models.DateField(_("date"))
     repaired = models.PositiveIntegerField(_("signs repaired"), default=0)
@@ -244,7 +249,7 @@ class RoadSignage(models.Model):
 HAZARDS = tuple((c.code, c.vi) for c in CATEGORIES[IncidentKind.DISASTER])
 
 
-class ResponsePlan(models.Model):
+class ResponsePlan(SoftDeleteModel):
     """A unit's plan against one hazard ("phương án ứng phó"), reviewed on a schedule."""
 
     unit = _unit()

@@ -85,7 +85,9 @@ def _inspection_rules(clean: dict, instance, user) -> dict[str, Message]:
 
 
 def _inspection_changed(inspection: Inspection, user) -> None:
-    _model_changed(MovementModel.objects.get(pk=inspection.model_id), user)
+    model = MovementModel.objects.filter(pk=inspection.model_id).first()
+    if model is not None:  # (a deleted model keeps its date)
+        _model_changed(model, user)
 
 
 def person_key(name: str) -> str:

@@ -255,9 +255,13 @@ def test_recording_again_updates_and_the_same_again_changes_nothing(officer, ham
 def test_delete_is_audited(officer, ham_thuan):
     assessment = assess(officer, ham_thuan)
     assessment_delete(user=officer, assessment=assessment, reason="Nhập nhầm năm")
-    assert not Assessment.objects.exists() and not AssessmentCriterion.objects.exists()
-    deleted = Assessment.history.get(id=assessment.pk, history_type="-")
+    assert not Assessment.objects.exists()
+    # Deleted softly: kept with its criteria (its content), restorable by an administrator.
+    assert Assessment.all_objects.get(pk=assessment.pk).deleted_by == officer
+    assert AssessmentCriterion.objects.filter(assessment_id=assessment.pk).count() == len(assessment.criteria.all())
+    deleted = Assessment.history.filter(id=assessment.pk).latest()
     assert (deleted.history_user, deleted.history_change_reason) == (officer, "Nhập nhầm năm")
+    assert deleted.deleted_at is not None and deleted.delete_reason == "Nhập nhầm năm"
 
 
 def test_the_units_results_over_the_years(officer, ham_thuan, ma_lam):
@@ -363,4 +367,5 @@ def test_rating_scope_and_delete(officer, make_user, hong_son, ham_thuan):
     with pytest.raises(NotFound):
         rating_delete(user=other, rating=rating)
     rating_delete(user=officer, rating=rating)
-    assert Rating.history.filter(id=rating.pk, history_type="-", history_user=officer).exists()
+    assert not Rating.objects.filter(pk=rating.pk).exists()
+    assert Rating.history.filter(id=rating.pk, deleted_at__isnull=False, history_user=officer).exists()

@@ -108,7 +108,30 @@ _REGISTRY: dict[str, RecordType] = {}
 
 def register(record_type: RecordType) -> RecordType:
     _REGISTRY[record_type.key] = record_type
+    _register_deleted_kind(record_type)
     return record_type
+
+
+def _register_deleted_kind(rt: RecordType) -> None:
+    """A soft-deletable record type is listed on the administrators' page of deleted records."""
+    from django.urls import reverse
+
+    from antoan.core.softdelete import DeletedKind, SoftDeleteModel, deleted_kind_register
+
+    if not issubclass(rt.model, SoftDeleteModel):
+        return
+
+    def restore(*, user, instance):
+        from antoan.core.records.services import record_restore
+
+        return record_restore(rt, user=user, instance=instance)
+
+    deleted_kind_register(
+        DeletedKind(
+            key=rt.key, model=rt.model, title=rt.title, unit_field=rt.unit_field, restore=restore,
+            detail_url=lambda record: reverse(f"{rt.key}-detail", args=[record.pk]), order=50,
+        )
+    )  # fmt: skip
 
 
 def record_types() -> dict[str, RecordType]:

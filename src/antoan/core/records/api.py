@@ -1,5 +1,5 @@
 """API endpoints of any record type: `record_router(rt)` gives list (with the page's filters), create,
-read, change and delete, with schemas made from the type's fields. Inputs are loosely typed on purpose:
+read, change, delete (soft) and restore, with schemas made from the type's fields. Inputs are loosely typed on purpose:
 the service judges every value and answers in both languages."""
 
 from datetime import date, datetime
@@ -101,6 +101,11 @@ def record_router(rt: RecordType) -> Router:
         record = records.record_get(rt, user=request.user, pk=record_id)
         services.record_delete(rt, user=request.user, instance=record)
         return Status(204, None)
+
+    @router.post(f"/{rt.key}/{{record_id}}/restore", response=record_out, summary="Restore (administrators)")
+    def restore_record(request, record_id: int):
+        restored = services.record_restore(rt, user=request.user, instance=rt.model(pk=record_id))
+        return records.record_get(rt, user=request.user, pk=restored.pk)
 
     # Distinct operation ids: every record type has the same handler names.
     for operation_path in router.path_operations.values():

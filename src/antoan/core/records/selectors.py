@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from django.db.models import Q, QuerySet
 
 from antoan.accounts.models import User
-from antoan.accounts.selectors import Scope, user_scope
+from antoan.accounts.selectors import Scope, user_is_admin, user_scope
 from antoan.core.audit import AuditEntry, audit_entries
 from antoan.core.errors import DomainError, Message, NotFound
 from antoan.core.records import RecordType
@@ -54,7 +54,9 @@ def record_filters(rt: RecordType, params, *, user: User) -> RecordFilters:
             except DomainError as exc:
                 errors.update(exc.errors)
     if get("unit"):
-        unit = Unit.objects.filter(user_scope(user=user).q(), pk=get("unit")).first() if get("unit").isdigit() else None
+        raw = get("unit")
+        number = raw.isascii() and raw.isdigit()  # "³" is a digit to Python, not an id
+        unit = Unit.objects.filter(user_scope(user=user).q(), pk=raw).first() if number else None
         if unit is None:
             errors["unit"] = Message("Không tìm thấy đơn vị", "Unit not found")
         values["unit"] = unit
@@ -99,10 +101,12 @@ def record_list(rt: RecordType, *, user: User, filters: RecordFilters | None = N
     return records.order_by(*([f"-{order}"] if order else []), "-pk")
 
 
-def record_get(rt: RecordType, *, user: User, pk) -> object:
+def record_get(rt: RecordType, *, user: User, pk, deleted_too: bool = False) -> object:
+    """A record the user may see; with `deleted_too`, an administrator also gets a deleted one."""
+    rows = rt.model.all_objects if deleted_too and user_is_admin(user=user) else rt.model.objects
     record = (
-        rt.model.objects.filter(user_scope(user=user).q(rt.unit_field), pk=pk).select_related(rt.unit_field).first()
-        if str(pk).isdigit()
+        rows.filter(user_scope(user=user).q(rt.unit_field), pk=pk).select_related(rt.unit_field).first()
+        if str(pk).isascii() and str(pk).isdigit()
         else None
     )
     if record is None:
@@ -111,11 +115,11 @@ def record_get(rt: RecordType, *, user: User, pk) -> object:
 
 
 def record_can_write(rt: RecordType, *, user: User, record) -> bool:
-    return user_scope(user=user, write=True).covers(getattr(record, rt.unit_field))
+    return not record.is_deleted and user_scope(user=user, write=True).covers(getattr(record, rt.unit_field))
 
 
 def record_history(rt: RecordType, *, user: User, record) -> list[AuditEntry]:
-    record = record_get(rt, user=user, pk=record.pk)
+    record = record_get(rt, user=user, pk=record.pk, deleted_too=True)
     return audit_entries(rt.model.history.filter(id=record.pk))
 
 

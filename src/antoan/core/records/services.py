@@ -1,10 +1,11 @@
 """Writes of any record type: values judged by field type (core.values), the unit in the user's writing
 scope and in force on the record's date, the month not locked, the external id free in the unit, then
-the type's own rule; one transaction, audited with the acting user."""
+the type's own rule; one transaction, audited with the acting user. Deleting is soft (core.softdelete);
+an administrator restores."""
 
 from datetime import date
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from antoan.accounts.models import User
@@ -12,6 +13,15 @@ from antoan.accounts.selectors import scope_require, user_scope
 from antoan.core.errors import DomainError, Message, NotFound
 from antoan.core.locks import period_lock_check
 from antoan.core.records import FieldSpec, RecordType, record_type_of
+from antoan.core.softdelete import (
+    REASON_MAX,
+    SoftDeleteModel,
+    deleted_get,
+    mark_deleted,
+    mark_restored,
+    restore_clash_check,
+    restore_require,
+)
 from antoan.core.values import is_empty, to_bool, to_date, to_datetime, to_float, to_int, to_text
 from antoan.units.models import Unit
 
@@ -56,7 +66,7 @@ def _unit(spec: FieldSpec, value) -> Unit | None:
         return None
     if isinstance(value, Unit):
         return value
-    unit = Unit.objects.filter(pk=value).first() if str(value).isdigit() else None
+    unit = Unit.objects.filter(pk=value).first() if str(value).isascii() and str(value).isdigit() else None
     if unit is None:
         raise DomainError.single(spec.name, "Không tìm thấy đơn vị", "Unit not found")
     return unit
@@ -70,7 +80,7 @@ def _ref(spec: FieldSpec, value, user: User):
         value = value.pk
     referenced = record_type_of(spec.model)
     found = None
-    if str(value).isdigit():
+    if str(value).isascii() and str(value).isdigit():
         found = spec.model.objects.filter(user_scope(user=user).q(referenced.unit_field), pk=int(value)).first()
     if found is None:
         raise NotFound.single(spec.name, f"Không tìm thấy #{str(value)[:20]}", f"#{str(value)[:20]} not found")
@@ -194,11 +204,75 @@ def record_update(rt: RecordType, *, user: User, instance, **values):
     return instance, True
 
 
+def _children(rt: RecordType) -> list[tuple[type, str]]:
+    """The record types whose records cascade from this one's (a model's inspections): (model, field)."""
+    found = []
+    for relation in rt.model._meta.related_objects:
+        if relation.on_delete is models.CASCADE and issubclass(relation.related_model, SoftDeleteModel):
+            found.append((relation.related_model, relation.field.name))
+    return found
+
+
 @transaction.atomic
-def record_delete(rt: RecordType, *, user: User, instance) -> None:
+def record_delete(rt: RecordType, *, user: User, instance, reason: str = "") -> None:
+    """A soft delete (core.softdelete): the record, and the live records that belong to it (a model's
+    inspections), are marked deleted at the same instant by `user` with the reason; nothing leaves the database
+    and the history of each gains a "deleted" entry. Refused when any of them lies in a locked month."""
     instance = rt.model.objects.select_for_update().get(pk=instance.pk)
     current = {f: getattr(instance, f) for f in (*rt.fields, rt.unit_field)}
     _check_place_and_time(rt, user, current)
-    instance._history_user = user
-    instance.delete()
+    reason = to_text(reason, field="reason", max_length=REASON_MAX)
+    when = timezone.now()
+    for model, field in _children(rt):
+        child_rt = record_type_of(model)
+        for child in model.objects.select_for_update().filter(**{field: instance}).order_by("pk"):
+            if child_rt is not None:
+                values = {f: getattr(child, f) for f in (*child_rt.fields, child_rt.unit_field)}
+                _check_place_and_time(child_rt, user, values)
+            mark_deleted(child, user=user, reason=reason, when=when)
+    mark_deleted(instance, user=user, reason=reason, when=when)
     _changed(rt, instance, user)
+
+
+@transaction.atomic
+def record_restore(rt: RecordType, *, user: User, instance):
+    """Bring a deleted record back as it was (same id and values), with the records deleted together with it
+    (same instant): administrators only, not into a locked month, not over a live record that took its
+    external id, and only if the type's own rule still holds (a Kỷ niệm chương given again meanwhile)."""
+    instance = deleted_get(rt.model, instance.pk)
+    unit = getattr(instance, rt.unit_field)
+    restore_require(user=user, unit=unit)
+    current = {f: getattr(instance, f) for f in (*rt.fields, rt.unit_field)}
+    day = _record_day(rt, current)
+    if day is not None:
+        period_lock_check(unit=unit, day=day, field=rt.date_field or rt.year_field)
+    for spec in rt.specs:  # what it belongs to must be live (an inspection's model)
+        if spec.kind == "ref" and issubclass(spec.model, SoftDeleteModel):
+            target = getattr(instance, f"{spec.name}_id")
+            if target is not None and not spec.model.objects.filter(pk=target).exists():
+                raise DomainError.single(
+                    spec.name,
+                    f"{spec.label} #{target} đã bị xóa; khôi phục nó trước",
+                    f"{spec.label} #{target} is deleted; restore it first",
+                )
+    if rt.has_external_id and instance.external_id:
+        restore_clash_check(instance, (rt.unit_field, "external_id"), label=str(rt.spec("external_id").label))
+    if rt.validate is not None:
+        errors = rt.validate(dict(current), instance, user)
+        if errors:
+            raise DomainError(errors)
+    for model, field in _children(rt):
+        child_rt = record_type_of(model)
+        together = model.all_objects.select_for_update().filter(**{field: instance, "deleted_at": instance.deleted_at})
+        for child in together.order_by("pk"):
+            if child_rt is not None:
+                values = {f: getattr(child, f) for f in (*child_rt.fields, child_rt.unit_field)}
+                child_day = _record_day(child_rt, values)
+                if child_day is not None:
+                    period_lock_check(unit=getattr(child, child_rt.unit_field), day=child_day)
+                if child_rt.has_external_id and child.external_id:
+                    restore_clash_check(child, (child_rt.unit_field, "external_id"))
+            mark_restored(child, user=user)
+    mark_restored(instance, user=user)
+    _changed(rt, instance, user)
+    return instance

@@ -70,9 +70,9 @@ def _initial(rt: RecordType, record) -> dict:
     return initial
 
 
-def _get_or_404(rt: RecordType, request, pk, *, write=False):
+def _get_or_404(rt: RecordType, request, pk, *, write=False, deleted_too=False):
     try:
-        record = records.record_get(rt, user=request.user, pk=pk)
+        record = records.record_get(rt, user=request.user, pk=pk, deleted_too=deleted_too)
     except NotFound:
         raise Http404 from None
     if write and not records.record_can_write(rt, user=request.user, record=record):
@@ -121,11 +121,12 @@ def _column_label(rt: RecordType, name: str) -> str:
 def _detail(rt: RecordType):
     @login_required
     def view(request, pk):
-        record = _get_or_404(rt, request, pk)
+        record = _get_or_404(rt, request, pk, deleted_too=True)
         shown = [*rt.fields, *(f for f in rt.list_columns if f not in rt.fields)]
         context = {
             "rt": rt,
             "record": record,
+            "deleted_kind": rt.key,
             "facts": [
                 (_column_label(rt, f), getattr(record, f"get_{f}_display", lambda f=f: getattr(record, f))())
                 for f in shown
@@ -174,7 +175,8 @@ def _delete(rt: RecordType):
         error = None
         if request.method == "POST":
             try:
-                services.record_delete(rt, user=request.user, instance=record)
+                reason = request.POST.get("reason", "").replace("\x00", "").strip()
+                services.record_delete(rt, user=request.user, instance=record, reason=reason)
             except DomainError as exc:
                 error = exc
             else:

@@ -29,13 +29,13 @@ from antoan.accounts.selectors import user_scope
 from antoan.accounts.services import api_token_create, membership_grant
 from antoan.assessment import services as assessment_services
 from antoan.assessment import transfer as assessment_transfer
-from antoan.assessment.criteria import criteria_set_choose
+from antoan.assessment.criteria import criteria_set_choose, subject_type_of
 from antoan.assessment.ratings import rating_sheet_choose
 from antoan.assessment.selectors import assessment_list, rating_list
 from antoan.core.records import services as record_services
 from antoan.core.records.transfer import export_csv as records_export_csv
 from antoan.incidents import jobs as import_jobs
-from antoan.incidents.services import incident_create
+from antoan.incidents.services import incident_create, incident_delete
 from antoan.incidents.transfer import COLUMNS as INCIDENT_COLUMNS
 from antoan.incidents.transfer import export_csv as incidents_export_csv
 from antoan.indicators.periods import period_parse
@@ -250,6 +250,8 @@ def build_world(tmp: Path) -> World:
     points = {c.code: c.max_points for c in sheet.criteria}
     w.records["rating"], _ = assessment_services.rating_record(user=officer, unit=unit_a, year=YEAR, points=points)
 
+    _deleted_records(w)
+
     w.records["window"] = special_window_create(
         user=leader, slug="zqaprobe-window", name=f"{MARK}-window Đại hội", start=f"{YEAR}-09-01",
         end=f"{YEAR}-09-10", unit=unit_a.pk, note="",
@@ -290,6 +292,44 @@ def build_world(tmp: Path) -> World:
         _second_step(client, user)
         w.sessions[key] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return w
+
+
+def _deleted_records(w: World) -> None:
+    """One deleted record of every kind that can be restored (soft delete, core.softdelete): what an administrator
+    restores, and what nobody else may."""
+    officer, unit_a = w.users["a.officer"], w.units["unit_a"]
+    incident = incident_create(
+        user=officer, unit=unit_a, occurred_at=local(YEAR, 9, 16, 8, 0), summary=f"{MARK}-incident-deleted Cướp giật",
+        kind="crime", category="social_order", solved=False, external_id=f"{MARK}-INC-DEL",
+    )  # fmt: skip
+    incident_delete(user=officer, incident=incident, reason=f"{MARK} nhập nhầm")
+    w.records["incident_deleted"] = incident
+    for rt in record_types.ALL:
+        values = dict(MOVEMENT_VALUES[rt.key], external_id=f"{MARK}-{rt.key}-deleted")
+        if rt.key == "inspections":
+            values["model"] = w.records["models"]
+        else:
+            values["unit"] = unit_a
+        if rt.key == "models":
+            values["name"] = f"{MARK}-model-deleted"
+        record = record_services.record_create(rt, user=officer, **values)
+        record_services.record_delete(rt, user=officer, instance=record, reason="nhập nhầm")
+        w.records[f"{rt.key}_deleted"] = record
+    # On an establishment of its own: records, even deleted ones, keep an establishment from being deleted.
+    establishment = establishment_create(
+        user=officer, commune=unit_a, name=f"{MARK}-school-deleted-records Trường THPT", establishment_type="school"
+    )
+    establishment_subject = subject_type_of(establishment)
+    _, subject = criteria_set_choose(subject_type=establishment_subject, year=YEAR)
+    results = {c.code: {"passed": True, "evidence": f"{MARK}-assessment-deleted"} for c in subject.criteria}
+    assessment, _ = assessment_services.assessment_record(user=officer, unit=establishment, year=YEAR, results=results)
+    assessment_services.assessment_delete(user=officer, assessment=assessment, reason="nhập nhầm")
+    w.records["assessment_deleted"] = assessment
+    _, sheet = rating_sheet_choose(subject_type=establishment_subject, year=YEAR)
+    points = {c.code: c.max_points for c in sheet.criteria}
+    rating, _ = assessment_services.rating_record(user=officer, unit=establishment, year=YEAR, points=points)
+    assessment_services.rating_delete(user=officer, rating=rating, reason="nhập nhầm")
+    w.records["rating_deleted"] = rating
 
 
 def _second_step(client: Client, user: User) -> None:

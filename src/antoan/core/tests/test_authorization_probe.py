@@ -64,6 +64,7 @@ pytestmark = pytest.mark.django_db
 
 DENY, HIDE, PUBLIC = "deny", "hide", "public"
 OUTSIDERS = ("b.viewer", "b.officer", "b.leader")
+ADMIN = "b.admin"  # restores deleted records (an administrator reaches every unit)
 ANONYMOUS = "anonymous"
 SKIPPED = ("admin/",)  # see the module's docstring
 API_PREFIX = "/api/v1/"
@@ -138,6 +139,9 @@ def _record_type_operations(rt) -> dict[str, Rule]:
         f"GET {base}/{{record_id}}": Rule(DENY, (SHOWN,), fill=record),
         f"PATCH {base}/{{record_id}}": Rule(DENY, (Send("PATCH", f"{rt.key}:json-update", changes=True),), fill=record),
         f"DELETE {base}/{{record_id}}": Rule(DENY, (Send("DELETE", changes=True),), fill=record),
+        f"POST {base}/{{record_id}}/restore": Rule(
+            DENY, _post(as_=ADMIN), fill={"record_id": f"{rt.key}_deleted"}, ids=(f"{rt.key}_deleted",)
+        ),
     }
 
 
@@ -170,6 +174,11 @@ RULES: dict[str, Rule] = {
     "don-vi/<int:pk>/them-co-so/": Rule(DENY, _form_then("establishment"), fill={"pk": "unit_a"}),
     "co-so/<int:pk>/sua/": Rule(DENY, _form_then("establishment", shows=True), fill={"pk": "establishment"}),
     "co-so/<int:pk>/xoa/": Rule(DENY, _form_then("empty", shows=True), fill={"pk": "establishment"}),
+    # deleted records (soft delete): administrators list and restore them; every other role is refused
+    "ban-ghi-da-xoa/": Rule(DENY, (SHOWN,), reader=ADMIN),
+    "ban-ghi-da-xoa/<str:kind>/<int:pk>/khoi-phuc/": Rule(
+        DENY, _post(as_=ADMIN), fill={"kind": "=incidents", "pk": "incident_deleted"}
+    ),
     # incidents
     "su-viec/": Rule(HIDE, _list()),
     "su-viec/trung-lap/": Rule(HIDE, _list()),
@@ -268,6 +277,9 @@ RULES: dict[str, Rule] = {
     f"DELETE {API_PREFIX}incidents/{{incident_id}}": Rule(
         DENY, (Send("DELETE", changes=True),), fill={"incident_id": "incident"}
     ),
+    f"POST {API_PREFIX}incidents/{{incident_id}}/restore": Rule(
+        DENY, _post(as_=ADMIN), fill={"incident_id": "incident_deleted"}, ids=("incident_deleted",)
+    ),
     # API: tips
     f"GET {API_PREFIX}tips": Rule(HIDE, _list(), ids=("tip", "tip_other")),
     f"GET {API_PREFIX}tips/figures": Rule(HIDE, _list()),
@@ -290,6 +302,12 @@ RULES: dict[str, Rule] = {
     f"GET {API_PREFIX}assessments/ratings/{{rating_id}}": Rule(DENY, (SHOWN,), fill={"rating_id": "rating"}),
     f"DELETE {API_PREFIX}assessments/ratings/{{rating_id}}": Rule(
         DENY, (Send("DELETE", changes=True),), fill={"rating_id": "rating"}
+    ),
+    f"POST {API_PREFIX}assessments/ratings/{{rating_id}}/restore": Rule(
+        DENY, _post(as_=ADMIN), fill={"rating_id": "rating_deleted"}, ids=("rating_deleted",)
+    ),
+    f"POST {API_PREFIX}assessments/{{assessment_id}}/restore": Rule(
+        DENY, _post(as_=ADMIN), fill={"assessment_id": "assessment_deleted"}, ids=("assessment_deleted",)
     ),
     f"GET {API_PREFIX}assessments/{{assessment_id}}": Rule(DENY, (SHOWN,), fill={"assessment_id": "assessment"}),
     f"DELETE {API_PREFIX}assessments/{{assessment_id}}": Rule(

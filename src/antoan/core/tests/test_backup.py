@@ -43,7 +43,7 @@ from antoan.core.tests.backup_peer import (
 )
 from antoan.incidents.jobs import import_job_start
 from antoan.incidents.models import ImportJob, Incident
-from antoan.incidents.services import incident_create, incident_update
+from antoan.incidents.services import incident_create, incident_delete, incident_update
 from antoan.indicators.periods import period_parse
 from antoan.indicators.window_services import special_window_create
 from antoan.movement import record_types as rt
@@ -125,6 +125,10 @@ def world(unit, client):
                      photos=[jpeg()])  # fmt: skip
     tip_convert(user=officer, tip=tip, kind="traffic", unit=ham_thuan, occurred_at=tip.occurred_at,
                 summary=tip.description, dead=0, injured=1)  # fmt: skip
+
+    mistaken = incident_create(user=officer, unit=ham_thuan, kind="crime", category="social_order", solved=False,
+                               occurred_at=local(2026, 2, 3, 9), summary="Nhập nhầm")  # fmt: skip
+    incident_delete(user=officer, incident=mistaken, reason="Nhập trùng")  # kept, marked deleted: backed up too
 
     rows = "kind,unit_code,occurred_at,summary,dead,injured\n"
     rows += "traffic,23059,2026-03-05 08:00,Va chạm nhẹ,0,1\ntraffic,23059,2026-03-06,Thiếu số người,,\n"
@@ -271,11 +275,15 @@ def test_backup_wipe_restore_gives_back_every_row_of_every_table_and_every_file(
     }
     assert listed == on_disk
 
+    deleted = list(Incident.all_objects.filter(deleted_at__isnull=False).values_list("pk", "delete_reason"))
+    assert deleted and tables["incidents.incident"]["rows"] == Incident.all_objects.count()
     wipe()
     out = io.StringIO()
     call_command("restore", str(archive), stdout=out)
 
     assert "Xong / done" in out.getvalue()
+    # A deleted record comes back deleted (and restorable), with its history.
+    assert list(Incident.all_objects.filter(deleted_at__isnull=False).values_list("pk", "delete_reason")) == deleted
     after = database_rows()
     assert_same_rows(rows, after, skip={SESSIONS})
     assert_same_rows(stored, stored_rows(), skip={SESSIONS})

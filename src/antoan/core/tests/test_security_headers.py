@@ -159,9 +159,11 @@ PK_BY_PREFIX = (  # the record a route's <pk> names, by the route's beginning (t
 BY_NAME = {  # routes whose record is not the one their prefix names
     "incident-merge-duplicate": {"pk": "incident_copy"},
     "incident-dismiss-duplicate": {"pk": "incident_copy"},
+    "deleted-restore": {"pk": "incident"},  # an administrator restores a deleted record (core.softdelete)
 }
 LITERALS = {"fmt": "csv", "token": "tip_token", "kind": None}
-KINDS = {"incident-create": "traffic", "tip-convert": "crime", "assessment-import-template": "assessments"}
+KINDS = {"incident-create": "traffic", "tip-convert": "crime", "assessment-import-template": "assessments",
+         "deleted-restore": "incidents"}  # fmt: skip
 
 
 def routes() -> list[tuple[str, str]]:

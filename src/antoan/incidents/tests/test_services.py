@@ -210,7 +210,9 @@ def test_merging_a_duplicate_fills_the_original_and_deletes_the_copy(officer, ha
     original = incident_merge_duplicate(user=officer, incident=second)
     assert original.pk == first.pk and original.road_name == "Quốc lộ 28"
     assert not Incident.objects.filter(pk=second.pk).exists()
-    assert Incident.history.filter(id=second.pk, history_type="-").get().history_change_reason.startswith("Gộp vào")
+    copy = Incident.all_objects.get(pk=second.pk)  # deleted softly: kept, restorable
+    assert copy.deleted_by == officer and copy.delete_reason.startswith("Gộp vào")
+    assert Incident.history.filter(id=second.pk).latest().history_change_reason.startswith("Gộp vào")
 
 
 def test_dismissing_a_duplicate_keeps_both(officer, ham_thuan, traffic_fields):

@@ -450,7 +450,8 @@ def test_delete(officer_client, officer, ham_thuan, traffic_fields):
 
     assert response.status_code == 302 and response["Location"] == LIST
     assert not Incident.objects.filter(pk=incident.pk).exists()
-    assert Incident.history.get(id=incident.pk, history_type="-").history_change_reason == "Nhập nhầm"
+    assert Incident.all_objects.get(pk=incident.pk).delete_reason == "Nhập nhầm"  # soft: restorable
+    assert Incident.history.filter(id=incident.pk).latest().history_change_reason == "Nhập nhầm"
 
 
 def test_unknown_kind_is_404(officer_client):
