@@ -116,6 +116,9 @@ class Incident(SoftDeleteModel):
         indexes = [
             models.Index(fields=["unit", "kind", "occurred_at"], name="incident_unit_kind_time"),
             models.Index(fields=["kind", "occurred_at"], name="incident_kind_time"),
+            # The daily totals recount a day (daily.py) on every write: without it, a scan of the (kind, time)
+            # index from end to end (0.4 s on 5 million incidents).
+            models.Index(fields=["occurred_at"], condition=Q(deleted_at__isnull=True), name="incident_time_live"),
             # Indicators: the communes of a unit, of either hierarchy, and a period — holding every column the
             # indicators group by and sum, so that PostgreSQL answers from the index alone (SQLite ignores
             # `include`: there it is an index on the two fields). Partial: live records only, which is what every

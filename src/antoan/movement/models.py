@@ -25,6 +25,11 @@ def _external_id():
     return models.CharField(_("external id"), max_length=64, blank=True)
 
 
+def _unit_period(field: str, name: str) -> models.Index:
+    """The indicators read a unit's records of a period (live ones): this index serves that range."""
+    return models.Index(fields=["unit", field], condition=Q(deleted_at__isnull=True), name=name)
+
+
 def _unique_external_id(name: str):
     # Among live records: a deleted record releases its id (core.softdelete).
     return models.UniqueConstraint(
@@ -96,8 +101,11 @@ class Inspection(SoftDeleteModel):
 
     class Meta:
         constraints = [_unique_external_id("inspection_external_id")]
-        # A model's last inspection up to a day (whether it is overdue), read from the index alone.
-        indexes = [models.Index(fields=["model", "inspected_on"], name="inspection_model_day")]
+        indexes = [
+            _unit_period("inspected_on", "inspection_unit_day"),
+            # A model's last inspection up to a day (whether it is overdue), read from the index alone.
+            models.Index(fields=["model", "inspected_on"], name="inspection_model_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.model} — {self.inspected_on:%d/%m/%Y}"
@@ -123,6 +131,7 @@ class Exemplar(SoftDeleteModel):
 
     class Meta:
         constraints = [_unique_external_id("exemplar_external_id")]
+        indexes = [_unit_period("year", "exemplar_unit_year")]
 
     def __str__(self) -> str:
         return self.name
@@ -161,6 +170,7 @@ class Commendation(SoftDeleteModel):
 
     class Meta:
         constraints = [_unique_external_id("commendation_external_id")]
+        indexes = [_unit_period("decision_date", "commendation_unit_day")]
 
     def __str__(self) -> str:
         return f"{self.get_award_display()} — {self.recipient_name}"
@@ -180,6 +190,7 @@ class ForceDeployment(SoftDeleteModel):
 
     class Meta:
         constraints = [_unique_external_id("deployment_external_id")]
+        indexes = [_unit_period("deployed_on", "deployment_unit_day")]
 
     def __str__(self) -> str:
         return f"{self.officers} → {self.unit}"
@@ -199,6 +210,7 @@ class TrafficPatrol(SoftDeleteModel):
 
     class Meta:
         constraints = [_unique_external_id("patrol_external_id")]
+        indexes = [_unit_period("patrolled_on", "patrol_unit_day")]
 
     def __str__(self) -> str:
         return f"{self.unit} {self.patrolled_on:%d/%m/%Y}"
@@ -224,6 +236,7 @@ class PropagandaSession(SoftDeleteModel):
 
     class Meta:
         constraints = [_unique_external_id("propaganda_external_id")]
+        indexes = [_unit_period("held_on", "propaganda_unit_day")]
 
     def __str__(self) -> str:
         return f"{self.get_topic_display()} — {self.held_on:%d/%m/%Y}"
@@ -241,6 +254,7 @@ class RoadSignage(SoftDeleteModel):
 
     class Meta:
         constraints = [_unique_external_id("signage_external_id")]
+        indexes = [_unit_period("done_on", "signage_unit_day")]
 
     def __str__(self) -> str:
         return self.location
@@ -263,6 +277,7 @@ class ResponsePlan(SoftDeleteModel):
 
     class Meta:
         constraints = [_unique_external_id("plan_external_id")]
+        indexes = [_unit_period("approved_on", "plan_unit_day")]
 
     def __str__(self) -> str:
         return f"{self.get_hazard_display()} — {self.unit}"

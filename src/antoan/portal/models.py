@@ -68,7 +68,10 @@ class Tip(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-pk"]
-        indexes = [models.Index(fields=["unit", "status", "received_at"], name="tip_unit_status_time")]
+        indexes = [
+            models.Index(fields=["unit", "status", "received_at"], name="tip_unit_status_time"),
+            models.Index(fields=["unit", "received_at"], name="tip_unit_time"),  # indicators: a unit's period
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} — {self.received_at:%d/%m/%Y %H:%M}"
