@@ -1,6 +1,7 @@
 # antoan — two commands do everything on a fresh machine:
 #   make demo   install, migrate, load units, seed the demo district, serve on http://127.0.0.1:$(PORT)
 #   make test   install, ruff, then the whole suite on SQLite and on PostgreSQL
+#   make bench  the national benchmark database (made once), the indicator benchmark and the load test
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,8 +10,10 @@ HOST ?= 127.0.0.1
 VENDOR := src/antoan/static/vendor
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PYTEST_ARGS ?=
+BENCH_DB ?= postgres://postgres@127.0.0.1:5432/antoan_bench_national
+LOAD_ARGS ?=
 
-.PHONY: demo test test-sqlite test-postgres lint install assets messages clean
+.PHONY: demo test test-sqlite test-postgres lint install assets messages clean bench bench-db bench-load
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +60,22 @@ test-sqlite: install
 test-postgres: install
 	DATABASE_URL=$(PG_URL) $(BIN)/antoan dbcheck
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks (docs/benchmarks.md). The national data set (5 million incidents, ~30 min) is generated only when
+# BENCH_DB has no incidents table with rows yet; then it is migrated to the code's schema (and analysed) if needed.
+bench-db: install
+	@if $(BIN)/python -c 'import sys, psycopg; c = psycopg.connect(sys.argv[1]); sys.exit(not c.execute("select exists(select 1 from incidents_incident)").fetchone()[0])' '$(BENCH_DB)' 2>/dev/null; \
+	then echo "bench: $(BENCH_DB) is there"; \
+	else DATABASE_URL='$(BENCH_DB)' $(BIN)/python bench/generate.py; fi
+	DATABASE_URL='$(BENCH_DB)' $(BIN)/python bench/load/run.py --migrate-only
+
+bench: bench-db
+	DATABASE_URL='$(BENCH_DB)' $(BIN)/python bench/indicators.py
+	DATABASE_URL='$(BENCH_DB)' $(BIN)/python bench/load/run.py $(LOAD_ARGS)
+
+# 200 users for 5 minutes against `antoan serve`; LOAD_ARGS='--users 50 --run-time 1m' for a short run.
+bench-load: bench-db
+	DATABASE_URL='$(BENCH_DB)' $(BIN)/python bench/load/run.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) staticfiles
