@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "antoan"
 
     def ready(self) -> None:
-        from antoan.core import lookups
+        from antoan.core import history_guard, lookups
 
         lookups.register()
+        history_guard.connect()
