@@ -12,6 +12,25 @@ LEGACY_DAY = date(2020, 1, 1)
 CURRENT_DAY = date(2026, 1, 1)
 
 
+def pytest_configure(config):
+    """On SQLite the test database is in memory and the live server's request threads share its one
+    connection: two of a page's requests at once (the dashboard makes five) could lock each other up for good.
+    There the live server answers one request at a time; PostgreSQL gives each thread its own connection."""
+    import os
+
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class OneRequestAtATime(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.connections_override = connections_override  # the server thread already uses them
+
+    LiveServerThread.server_class = OneRequestAtATime
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from antoan.units.services import units_load
