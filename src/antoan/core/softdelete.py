@@ -59,10 +59,6 @@ class SoftDeleteModel(models.Model):
         return self.deleted_at is not None
 
 
-def live_q(prefix: str = "") -> models.Q:
-    return models.Q(**{f"{prefix}deleted_at__isnull": True})
-
-
 def mark_deleted(instance: SoftDeleteModel, *, user, reason: str = "", when=None, extra_reason: str = ""):
     """Mark `instance` deleted and save it (one audited "~" row carrying who, when and why). The caller has
     checked scope and locks, inside its transaction."""
