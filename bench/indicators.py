@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "antoan.settings")
 os.environ["DEBUG"] = "0"  # as in production: no query log
+os.environ.setdefault("CONN_MAX_AGE", "60")  # as `antoan serve` is run (docs/operations.md): connections kept
 if "DATABASE_URL" not in os.environ:
     sys.exit("DATABASE_URL must name a database made by bench/generate.py")
 
@@ -255,7 +256,7 @@ def source_of(sql: str) -> str:
 
 def run_case(args, client, label, code, on, year, results) -> None:
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     from antoan.units.selectors import unit_resolve
 
@@ -274,7 +275,9 @@ def run_case(args, client, label, code, on, year, results) -> None:
     app_times, response = timed(request, args.repeat, args.warmup)
     figures = {f["code"]: (f["value"], f["comparison"]) for f in response.json()["indicators"]}
 
-    with CaptureQueriesContext(connection) as captured:
+    # Captured with the reads in turn, so that every statement is on this thread's connection (side by side,
+    # core/parallel_reads.py, the other lanes' statements are on theirs).
+    with override_settings(ANTOAN_QUERY_LANES=1), CaptureQueriesContext(connection) as captured:
         request()
     statements = [q["sql"] for q in captured.captured_queries]
 
@@ -394,6 +397,7 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
@@ -418,7 +422,8 @@ def main() -> None:
         if connection.vendor == "sqlite":
             version = cur.fetchone()[0]
     print(f"database: {connection.vendor} {version}, {Incident.objects.count():,} incidents; {os.cpu_count()} CPUs, "
-          f"load {os.getloadavg()[0]:.1f}; {args.repeat} requests after {args.warmup} to warm up")  # fmt: skip
+          f"load {os.getloadavg()[0]:.1f}; {args.repeat} requests after {args.warmup} to warm up; "
+          f"ANTOAN_QUERY_LANES {settings.ANTOAN_QUERY_LANES}, CONN_MAX_AGE {os.environ['CONN_MAX_AGE']}")  # fmt: skip
 
     results = []
     for label, code, on, year in CASES:

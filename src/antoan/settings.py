@@ -121,6 +121,9 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "options", f"-c jit=off -c work_mem={os.environ.get('ANTOAN_PG_WORK_MEM', '32MB')}"
     )
+# The independent aggregate queries of an indicator set run side by side on this many connections of a request
+# (core/parallel_reads.py; PostgreSQL only, never inside a transaction). 1: one after the other.
+ANTOAN_QUERY_LANES = int(os.environ.get("ANTOAN_QUERY_LANES", "2"))
 # A read replica (docs/scaling.md): the indicators, the dashboard and the reports read from it, everything else (and
 # a browser that wrote in the last ANTOAN_REPLICA_LAG_SECONDS) from the primary. See core/routers.py.
 ANTOAN_REPLICA_LAG_SECONDS = float(os.environ.get("ANTOAN_REPLICA_LAG_SECONDS", "10"))

@@ -473,13 +473,18 @@ def _subtree(unit: Unit):
     return within
 
 
-def _communes_in(unit: Unit, year: int, within) -> QuerySet:
+def _communes_in(unit: Unit, within) -> QuerySet:
     return (
         Unit.objects.filter(within(""))
         .exclude(pk=unit.pk)
         .filter(Q(kind=Kind.COMMUNE) | Q(kind=Kind.DISTRICT, commune_id=F("pk")))
-        .exclude(valid_from__gt=date(year, 12, 31))
-        .exclude(valid_to__lt=date(year, 1, 1))
+    )
+
+
+def _in_force(year: int) -> Q:
+    """Units in force at some time in `year`."""
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=date(year, 12, 31))) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=date(year, 1, 1))
     )
 
 
@@ -495,8 +500,16 @@ def share_rows(*, unit: Unit, year: int, within=None) -> tuple[ShareRow, ...]:
     """The rows of `recognition_shares`, for a unit the caller has already checked the user may see. `within`
     (field → Q) says which units count as under `unit`: by default its subtree; the indicators pass their
     rule across the 2025 reorganisation."""
+    return share_rows_by_year(unit=unit, years=[year], within=within)[year]
+
+
+def share_rows_by_year(*, unit: Unit, years, within=None) -> dict[int, tuple[ShareRow, ...]]:
+    """`share_rows` for several years in three queries (a year and the year before, for the indicators)."""
     within = within or _subtree(unit)
-    totals = {SubjectType.COMMUNE: _communes_in(unit, year, within).count()}
+    years = sorted(set(years))
+    communes = _communes_in(unit, within).aggregate(
+        **{f"y{year}": Count("pk", filter=_in_force(year)) for year in years}
+    )
     establishments = (
         Unit.objects.filter(within(""), kind=Kind.ESTABLISHMENT)
         .exclude(pk=unit.pk)
@@ -504,14 +517,14 @@ def share_rows(*, unit: Unit, year: int, within=None) -> tuple[ShareRow, ...]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    totals.update(dict(establishments))
-    counted = {}
-    assessments = with_recognition(Assessment.objects.filter(within("unit"), year=year).exclude(unit=unit)).values_list(
-        "subject_type", "recognised"
-    )
-    for subject_type, recognised in assessments:
-        assessed, passed = counted.get(subject_type, (0, 0))
-        counted[subject_type] = (assessed + 1, passed + bool(recognised))
+    establishment_totals = dict(establishments)
+    counted: dict[tuple[int, str], tuple[int, int]] = {}
+    assessments = with_recognition(
+        Assessment.objects.filter(within("unit"), year__in=years).exclude(unit=unit)
+    ).values_list("year", "subject_type", "recognised")
+    for year, subject_type, recognised in assessments:
+        assessed, passed = counted.get((year, subject_type), (0, 0))
+        counted[(year, subject_type)] = (assessed + 1, passed + bool(recognised))
     order = (
         SubjectType.COMMUNE,
         SubjectType.RESIDENTIAL_AREA,
@@ -519,7 +532,14 @@ def share_rows(*, unit: Unit, year: int, within=None) -> tuple[ShareRow, ...]:
         SubjectType.ENTERPRISE,
         SubjectType.SCHOOL,
     )
-    return tuple(ShareRow(s, max(totals.get(s, 0), counted.get(s, (0, 0))[0]), *counted.get(s, (0, 0))) for s in order)
+    shares = {}
+    for year in years:
+        totals = {**establishment_totals, SubjectType.COMMUNE: communes[f"y{year}"]}
+        shares[year] = tuple(
+            ShareRow(s, max(totals.get(s, 0), counted.get((year, s), (0, 0))[0]), *counted.get((year, s), (0, 0)))
+            for s in order
+        )
+    return shares
 
 
 def recognition_share_years(*, user: User, unit: Unit) -> list[Shares]:

@@ -8,7 +8,9 @@ units recognised, a median time); they are computed here from the records too, n
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 
 from django.db import connection
 from django.db.models import (
@@ -32,6 +34,7 @@ from django.db.models.functions import Extract
 from django.utils import timezone
 
 from antoan.accounts.selectors import Scope
+from antoan.core.parallel_reads import run_reads
 from antoan.incidents import daily
 from antoan.incidents.models import DailyTotal
 from antoan.indicators.catalogue import SOURCES, SQL_AGGREGATES, Indicator, Source, indicators
@@ -121,9 +124,27 @@ class Evaluation:
                 by_source[indicator.source].append(indicator)
             elif indicator.aggregate != "ratio":
                 special.append(indicator)
-        for source_key, group in by_source.items():
-            self._sql(SOURCES[source_key], group)
-        self._states([indicator for indicator in special if indicator.aggregate in STATE_AGGREGATES])
+        # Each read queries the database and returns what applies its result here; the reads share nothing,
+        # so they may run side by side (core/parallel_reads.py). The units' ids they all filter by are read
+        # first, once (memoised on the unit).
+        if self.unit is not None:
+            incidents_q(self.unit), records_q(self.unit)
+        if self.children is not None:
+            for what in {"communes" if SOURCES[key].reorganised else "units" for key in by_source}:
+                self._owners[what] = children_owners(self.unit, self.children, what)
+        reads = [self._sql(SOURCES[source_key], group) for source_key, group in by_source.items()]
+        states = [indicator for indicator in special if indicator.aggregate in STATE_AGGREGATES]
+        if states:
+            reads.append(self._states(states))
+        needed = {indicator.aggregate for indicator in special}
+        if needed & {"models_on_time", "models_overdue"}:
+            reads.append(self._read_model_dues)
+        if "tips_median_minutes" in needed:
+            reads.append(self._read_tips_medians)
+        if "share" in needed and self.unit is not None:
+            reads.append(self._read_shares)
+        for apply in run_reads(reads):
+            apply()
         for indicator in special:
             if indicator.aggregate in STATE_AGGREGATES:
                 continue
@@ -141,7 +162,7 @@ class Evaluation:
     def _targets(self) -> list[dict]:
         return [self.values] if self.children is None else list(self.child_values.values())
 
-    def _sql(self, source: Source, group: list[Indicator]) -> None:
+    def _sql(self, source: Source, group: list[Indicator]) -> Callable[[], Callable[[], None]]:
         """One GROUP BY per layer of non-overlapping periods: a row per period × combination of the columns the
         indicators narrow by (kind, category, severity, …) with the count and the sums they need; each
         indicator then adds up the rows its `where` matches. Far fewer SQL expressions than one FILTER aggregate
@@ -160,11 +181,8 @@ class Evaluation:
             source, records, count = DAILY_TOTALS, DailyTotal.objects.all(), Sum("n")
         by = [] if self.children is None else [self._owner_column(source)]
         owners = self._owners_of(source) if by else None
+        queries = []
         for layer in _layers(self.periods, source):
-            for values in self._targets():
-                for index, _ in layer:
-                    for indicator in group:
-                        values[(indicator.code, index)] = 0
             bucket = Case(*(When(_in_period(source, p), then=Value(i)) for i, p in layer), output_field=IntegerField())
             rows = (
                 records.filter(_window(source, [period for _, period in layer]))
@@ -173,22 +191,29 @@ class Evaluation:
                 .annotate(_n=count, **sums)
                 .order_by()
             )
-            for row in rows:
-                if owners is None:
-                    values = self.values
-                elif (owner := owners.get(row[by[0]])) is not None:
-                    values = self.child_values[owner]
-                else:
-                    continue  # counted toward the unit itself, not toward any of its children
-                for indicator in group:
-                    if all(row[columns[k]] == (v if "__" not in k else True) for k, v in indicator.where):
-                        added = row["_n"] if indicator.aggregate == "count" else row[f"_s_{indicator.field}"] or 0
-                        values[(indicator.code, row["_bucket"])] += added
-        for index, period in enumerate(self.periods):
-            if source.year_field and not annual_years(period):
-                for values in self._targets():
-                    for indicator in group:
-                        values[(indicator.code, index)] = None
+            queries.append((layer, rows))
+
+        def read():
+            fetched = [(layer, list(rows)) for layer, rows in queries]
+
+            def apply():
+                for layer, rows in fetched:
+                    for values in self._targets():
+                        for index, _ in layer:
+                            for indicator in group:
+                                values[(indicator.code, index)] = 0
+                    for owner, bucket, indicator, total in _totals_by_where(rows, group, columns, owners, by):
+                        values = self.values if owner is None else self.child_values[owner]
+                        values[(indicator.code, bucket)] += total
+                for index, period in enumerate(self.periods):
+                    if source.year_field and not annual_years(period):
+                        for values in self._targets():
+                            for indicator in group:
+                                values[(indicator.code, index)] = None
+
+            return apply
+
+        return read
 
     def _owner_column(self, source: Source) -> str:
         if not source.reorganised:
@@ -198,10 +223,7 @@ class Evaluation:
     def _owners_of(self, source: Source) -> dict[int, int]:
         """unit id (the records' commune, or their unit) → the child it counts toward; the same rules as
         reorg.records_q / incidents_q asked child by child (tests compare the two)."""
-        what = "communes" if source.reorganised else "units"
-        if what not in self._owners:
-            self._owners[what] = children_owners(self.unit, self.children, what)
-        return self._owners[what]
+        return self._owners["communes" if source.reorganised else "units"]
 
     def _reads_daily_totals(self, source: Source, group: list[Indicator]) -> bool:
         """The whole country's incidents, unscoped, by columns the daily totals keep: read those instead."""
@@ -216,7 +238,7 @@ class Evaluation:
 
     # State as of the period's end ----------------------------------------------------------------
 
-    def _states(self, group: list[Indicator]) -> None:
+    def _states(self, group: list[Indicator]) -> Callable[[], Callable[[], None]]:
         """Counts of records as they stand at each period's end (plans in force, models running, plans overdue):
         every indicator and period of one source as one query of filtered counts."""
         by_source: dict[str, dict[str, tuple[str, int, Count]]] = defaultdict(dict)
@@ -225,37 +247,50 @@ class Evaluation:
                 counted = Count("pk", filter=_state(indicator, as_of(period)))
                 wanted = by_source[indicator.source]
                 wanted[f"_c{len(wanted)}"] = (indicator.code, index, counted)
-        for source_key, wanted in by_source.items():
-            row = self.records(SOURCES[source_key]).aggregate(**{alias: c for alias, (_, _, c) in wanted.items()})
-            for alias, (code, index, _) in wanted.items():
-                self.values[(code, index)] = row[alias]
 
-    def _model_dues(self, period) -> list[bool]:
-        """For each model active on the period's end (or today): is its inspection overdue then? Due is the
+        def read():
+            rows = {
+                key: self.records(SOURCES[key]).aggregate(**{alias: c for alias, (_, _, c) in wanted.items()})
+                for key, wanted in by_source.items()
+            }
+
+            def apply():
+                for key, wanted in by_source.items():
+                    for alias, (code, index, _) in wanted.items():
+                        self.values[(code, index)] = rows[key][alias]
+
+            return apply
+
+        return read
+
+    def _read_model_dues(self) -> Callable[[], None]:
+        """For each model active on a period's end (or today): is its inspection overdue then? Due is the
         last inspection up to that day (or the start) plus the model's interval. Read once for all the periods
         (two indicators use it): per model and day, the last inspection as a subquery served by the
         inspections' index."""
-        if not self._dues:
-            days = sorted({as_of(p) for p in self.periods})
-            active, columns = Q(pk__in=[]), {}
+        days = sorted({as_of(p) for p in self.periods})
+        active, columns = Q(pk__in=[]), {}
+        for n, day in enumerate(days):
+            active |= active_on(day)
+            last = Inspection.objects.filter(model=OuterRef("pk"), inspected_on__lte=day).order_by("-inspected_on")
+            columns[f"_active{n}"] = ExpressionWrapper(active_on(day), output_field=BooleanField())
+            columns[f"_last{n}"] = Subquery(last.values("inspected_on")[:1])
+        models = (
+            self.records(SOURCES["models"])
+            .filter(active)
+            .annotate(**columns)
+            .values_list("started_on", "inspection_interval_months", *columns)
+            .order_by()
+        )
+        dues: dict[date, list[bool]] = {day: [] for day in days}
+        for started, interval, *states in models:
             for n, day in enumerate(days):
-                active |= active_on(day)
-                last = Inspection.objects.filter(model=OuterRef("pk"), inspected_on__lte=day).order_by("-inspected_on")
-                columns[f"_active{n}"] = ExpressionWrapper(active_on(day), output_field=BooleanField())
-                columns[f"_last{n}"] = Subquery(last.values("inspected_on")[:1])
-            models = (
-                self.records(SOURCES["models"])
-                .filter(active)
-                .annotate(**columns)
-                .values_list("started_on", "inspection_interval_months", *columns)
-                .order_by()
-            )
-            self._dues = {day: [] for day in days}
-            for started, interval, *states in models:
-                for n, day in enumerate(days):
-                    is_active, last = states[2 * n], states[2 * n + 1]
-                    if is_active:
-                        self._dues[day].append(add_months(last or started, interval) < day)
+                is_active, last = states[2 * n], states[2 * n + 1]
+                if is_active:
+                    dues[day].append(add_months(last or started, interval) < day)
+        return partial(setattr, self, "_dues", dues)
+
+    def _model_dues(self, period) -> list[bool]:
         return self._dues[as_of(period)]
 
     def _models_on_time(self, indicator: Indicator, period) -> int:
@@ -267,27 +302,30 @@ class Evaluation:
     # Shares and medians ---------------------------------------------------------------------------
 
     def _share(self, indicator: Indicator, period) -> float | None:
-        from antoan.assessment.selectors import share_rows
 
         years = annual_years(period)
         if not years or self.unit is None:
             return None
-        if years[-1] not in self._shares:
-            rows = share_rows(unit=self.unit, year=years[-1], within=self._within)
-            self._shares[years[-1]] = {r.subject_type: r for r in rows}
         row = self._shares[years[-1]][dict(indicator.where)["subject_type"]]
         return ratio(row.recognised, row.total) if row.assessed else None  # nobody assessed: no share, not 0%
+
+    def _read_shares(self) -> Callable[[], None]:
+        """The recognition shares of the last year of every period, read at once."""
+        from antoan.assessment.selectors import share_rows_by_year
+
+        wanted = {annual_years(p)[-1] for p in self.periods if annual_years(p)}
+        by_year = share_rows_by_year(unit=self.unit, years=wanted, within=self._within)
+        shares = {year: {r.subject_type: r for r in rows} for year, rows in by_year.items()}
+        return partial(setattr, self, "_shares", shares)
 
     def _within(self, field: str) -> Q:
         q = records_q(self.unit, field)
         return q & self.scope.q(field) if self.scope is not None else q
 
     def _tips_median_minutes(self, indicator: Indicator, period) -> float | None:
-        if not self._medians:
-            self._medians = self._tips_medians()
         return self._medians.get((period.start, period.end))
 
-    def _tips_medians(self) -> dict[tuple[date, date], float | None]:
+    def _read_tips_medians(self) -> Callable[[], None]:
         """The median minutes to a first action for every period, one query per layer of periods: on PostgreSQL
         computed by the database, elsewhere from the tips' two times (portal.selectors.median_minutes)."""
         from antoan.portal.selectors import median_minutes
@@ -307,7 +345,7 @@ class Evaluation:
                 found = {index: median_minutes(times) for index, times in pairs.items()}
             for index, period in layer:
                 medians[(period.start, period.end)] = found.get(index)
-        return medians
+        return partial(setattr, self, "_medians", medians)
 
 
 class Median(Aggregate):
@@ -315,6 +353,31 @@ class Median(Aggregate):
 
     template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = FloatField()
+
+
+def _totals_by_where(rows, group: list[Indicator], columns: dict[str, str], owners, by: list[str]):
+    """(owner, bucket, indicator, total) for every indicator of `group` from the grouped rows. The rows are first
+    added up by each distinct set of columns the indicators narrow by (a handful), so an indicator is a look-up,
+    not a test of every row: a province's two years are thousands of rows, the incidents ~50 indicators."""
+    shapes = {tuple(key for key, _ in indicator.where) for indicator in group}
+    summed = ["_n", *(f"_s_{field}" for field in {i.field for i in group if i.aggregate == "sum"})]
+    # shape → the shape's values → (owner, bucket) → column → total
+    tables = {shape: defaultdict(lambda: defaultdict(lambda: dict.fromkeys(summed, 0))) for shape in shapes}
+    for row in rows:
+        if owners is None:
+            owner = None
+        elif (owner := owners.get(row[by[0]])) is None:
+            continue  # counted toward the unit itself, not toward any of its children
+        for shape, table in tables.items():
+            added = table[tuple(row[columns[key]] for key in shape)][(owner, row["_bucket"])]
+            for name in summed:
+                added[name] += row[name] or 0
+    for indicator in group:
+        shape = tuple(key for key, _ in indicator.where)
+        wanted = tuple(value if "__" not in key else True for key, value in indicator.where)
+        name = "_n" if indicator.aggregate == "count" else f"_s_{indicator.field}"
+        for (owner, bucket), added in tables[shape].get(wanted, {}).items():
+            yield owner, bucket, indicator, added[name]
 
 
 def groupable(indicator: Indicator) -> bool:

@@ -147,28 +147,29 @@ def _owner(path: str | None, by_path: dict[str, int]) -> int | None:
     return None
 
 
-def _units_counted(unit: Unit) -> Q:
+def _units_counted(unit: Unit) -> list[Q]:
     own = Q(path__startswith=unit.path)
     if unit.hierarchy == Hierarchy.CURRENT:
         mapped = Succession.objects.filter(is_default=True, successor__path__startswith=unit.path)
-        q = own | Q(commune_id__in=mapped.values("predecessor_id"))
-        for old_province in _legacy_provinces_of(unit.path):
-            q |= Q(path__startswith=old_province, commune__isnull=True)
-        return q
+        parts = [own, Q(commune_id__in=mapped.values("predecessor_id"))]
+        parts += [Q(path__startswith=old, commune__isnull=True) for old in _legacy_provinces_of(unit.path)]
+        return parts
     mapped = Succession.objects.filter(is_primary=True, predecessor__path__startswith=unit.path)
-    return own | Q(commune_id__in=mapped.values("successor_id"))
+    return [own, Q(commune_id__in=mapped.values("successor_id"))]
 
 
-def _communes_of(unit: Unit) -> Q:
-    return Q(path__startswith=unit.path, commune_id=F("pk"))
+def _communes_of(unit: Unit) -> list[Q]:
+    return [Q(path__startswith=unit.path, commune_id=F("pk"))]
 
 
 def _memo_ids(unit: Unit, what: str, condition) -> Ids:
-    """The ids of the units `condition(unit)` selects, kept on the unit object (units change only with a units
-    load; a request reads its unit afresh)."""
+    """The ids of the units any of `condition(unit)` selects, kept on the unit object (units change only with a
+    units load; a request reads its unit afresh). The conditions as a UNION, each served by an index (the path,
+    the commune): ORed, PostgreSQL read the whole units table."""
     memo = unit.__dict__.setdefault("_reorg_ids", {})
     if what not in memo:
-        memo[what] = Ids(Unit.objects.filter(condition(unit)).order_by().values_list("pk", flat=True))
+        first, *others = (Unit.objects.filter(part).order_by().values_list("pk", flat=True) for part in condition(unit))
+        memo[what] = Ids(sorted(first.union(*others) if others else first))
     return memo[what]
 
 
@@ -242,8 +243,8 @@ class _Names:
 
 
 def _names(queryset) -> _Names:
-    names = tuple(queryset[: LISTED_AT_MOST + 1])
+    names = tuple(queryset)  # one query: a province's few hundred names cost less than a second query counting them
     if len(names) <= LISTED_AT_MOST:
         return _Names(", ".join(names), ", ".join(names), names)
-    count = queryset.count()
+    count = len(names)
     return _Names(f"{count:,} đơn vị".replace(",", "."), f"{count:,} units", ())

@@ -424,3 +424,22 @@ def test_a_crosstab_read_in_one_pass_equals_each_child_evaluated_alone(admin, un
         assert len(table.rows) > 1
         assert len(grouped_queries) < len(table.rows)  # not one evaluation per child
     assert any(any(v for v in values if v) for _, values in table.rows)  # the data reaches the children
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads run side by side on PostgreSQL only")
+@pytest.mark.parametrize("parent", [("68", CURRENT), ("597", LEGACY), None])
+def test_reads_side_by_side_give_the_figures_in_turn(loaded_units, settings, admin, unit, records, patrols, parent):
+    """Committed records (a transactional test), so the lanes' own connections see them: every indicator, for a
+    year and the year before on both sides of the reorganisation, the same whichever way the reads ran."""
+    target = unit(*parent) if parent else None
+    periods = [period_parse("2020"), period_parse("2019"), period_parse("2025"), period_parse("2025-Q3")]
+    codes = list(indicators())
+    figures = {}
+    for lanes in (1, 3):
+        settings.ANTOAN_QUERY_LANES = lanes
+        with CaptureQueriesContext(connection) as on_this_connection:
+            evaluation = evaluate(user=admin, unit=target, periods=periods, codes=codes)
+        figures[lanes] = (evaluation.values, len(on_this_connection))
+    assert figures[3][0] == figures[1][0]
+    assert sum(1 for value in figures[1][0].values() if value) > 20  # the records are in the figures
+    assert figures[3][1] < figures[1][1]  # the other lanes ran some of the reads on their own connections
