@@ -100,7 +100,7 @@ class Evaluation:
         self.indicators = wanted
         self.values: dict[tuple[str, int], float | int | None] = {}
         self._shares: dict[int, dict] = {}
-        self._dues: dict[date, list[bool]] = {}
+        self._dues: dict[date, list[int]] = {}  # day → [models on time, overdue]
         self._medians: dict[tuple[date, date], float | None] = {}
         self._evaluate()
 
@@ -124,18 +124,18 @@ class Evaluation:
                 by_source[indicator.source].append(indicator)
             elif indicator.aggregate != "ratio":
                 special.append(indicator)
-        # Each read queries the database and returns what applies its result here; the reads share nothing,
-        # so they may run side by side (core/parallel_reads.py). The units' ids they all filter by are read
-        # first, once (memoised on the unit).
+        # Each read (_sql, _states, _read_…) queries the database and returns what applies its result here; the
+        # reads share nothing, so they may run side by side (core/parallel_reads.py). The units' ids they all
+        # filter by are read first, once (memoised on the unit).
         if self.unit is not None:
             incidents_q(self.unit), records_q(self.unit)
         if self.children is not None:
             for what in {"communes" if SOURCES[key].reorganised else "units" for key in by_source}:
                 self._owners[what] = children_owners(self.unit, self.children, what)
-        reads = [self._sql(SOURCES[source_key], group) for source_key, group in by_source.items()]
+        reads = [partial(self._sql, SOURCES[source_key], group) for source_key, group in by_source.items()]
         states = [indicator for indicator in special if indicator.aggregate in STATE_AGGREGATES]
         if states:
-            reads.append(self._states(states))
+            reads.append(partial(self._states, states))
         needed = {indicator.aggregate for indicator in special}
         if needed & {"models_on_time", "models_overdue"}:
             reads.append(self._read_model_dues)
@@ -162,7 +162,7 @@ class Evaluation:
     def _targets(self) -> list[dict]:
         return [self.values] if self.children is None else list(self.child_values.values())
 
-    def _sql(self, source: Source, group: list[Indicator]) -> Callable[[], Callable[[], None]]:
+    def _sql(self, source: Source, group: list[Indicator]) -> Callable[[], None]:
         """One GROUP BY per layer of non-overlapping periods: a row per period × combination of the columns the
         indicators narrow by (kind, category, severity, …) with the count and the sums they need; each
         indicator then adds up the rows its `where` matches. Far fewer SQL expressions than one FILTER aggregate
@@ -181,7 +181,7 @@ class Evaluation:
             source, records, count = DAILY_TOTALS, DailyTotal.objects.all(), Sum("n")
         by = [] if self.children is None else [self._owner_column(source)]
         owners = self._owners_of(source) if by else None
-        queries = []
+        fetched = []
         for layer in _layers(self.periods, source):
             bucket = Case(*(When(_in_period(source, p), then=Value(i)) for i, p in layer), output_field=IntegerField())
             rows = (
@@ -191,29 +191,24 @@ class Evaluation:
                 .annotate(_n=count, **sums)
                 .order_by()
             )
-            queries.append((layer, rows))
+            fetched.append((layer, list(rows)))
 
-        def read():
-            fetched = [(layer, list(rows)) for layer, rows in queries]
-
-            def apply():
-                for layer, rows in fetched:
+        def apply():
+            for layer, rows in fetched:
+                for values in self._targets():
+                    for index, _ in layer:
+                        for indicator in group:
+                            values[(indicator.code, index)] = 0
+                for owner, bucket, indicator, total in _totals_by_where(rows, group, columns, owners, by):
+                    values = self.values if owner is None else self.child_values[owner]
+                    values[(indicator.code, bucket)] += total
+            for index, period in enumerate(self.periods):
+                if source.year_field and not annual_years(period):
                     for values in self._targets():
-                        for index, _ in layer:
-                            for indicator in group:
-                                values[(indicator.code, index)] = 0
-                    for owner, bucket, indicator, total in _totals_by_where(rows, group, columns, owners, by):
-                        values = self.values if owner is None else self.child_values[owner]
-                        values[(indicator.code, bucket)] += total
-                for index, period in enumerate(self.periods):
-                    if source.year_field and not annual_years(period):
-                        for values in self._targets():
-                            for indicator in group:
-                                values[(indicator.code, index)] = None
+                        for indicator in group:
+                            values[(indicator.code, index)] = None
 
-            return apply
-
-        return read
+        return apply
 
     def _owner_column(self, source: Source) -> str:
         if not source.reorganised:
@@ -238,7 +233,7 @@ class Evaluation:
 
     # State as of the period's end ----------------------------------------------------------------
 
-    def _states(self, group: list[Indicator]) -> Callable[[], Callable[[], None]]:
+    def _states(self, group: list[Indicator]) -> Callable[[], None]:
         """Counts of records as they stand at each period's end (plans in force, models running, plans overdue):
         every indicator and period of one source as one query of filtered counts."""
         by_source: dict[str, dict[str, tuple[str, int, Count]]] = defaultdict(dict)
@@ -248,26 +243,24 @@ class Evaluation:
                 wanted = by_source[indicator.source]
                 wanted[f"_c{len(wanted)}"] = (indicator.code, index, counted)
 
-        def read():
-            rows = {
-                key: self.records(SOURCES[key]).aggregate(**{alias: c for alias, (_, _, c) in wanted.items()})
-                for key, wanted in by_source.items()
-            }
+        rows = {
+            key: self.records(SOURCES[key]).aggregate(**{alias: c for alias, (_, _, c) in wanted.items()})
+            for key, wanted in by_source.items()
+        }
 
-            def apply():
-                for key, wanted in by_source.items():
-                    for alias, (code, index, _) in wanted.items():
-                        self.values[(code, index)] = rows[key][alias]
+        def apply():
+            for key, wanted in by_source.items():
+                for alias, (code, index, _) in wanted.items():
+                    self.values[(code, index)] = rows[key][alias]
 
-            return apply
-
-        return read
+        return apply
 
     def _read_model_dues(self) -> Callable[[], None]:
-        """For each model active on a period's end (or today): is its inspection overdue then? Due is the
-        last inspection up to that day (or the start) plus the model's interval. Read once for all the periods
-        (two indicators use it): per model and day, the last inspection as a subquery served by the
-        inspections' index."""
+        """For each period's end (or today), how many models active then are inspected on time and how many are
+        overdue. Due is the last inspection up to that day (or the start) plus the model's interval. Read once
+        for all the periods (two indicators use it): per model and day, the last inspection as a subquery served
+        by the inspections' index. PostgreSQL counts them (its `date + interval 'n months'` keeps the day within
+        the month as add_months does); elsewhere the models come to Python."""
         days = sorted({as_of(p) for p in self.periods})
         active, columns = Q(pk__in=[]), {}
         for n, day in enumerate(days):
@@ -282,22 +275,33 @@ class Evaluation:
             .values_list("started_on", "inspection_interval_months", *columns)
             .order_by()
         )
-        dues: dict[date, list[bool]] = {day: [] for day in days}
-        for started, interval, *states in models:
+        dues: dict[date, list[int]] = {day: [0, 0] for day in days}  # day → [on time, overdue]
+        if connection.vendor == "postgresql":
+            sql, params = models.query.sql_with_params()
+            counts = ", ".join(
+                f"COUNT(*) FILTER (WHERE _active{n}), COUNT(*) FILTER (WHERE _active{n} AND "
+                f"COALESCE(_last{n}, started_on) + make_interval(months => inspection_interval_months) < %s)"
+                for n in range(len(days))
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT {counts} FROM ({sql}) AS models", [*days, *params])
+                row = cursor.fetchone()
             for n, day in enumerate(days):
-                is_active, last = states[2 * n], states[2 * n + 1]
-                if is_active:
-                    dues[day].append(add_months(last or started, interval) < day)
+                active, late = row[2 * n], row[2 * n + 1]
+                dues[day] = [active - late, late]
+        else:
+            for started, interval, *states in models:
+                for n, day in enumerate(days):
+                    is_active, last = states[2 * n], states[2 * n + 1]
+                    if is_active:
+                        dues[day][add_months(last or started, interval) < day] += 1
         return partial(setattr, self, "_dues", dues)
 
-    def _model_dues(self, period) -> list[bool]:
-        return self._dues[as_of(period)]
-
     def _models_on_time(self, indicator: Indicator, period) -> int:
-        return sum(not overdue for overdue in self._model_dues(period))
+        return self._dues[as_of(period)][0]
 
     def _models_overdue(self, indicator: Indicator, period) -> int:
-        return sum(self._model_dues(period))
+        return self._dues[as_of(period)][1]
 
     # Shares and medians ---------------------------------------------------------------------------
 

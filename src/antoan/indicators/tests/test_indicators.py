@@ -284,6 +284,21 @@ def test_movement_figures_come_from_their_records(admin, unit):
     assert (late_2025.figure("models.on_time").value, late_2025.figure("models.overdue").value) == (1, 0)
 
 
+def test_a_models_due_date_stays_within_the_month(admin, unit):
+    """31/8 + 6 months is 28/2: the database (PostgreSQL counts the models itself) agrees with add_months."""
+    from antoan.indicators.periods import Period
+
+    ham_thuan = unit("23059", CURRENT)
+    for n, (started, months) in enumerate((("2025-08-31", 6), ("2025-10-31", 4), ("2025-11-30", 3), ("2025-12-31", 2))):
+        record_create(rt.MODELS, user=admin, unit=ham_thuan, name=f"Mô hình {n}", model_type="camera",
+                      started_on=started, inspection_interval_months=months)  # fmt: skip
+    days = [date(2026, 2, 27), date(2026, 2, 28), date(2026, 3, 1)]
+    periods = [Period.of_range(date(2026, 2, 1), day) for day in days]
+    evaluation = evaluate(user=admin, unit=ham_thuan, periods=periods, codes=["models.on_time", "models.overdue"])
+    figures = [(evaluation.value("models.on_time", i), evaluation.value("models.overdue", i)) for i in range(3)]
+    assert figures == [(4, 0), (4, 0), (0, 4)]  # all due on 28/2: late from 1/3
+
+
 def test_annual_figures_are_not_given_for_a_quarter(admin, unit):
     result = indicator_set(user=admin, unit=unit("23059", CURRENT), period=period_parse("2026-Q1"))
     assert result.figure("exemplars").value is None and result.figure("ratings").value is None
