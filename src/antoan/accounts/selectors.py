@@ -6,7 +6,6 @@ from django.db.models import Q
 
 from antoan.accounts.models import WRITING_ROLES, ApiToken, Membership, Role, User
 from antoan.core.errors import Forbidden, Message, NotFound
-from antoan.core.lookups import Ids
 from antoan.core.memo import memoized
 from antoan.units.models import Hierarchy, Succession, Unit
 
@@ -40,19 +39,23 @@ class Scope:
         # prefixes ORed with the succession map) is served by no index of the records' table, and PostgreSQL,
         # misjudging how many units it keeps, scanned all 5 million incidents for an officer's list
         # (docs/benchmarks.md, "Load").
-        return Q(**{f"{field}__any": Ids(Unit.objects.filter(self._units()).order_by().values_list("pk", flat=True))})
+        return Q(**{f"{field}__any": Unit.objects.ids_any(self._unit_conditions())})
 
     def _units(self) -> Q:
         q = Q()
-        for path in self.current_paths + self.legacy_paths:
-            q |= Q(path__startswith=path)
+        for condition in self._unit_conditions():
+            q |= condition
+        return q
+
+    def _unit_conditions(self) -> list[Q]:
+        conditions = [Q(path__startswith=path) for path in self.current_paths + self.legacy_paths]
         if self.current_paths:
             predecessors = Succession.objects.filter(_any_prefix("successor__path", self.current_paths))
-            q |= Q(commune_id__in=predecessors.values("predecessor_id"))
+            conditions.append(Q(commune_id__in=predecessors.values("predecessor_id")))
         if self.legacy_paths:
             successors = Succession.objects.filter(_any_prefix("predecessor__path", self.legacy_paths))
-            q |= Q(commune_id__in=successors.values("successor_id"))
-        return q
+            conditions.append(Q(commune_id__in=successors.values("successor_id")))
+        return conditions
 
     @classmethod
     def of_units(cls, units) -> "Scope":

@@ -164,12 +164,10 @@ def _communes_of(unit: Unit) -> list[Q]:
 
 def _memo_ids(unit: Unit, what: str, condition) -> Ids:
     """The ids of the units any of `condition(unit)` selects, kept on the unit object (units change only with a
-    units load; a request reads its unit afresh). The conditions as a UNION, each served by an index (the path,
-    the commune): ORed, PostgreSQL read the whole units table."""
+    units load; a request reads its unit afresh)."""
     memo = unit.__dict__.setdefault("_reorg_ids", {})
     if what not in memo:
-        first, *others = (Unit.objects.filter(part).order_by().values_list("pk", flat=True) for part in condition(unit))
-        memo[what] = Ids(sorted(first.union(*others) if others else first))
+        memo[what] = Unit.objects.ids_any(condition(unit))
     return memo[what]
 
 

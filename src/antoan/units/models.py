@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from antoan.core.lookups import Ids
+
 
 class Hierarchy(models.TextChoices):
     # Before 1 July 2025: province → district → commune. From then on: province → commune.
@@ -30,6 +32,15 @@ ESTABLISHMENT_TYPE_NAMES = {
     EstablishmentType.SCHOOL: "Trường học",
     EstablishmentType.RESIDENTIAL_AREA: "Khu dân cư",
 }
+
+
+class UnitQuerySet(models.QuerySet):
+    def ids_any(self, conditions: list[models.Q]) -> Ids:
+        """The ids of the units that match any of `conditions`, as one `Ids`. Read as a UNION of one query per
+        condition, each served by an index (the path prefix, the commune): ORed, the same conditions made
+        PostgreSQL read the whole table (14,149 units, ~8 ms a request)."""
+        first, *others = (self.filter(condition).order_by().values_list("pk", flat=True) for condition in conditions)
+        return Ids(sorted(first.union(*others) if others else first))
 
 
 class Unit(models.Model):
@@ -65,6 +76,7 @@ class Unit(models.Model):
     establishment_type = models.CharField(max_length=16, choices=EstablishmentType.choices, blank=True)
     address = models.CharField(max_length=300, blank=True)
 
+    objects = UnitQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
