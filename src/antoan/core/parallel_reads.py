@@ -36,6 +36,7 @@ SWITCH_INTERVAL = 0.001
 _executor: ThreadPoolExecutor | None = None
 _executor_pid: int | None = None
 _executor_lock = threading.Lock()
+_lane = threading.local()  # `busy` in a worker thread: reads it runs that ask for lanes run in turn
 
 
 def lanes() -> int:
@@ -43,7 +44,12 @@ def lanes() -> int:
 
 
 def side_by_side() -> bool:
-    return lanes() > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block
+    return (
+        lanes() > 1
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and not getattr(_lane, "busy", False)  # a read that itself ran reads would wait for its own pool
+    )
 
 
 def run_reads(reads: list[Callable]) -> list:
@@ -74,11 +80,13 @@ def run_reads(reads: list[Callable]) -> list:
 
 
 def _in_worker(drain: Callable) -> None:
+    _lane.busy = True
     close_old_connections()
     try:
         drain()
     finally:
         close_old_connections()
+        _lane.busy = False
 
 
 def _pool() -> ThreadPoolExecutor:

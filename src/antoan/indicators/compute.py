@@ -287,8 +287,8 @@ class Evaluation:
                 cursor.execute(f"SELECT {counts} FROM ({sql}) AS models", [*days, *params])
                 row = cursor.fetchone()
             for n, day in enumerate(days):
-                active, late = row[2 * n], row[2 * n + 1]
-                dues[day] = [active - late, late]
+                running, late = row[2 * n], row[2 * n + 1]
+                dues[day] = [running - late, late]
         else:
             for started, interval, *states in models:
                 for n, day in enumerate(days):
@@ -306,7 +306,6 @@ class Evaluation:
     # Shares and medians ---------------------------------------------------------------------------
 
     def _share(self, indicator: Indicator, period) -> float | None:
-
         years = annual_years(period)
         if not years or self.unit is None:
             return None

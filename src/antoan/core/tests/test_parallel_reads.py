@@ -58,3 +58,18 @@ def test_inside_a_transaction_the_reads_run_in_turn_on_the_callers_thread(settin
     with transaction.atomic():
         threads = run_reads([threading.get_ident] * 4)
     assert set(threads) == {threading.get_ident()}
+
+
+@POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_reads_within_a_read_run_in_turn(settings):
+    """A lane does not wait for the pool it is part of (the pool has lanes - 1 threads, all of them busy)."""
+    settings.ANTOAN_QUERY_LANES = 2
+
+    def nested():
+        _timed_read()  # long enough for the other lane to take a read meanwhile
+        return threading.get_ident(), run_reads([threading.get_ident] * 3)
+
+    results = run_reads([nested, nested, nested])
+    in_a_worker = [(outer, inner) for outer, inner in results if outer != threading.get_ident()]
+    assert in_a_worker and all(set(inner) == {outer} for outer, inner in in_a_worker)
