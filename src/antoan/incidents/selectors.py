@@ -156,11 +156,11 @@ def incident_unit_choices(*, user: User) -> QuerySet:
     scope = user_scope(user=user)
     if scope.everything and not user.memberships.exists():
         return Unit.objects.filter(kind="province", parent__isnull=True).order_by("hierarchy", "name")
-    roots = Unit.objects.filter(memberships__user=user).distinct()
-    q = Q(pk__in=roots.values("pk"))
-    for root in roots:
-        q |= Q(path__startswith=root.path, kind="commune")
-    return Unit.objects.filter(q).order_by("path")
+    roots = list(Unit.objects.filter(memberships__user=user).distinct())
+    # One indexed query per condition (ids_any): ORed, they made PostgreSQL read all 14,149 units.
+    conditions = [Q(pk__in=[root.pk for root in roots])]
+    conditions += [Q(path__startswith=root.path, kind="commune") for root in roots]
+    return Unit.objects.filter(pk__any=Unit.objects.ids_any(conditions)).order_by("path")
 
 
 def incident_copies(*, user: User, incident: Incident) -> QuerySet:

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from antoan.accounts.selectors import user_scope
 from antoan.core.errors import DomainError, NotFound
 from antoan.core.forms import add_domain_errors
+from antoan.core.pagination import LateRowsPaginator
 from antoan.incidents import selectors, services
 from antoan.incidents.categories import IncidentKind
 from antoan.incidents.forms import IncidentFilterForm, incident_form_class
@@ -66,7 +66,7 @@ def _list_page(request, params, *, duplicates: bool):
     incidents = selectors.incident_list(user=request.user, filters=filters)
     if filters is None:
         incidents = incidents.none()  # a list that silently ignored a filter would mislead a count
-    page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = LateRowsPaginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "error": error,

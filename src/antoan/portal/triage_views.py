@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from antoan.core.errors import DomainError, NotFound
 from antoan.core.forms import add_domain_errors
+from antoan.core.pagination import LateRowsPaginator
 from antoan.incidents.categories import IncidentKind
 from antoan.portal import selectors, services
 from antoan.portal.models import Tip, TipCategory, TipStatus
@@ -71,7 +71,7 @@ def tip_queue(request):
     tips = selectors.tip_list(user=request.user, filters=filters)
     if filters is None:
         tips = tips.none()  # a queue that silently ignored a filter would mislead
-    page = Paginator(tips, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = LateRowsPaginator(tips, PAGE_SIZE).get_page(request.GET.get("page"))
     params = tip_filters_as_params(filters) if filters else request.GET
     context = {
         "page": page,

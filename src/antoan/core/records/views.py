@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from antoan.accounts.selectors import user_scope
 from antoan.core.errors import DomainError, NotFound
 from antoan.core.forms import UPLOAD_ERRORS, TextField, add_domain_errors
+from antoan.core.pagination import LateRowsPaginator
 from antoan.core.records import FieldSpec, RecordType, services
 from antoan.core.records import selectors as records
 from antoan.core.records.transfer import export_csv, export_xlsx, import_records
@@ -95,7 +95,7 @@ def _list(rt: RecordType):
         listed = records.record_list(rt, user=request.user, filters=filters)
         if filters is None:
             listed = listed.none()
-        page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = LateRowsPaginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
         query = urlencode(filters.as_params()) if filters else ""
         context = {
             "rt": rt,
