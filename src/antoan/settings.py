@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "antoan.core.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "antoan.core.middleware.CookieLanguageMiddleware",
+    "antoan.core.middleware.ReadMemoMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -39,7 +39,7 @@ class Scope:
         # prefixes ORed with the succession map) is served by no index of the records' table, and PostgreSQL,
         # misjudging how many units it keeps, scanned all 5 million incidents for an officer's list
         # (docs/benchmarks.md, "Load").
-        return Q(**{f"{field}__any": Unit.objects.ids_any(self._unit_conditions())})
+        return Q(**{f"{field}__any": _scope_ids(self)})
 
     def _units(self) -> Q:
         q = Q()
@@ -66,6 +66,11 @@ class Scope:
 
     def covers(self, unit: Unit) -> bool:
         return self.everything or _scope_covers(self, unit.pk)
+
+
+@memoized
+def _scope_ids(scope: Scope):
+    return Unit.objects.ids_any(scope._unit_conditions())
 
 
 @memoized
