@@ -6,6 +6,7 @@ from datetime import date
 
 from django.http import HttpResponse, StreamingHttpResponse
 from ninja import Router, Schema
+from pydantic import BaseModel
 
 from antoan.core.errors import DomainError
 from antoan.core.routers import reading_from_replica
@@ -228,7 +229,7 @@ def time_grid(request, kind: str, period: str, unit: str | None = None, on: date
             "weekdays_en": selectors.WEEKDAYS_EN, "counts": counts}  # fmt: skip
 
 
-class PointOut(Schema):
+class PointOut(BaseModel):
     pk: int
     kind: str
     category: str
@@ -240,7 +241,7 @@ class PointOut(Schema):
     injured: int | None
 
 
-class PointsOut(Schema):
+class PointsOut(BaseModel):
     points: list[PointOut]
     located: int
     without_coordinates: int
@@ -257,7 +258,7 @@ def points(request, period: str, unit: str | None = None, on: date | None = None
     return result
 
 
-class AccidentOut(Schema):
+class AccidentOut(BaseModel):
     pk: int
     occurred_at: str
     dead: int
@@ -265,7 +266,7 @@ class AccidentOut(Schema):
     severity: str
 
 
-class SpotOut(Schema):
+class SpotOut(BaseModel):
     latitude: float
     longitude: float
     radius_m: float
