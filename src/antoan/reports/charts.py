@@ -16,16 +16,24 @@ attributes and `<style>` elements, also inside an inline SVG): every `style="fil
 equivalent presentation attributes (`fill="…" stroke="…"`), the `<style>` element goes, and every id is
 prefixed with the chart's key so that several charts can sit in one page. Text is drawn as paths, so the
 browser needs no font; the chart's title is the SVG's accessible name.
+
+A drawing takes 0.1 – 0.2 s of CPU, and the same chart is drawn again and again (each preview of a report, its
+DOCX and its PDF, the year before of every later report): each output is kept in the cache (`django.core.cache`,
+shared by the workers of `antoan serve`) under a digest of everything it is drawn from — the chart's values, the
+options, this module's own source and matplotlib's version — so a kept one is exactly what drawing it would give.
 """
 
+import hashlib
 import io
 import math
 import re
 import textwrap
 import threading
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import matplotlib
+from django.core.cache import cache
 
 matplotlib.use("Agg")  # never a GUI backend, whoever imports pyplot later in this process
 
@@ -98,23 +106,50 @@ _URL_REF = re.compile(r"url\(#([^)]+)\)")
 def chart_png(chart: Chart, *, dpi: int = 150, with_title: bool = True) -> bytes:
     """The chart as a PNG image (6.5 × 3.6 in, the report's text width; 975 × 540 px at 150 dpi). `with_title=False`
     leaves the title out of the picture, for a document that prints it as the figure's caption."""
-    buffer = io.BytesIO()
-    with _LOCK, matplotlib.rc_context(_RC):
-        figure = _draw(chart, with_title=with_title)
-        figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None}, facecolor="white")
-    return buffer.getvalue()
+
+    def draw() -> bytes:
+        buffer = io.BytesIO()
+        with _LOCK, matplotlib.rc_context(_RC):
+            figure = _draw(chart, with_title=with_title)
+            figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None}, facecolor="white")
+        return buffer.getvalue()
+
+    return _kept(("png", chart, dpi, with_title), draw)
 
 
 def chart_svg(chart: Chart, *, id_prefix: str | None = None, with_title: bool = True) -> str:
     """The chart as an `<svg>` element to put inline in HTML: no XML declaration, no script, no style
     attribute (CSP-safe), ids prefixed with `id_prefix` (default: "chart-<key>-"); the title is always its
     accessible name (`aria-label`), drawn only `with_title`."""
-    buffer = io.BytesIO()
-    with _LOCK, matplotlib.rc_context(_RC):
-        figure = _draw(chart, with_title=with_title)
-        figure.savefig(buffer, format="svg", metadata={"Date": None}, facecolor="white")
     prefix = id_prefix if id_prefix is not None else f"chart-{_safe_id(chart.key)}-"
-    return _inline_svg(buffer.getvalue(), prefix=prefix, label=chart.title)
+
+    def draw() -> str:
+        buffer = io.BytesIO()
+        with _LOCK, matplotlib.rc_context(_RC):
+            figure = _draw(chart, with_title=with_title)
+            figure.savefig(buffer, format="svg", metadata={"Date": None}, facecolor="white")
+        return _inline_svg(buffer.getvalue(), prefix=prefix, label=chart.title)
+
+    return _kept(("svg", chart, prefix, with_title), draw)
+
+
+# What a drawing depends on besides its arguments: this module's code and matplotlib's.
+_DRAWING_VERSION = hashlib.sha256(Path(__file__).read_bytes() + matplotlib.__version__.encode()).hexdigest()[:16]
+KEPT_SECONDS = 24 * 3600
+
+
+def _kept(arguments: tuple, draw):
+    """`draw()`, or what it gave before for the same arguments (a drawing is a pure function of them)."""
+    kind, chart, *options = arguments
+    # Texts as str: a lazy translation's repr is its address, not its words.
+    drawn_from = (chart.key, str(chart.title), chart.kind, tuple(map(str, chart.labels)), str(chart.y_label),
+                  tuple((str(name), tuple(values)) for name, values in chart.series))  # fmt: skip
+    key = "chart:" + hashlib.sha256(repr((_DRAWING_VERSION, kind, drawn_from, options)).encode()).hexdigest()
+    output = cache.get(key)
+    if output is None:
+        output = draw()
+        cache.set(key, output, KEPT_SECONDS)
+    return output
 
 
 # --- drawing ------------------------------------------------------------------------------------------------

@@ -10,6 +10,10 @@ from html import unescape
 
 import openpyxl
 import pytest
+from django.core.cache import cache
+from django.utils import translation
+from django.utils.translation import gettext_lazy
+from matplotlib.figure import Figure
 
 from antoan.reports.charts import KINDS, chart_png, chart_svg
 from antoan.reports.document import Chart, Section, Table
@@ -69,7 +73,9 @@ def test_chart_png_dpi_sets_the_resolution():
 
 
 def test_chart_png_is_the_same_for_the_same_chart():
-    assert chart_png(GAPPY_CHART) == chart_png(GAPPY_CHART)
+    first = chart_png(GAPPY_CHART)
+    cache.clear()  # drawn again, not the kept one
+    assert chart_png(GAPPY_CHART) == first
     assert chart_png(GAPPY_CHART) != chart_png(replace(GAPPY_CHART, series=GAPPY_CHART.series[:1]))
 
 
@@ -113,6 +119,7 @@ def test_chart_svg_is_inline_svg_that_the_site_csp_allows():
 
 def test_chart_svg_is_deterministic_and_ids_are_per_chart():
     first = chart_svg(COMPARISON_CHART)
+    cache.clear()  # drawn again, not the kept one
     assert first == chart_svg(COMPARISON_CHART)
 
     ids = re.findall(r'\bid="([^"]+)"', first)
@@ -121,6 +128,46 @@ def test_chart_svg_is_deterministic_and_ids_are_per_chart():
     assert refs and set(refs) <= set(ids)  # every reference points into this chart
     other = re.findall(r'\bid="([^"]+)"', chart_svg(GAPPY_CHART))
     assert not set(ids) & set(other)  # two charts in one page never share an id
+
+
+@pytest.fixture
+def drawings(monkeypatch):
+    """How many times matplotlib saved a figure."""
+    count = {"n": 0}
+    savefig = Figure.savefig
+
+    def counted(self, *args, **kwargs):
+        count["n"] += 1
+        return savefig(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", counted)
+    cache.clear()
+    return count
+
+
+def test_a_chart_is_drawn_once_then_kept(drawings):
+    png, svg = chart_png(GAPPY_CHART), chart_svg(GAPPY_CHART)
+    assert drawings["n"] == 2
+    assert chart_png(replace(GAPPY_CHART)) == png and chart_svg(replace(GAPPY_CHART)) == svg  # an equal chart
+    assert drawings["n"] == 2
+    cache.clear()
+    assert chart_png(GAPPY_CHART) == png
+    assert drawings["n"] == 3
+
+
+def test_a_kept_chart_is_only_ever_given_for_the_same_drawing(drawings):
+    png, svg = chart_png(GAPPY_CHART), chart_svg(GAPPY_CHART)
+    changed = replace(GAPPY_CHART, series=(("Năm 2019", (12, None, 7, 4)), GAPPY_CHART.series[1]))
+    assert chart_png(changed) != png and chart_svg(changed) != svg
+    assert chart_png(GAPPY_CHART, dpi=100) != png and chart_png(GAPPY_CHART, with_title=False) != png
+    assert chart_svg(GAPPY_CHART, id_prefix="khac-") != svg
+    lazy = replace(GAPPY_CHART, title=gettext_lazy("Month"), labels=(gettext_lazy("Value"),) * 4)
+    with translation.override("en"):
+        english = chart_svg(lazy)
+    with translation.override("vi"):
+        vietnamese = chart_svg(lazy)
+    assert english != vietnamese  # the words drawn, not the lazy text's identity
+    assert 'aria-label="Month"' in english and 'aria-label="Tháng"' in vietnamese
 
 
 # --- XLSX -----------------------------------------------------------------------------------------------------
