@@ -77,5 +77,8 @@ def severity_label(code: str) -> str:
     return severity.en if (get_language() or "").startswith("en") else severity.vi
 
 
+_severity_label_lazy = lazy(severity_label, str)  # made once (see categories._label_of)
+
+
 def severity_choices() -> list[tuple[str, str]]:
-    return [(code, lazy(severity_label, str)(code)) for code in _classes()]
+    return [(code, _severity_label_lazy(code)) for code in _classes()]
