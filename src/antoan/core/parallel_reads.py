@@ -75,7 +75,10 @@ def run_reads(reads: list[Callable]) -> list:
         drain()
     finally:
         for worker in workers:
-            worker.result()
+            # Not started yet (the pool's thread busy with another request's reads, under `antoan serve --threads`):
+            # there is nothing left for it to do, so this request does not wait for it.
+            if not worker.cancel():
+                worker.result()
     return results
 
 

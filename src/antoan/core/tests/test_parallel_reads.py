@@ -1,12 +1,13 @@
 """core.parallel_reads: reads side by side on their own connections on PostgreSQL, in turn elsewhere."""
 
 import threading
+import time
 from contextvars import ContextVar
 
 import pytest
 from django.db import connection, transaction
 
-from antoan.core.parallel_reads import run_reads
+from antoan.core.parallel_reads import _pool, run_reads
 
 POSTGRESQL = pytest.mark.skipif(connection.vendor != "postgresql", reason="side by side on PostgreSQL only")
 marker: ContextVar[str] = ContextVar("marker", default="unset")
@@ -73,3 +74,21 @@ def test_reads_within_a_read_run_in_turn(settings):
     results = run_reads([nested, nested, nested])
     in_a_worker = [(outer, inner) for outer, inner in results if outer != threading.get_ident()]
     assert in_a_worker and all(set(inner) == {outer} for outer, inner in in_a_worker)
+
+
+@POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_a_request_does_not_wait_for_a_pool_busy_with_another_requests_reads(settings):
+    """Under `antoan serve --threads`, several requests of a worker share its pool: one whose reads are all done
+    before the pool's thread is free goes on at once (its job is cancelled), rather than wait for the other's."""
+    settings.ANTOAN_QUERY_LANES = 2
+    release = threading.Event()
+    busy = _pool().submit(release.wait, 5)  # the pool's only thread: taken by "another request"
+    try:
+        started = time.monotonic()
+        threads = run_reads([threading.get_ident] * 3)
+        waited = time.monotonic() - started
+    finally:
+        release.set()
+        busy.result()
+    assert set(threads) == {threading.get_ident()} and waited < 1

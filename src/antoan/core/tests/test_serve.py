@@ -69,7 +69,7 @@ def test_the_option_wins_over_the_environment_which_wins_over_the_default():
 
 @pytest.mark.parametrize(
     "options",
-    [{"workers": "0"}, {"workers": "many"}, {"environ": {"ANTOAN_WORKERS": "-2"}}, {"timeout": "0"}],
+    [{"workers": "0"}, {"workers": "many"}, {"environ": {"ANTOAN_WORKERS": "-2"}}, {"timeout": "0"}, {"threads": "0"}],
 )
 def test_a_wrong_number_is_refused_in_both_languages(options):
     options.setdefault("environ", {})
@@ -89,6 +89,13 @@ def test_gunicorn_is_started_with_antoans_config_and_application():
     assert argv[argv.index("--config") + 1] == "python:antoan.core.gunicorn_conf"
     assert argv[argv.index("--bind") + 1] == "127.0.0.1:8123" and argv[argv.index("--workers") + 1] == "4"
     assert argv[-1] == "antoan.wsgi:application"
+
+
+def test_each_worker_answers_on_threads_unless_told_one_at_a_time():
+    argv = gunicorn_argv(serve_config(environ={}))
+    assert argv[argv.index("--worker-class") + 1] == "gthread" and argv[argv.index("--threads") + 1] == "4"
+    assert serve_config(environ={"ANTOAN_THREADS": "8"}) == serve_config(threads=8, environ={})
+    assert "--threads" not in gunicorn_argv(serve_config(threads=1, environ={}))  # gunicorn's sync worker
 
 
 def test_the_workers_share_folders_made_for_the_run_unless_given(tmp_path, monkeypatch):
@@ -241,7 +248,7 @@ def test_serve_runs_gunicorn_workers_with_static_files_metrics_and_json_logs(tmp
             server.wait()
     stdout, stderr = (tmp_path / "out.txt").read_text(), (tmp_path / "err.txt").read_text()
     assert server.returncode == 0, stderr
-    assert "static files copied" in stdout and "2 workers" in stdout
+    assert "static files copied" in stdout and "2 workers × 4 threads" in stdout
     lines = [json.loads(line) for line in stderr.splitlines() if line.strip()]  # every line is JSON
     assert sum("Booting worker" in line["message"] for line in lines) == 2
     (page,) = [line for line in lines if line.get("request_id") == "serve-test-request-0001"]

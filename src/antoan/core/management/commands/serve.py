@@ -1,12 +1,16 @@
 """`antoan serve`: the production web server — gunicorn with several worker processes.
 
-    antoan serve                                  # 127.0.0.1:8000, 2 × CPU cores + 1 workers
-    antoan serve --bind 127.0.0.1:8010 --workers 3 --access-log json --collectstatic
+    antoan serve                                  # 127.0.0.1:8000, 2 × CPU cores + 1 workers, 4 threads each
+    antoan serve --bind 127.0.0.1:8010 --workers 3 --threads 1 --access-log json --collectstatic
 
-Each option also comes from the environment (ANTOAN_BIND, ANTOAN_WORKERS, ANTOAN_TIMEOUT, ANTOAN_ACCESS_LOG);
-the option wins. Static files are served by WhiteNoise from STATIC_ROOT (`--collectstatic` fills it first). The
-workers share their metrics (PROMETHEUS_MULTIPROC_DIR) and their cache (ANTOAN_CACHE_DIR) through folders,
-made for the run when not given.
+Each option also comes from the environment (ANTOAN_BIND, ANTOAN_WORKERS, ANTOAN_THREADS, ANTOAN_TIMEOUT,
+ANTOAN_ACCESS_LOG); the option wins. Each worker answers several requests at once on threads (gunicorn's gthread
+worker): while one waits for PostgreSQL, sleeps (the tip look-up's fixed answer time) or waits for a slow client,
+the others go on. With one request at a time per worker, a few slow ones — a report, a login's password hash —
+held every worker, and the quick requests queued behind them (docs/benchmarks.md, "Load": p95 0.99 → 0.34 s).
+Static files are served by WhiteNoise from STATIC_ROOT (`--collectstatic` fills it first). The workers share
+their metrics (PROMETHEUS_MULTIPROC_DIR) and their cache (ANTOAN_CACHE_DIR) through folders, made for the run when
+not given.
 The command replaces itself with gunicorn (same process id), so that systemd's signals reach gunicorn.
 """
 
@@ -24,6 +28,7 @@ from django.db import connections
 from antoan.core.errors import Message
 
 DEFAULT_BIND = "127.0.0.1:8000"
+DEFAULT_THREADS = 4
 DEFAULT_TIMEOUT = 120  # seconds: a PDF report rendered by LibreOffice can take a while
 ACCESS_LOGS = ("off", "json")
 
@@ -34,6 +39,7 @@ class ServeConfig:
     workers: int
     timeout: int
     access_log: str
+    threads: int
 
 
 def cpu_cores() -> int:
@@ -64,12 +70,15 @@ def _positive(value, *, name: str, env: str) -> int:
     return number
 
 
-def serve_config(*, bind=None, workers=None, timeout=None, access_log=None, environ=None) -> ServeConfig:
+def serve_config(
+    *, bind=None, workers=None, timeout=None, access_log=None, threads=None, environ=None
+) -> ServeConfig:
     """The options given, else the environment, else the defaults."""
     environ = os.environ if environ is None else environ
     bind = bind or environ.get("ANTOAN_BIND") or DEFAULT_BIND
     workers = workers if workers is not None else environ.get("ANTOAN_WORKERS") or workers_default()
     timeout = timeout if timeout is not None else environ.get("ANTOAN_TIMEOUT") or DEFAULT_TIMEOUT
+    threads = threads if threads is not None else environ.get("ANTOAN_THREADS") or DEFAULT_THREADS
     access_log = (access_log or environ.get("ANTOAN_ACCESS_LOG") or "off").strip().lower()
     if access_log not in ACCESS_LOGS:
         raise CommandError(
@@ -85,6 +94,7 @@ def serve_config(*, bind=None, workers=None, timeout=None, access_log=None, envi
         workers=_positive(workers, name="workers", env="ANTOAN_WORKERS"),
         timeout=_positive(timeout, name="timeout", env="ANTOAN_TIMEOUT"),
         access_log=access_log,
+        threads=_positive(threads, name="threads", env="ANTOAN_THREADS"),
     )
 
 
@@ -101,6 +111,7 @@ def gunicorn_argv(config: ServeConfig) -> list[str]:
         str(config.workers),
         "--timeout",
         str(config.timeout),
+        *(["--worker-class", "gthread", "--threads", str(config.threads)] if config.threads > 1 else []),
         "antoan.wsgi:application",
     ]
 
@@ -128,13 +139,17 @@ def gunicorn_environ(config: ServeConfig, environ=None) -> dict[str, str]:
 class Command(BaseCommand):
     help = (
         "Chạy máy chủ web cho môi trường thật (gunicorn) / run the production web server (gunicorn): "
-        "workers 2 × CPU cores + 1 unless told, static files by WhiteNoise."
+        "workers 2 × CPU cores + 1 with 4 threads each unless told, static files by WhiteNoise."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", help=f"address:port or unix:/path (env ANTOAN_BIND; default {DEFAULT_BIND})")
         parser.add_argument(
             "--workers", help=f"worker processes (env ANTOAN_WORKERS; default 2 × CPU cores + 1 = {workers_default()})"
+        )
+        parser.add_argument(
+            "--threads",
+            help=f"requests each worker answers at once (env ANTOAN_THREADS; default {DEFAULT_THREADS}; 1: one)",
         )
         parser.add_argument(
             "--timeout",
@@ -150,13 +165,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        names = ("bind", "workers", "timeout", "access_log")
+        names = ("bind", "workers", "timeout", "access_log", "threads")
         config = serve_config(**{name: options[name] for name in names})
         if options["collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=options["verbosity"])
         env = gunicorn_environ(config)
         self.stdout.write(
-            f"antoan: gunicorn {config.bind}, {config.workers} workers, access log {config.access_log}, "
+            f"antoan: gunicorn {config.bind}, {config.workers} workers × {config.threads} threads, "
+            f"access log {config.access_log}, "
             f"logs {settings.LOG_FORMAT}"
         )
         self.stdout.flush()
