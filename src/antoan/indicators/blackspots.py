@@ -233,7 +233,9 @@ def find_black_spots(accidents: Iterable[Accident], *, rule: BlackSpotRule, wind
     """The black spots among ``accidents`` in the rule's window ending on ``window_end``, worst first."""
     start = window_start(window_end, rule.window_months)
     in_window = [(t, a) for t, a in ((_local(a.occurred_at), a) for a in accidents) if start <= t.date() <= window_end]
-    located = [a for _, a in sorted(((t, a) for t, a in in_window if a.has_coordinates), key=lambda p: (p[0], p[1].pk))]
+    by_time = sorted(((t, a) for t, a in in_window if a.has_coordinates), key=lambda p: (p[0], p[1].pk))
+    located = [a for _, a in by_time]
+    times = [t for t, _ in by_time]  # local times, converted once
     spots: list[BlackSpot] = []
     if located:
         coords = np.radians(np.array([[float(a.latitude), float(a.longitude)] for a in located]))
@@ -256,7 +258,7 @@ def find_black_spots(accidents: Iterable[Accident], *, rule: BlackSpotRule, wind
             for group in groups:
                 condition = rule.met_condition(_sum_facts(facts, group))
                 if condition is not None:
-                    spots.append(_spot([located[i] for i in group], coords[group], condition, rule))
+                    spots.append(_spot([(times[i], located[i]) for i in group], coords[group], condition, rule))
     spots.sort(key=lambda s: (-s.dead, -s.accident_count, -s.fatal_accidents, -s.injured, s.latitude, s.longitude))
     return BlackSpotResult(
         spots=tuple(spots),
@@ -377,11 +379,15 @@ def _centroid(coords: np.ndarray) -> np.ndarray:
     return np.array([math.atan2(z, math.hypot(x, y)), math.atan2(y, x)])
 
 
-def _spot(group: Sequence[Accident], coords: np.ndarray, condition: dict[str, int], rule: BlackSpotRule) -> BlackSpot:
+def _spot(
+    timed: Sequence[tuple[datetime, Accident]], coords: np.ndarray, condition: dict[str, int], rule: BlackSpotRule
+) -> BlackSpot:
+    """The spot of these accidents, each with its local time."""
     centre = _centroid(coords)
     radius = float(_haversine(coords, centre[None, :]).max() * EARTH_RADIUS_M)
-    newest_first = tuple(sorted(group, key=lambda a: (_local(a.occurred_at), a.pk), reverse=True))
-    days = [_local(a.occurred_at).date() for a in group]
+    newest_first = tuple(a for _, a in sorted(timed, key=lambda p: (p[0], p[1].pk), reverse=True))
+    days = [t.date() for t, _ in timed]
+    group = [a for _, a in timed]
     totals = {
         "accidents": len(group),
         "fatal_accidents": sum(a.is_fatal for a in group),

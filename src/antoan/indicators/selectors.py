@@ -161,10 +161,18 @@ def month_periods(year: int) -> list[Period]:
 
 def indicator_trend(*, user: User, unit: Unit | None, year: int, code: str) -> dict:
     """Month by month, `year` against the year before (one query per source for the 24 months)."""
+    return indicator_trends(user=user, unit=unit, year=year, codes=[code])[code]
+
+
+def indicator_trends(*, user: User, unit: Unit | None, year: int, codes: list[str]) -> dict[str, dict]:
+    """`indicator_trend` of each of `codes`, read together (one query per source for all of them)."""
     months = month_periods(year) + month_periods(year - 1)
-    evaluation = evaluate(user=user, unit=unit, periods=months, codes=[code])
-    values = [evaluation.value(code, i) for i in range(24)]
-    return {"months": list(range(1, 13)), "this_year": values[:12], "last_year": values[12:], "year": year}
+    evaluation = evaluate(user=user, unit=unit, periods=months, codes=codes)
+    trends = {}
+    for code in codes:
+        values = [evaluation.value(code, i) for i in range(24)]
+        trends[code] = {"months": list(range(1, 13)), "this_year": values[:12], "last_year": values[12:], "year": year}
+    return trends
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from antoan.indicators.selectors import (
     black_spot_list,
     evaluate,
     indicator_children,
-    indicator_trend,
+    indicator_trends,
 )
 from antoan.movement.models import Authority, Award, Commendation, RecipientKind
 from antoan.reports.document import Chart, Section, Table
@@ -265,8 +265,8 @@ def special_periods(user: User, facts: Facts) -> Section:
 
 def charts(user: User, facts: Facts) -> tuple[Chart, ...]:
     year = facts.period.end.year
-    trend = indicator_trend(user=user, unit=facts.unit, year=year, code="traffic.accidents")
-    crime = indicator_trend(user=user, unit=facts.unit, year=year, code="crime.cases")
+    trends = indicator_trends(user=user, unit=facts.unit, year=year, codes=["traffic.accidents", "crime.cases"])
+    trend, crime = trends["traffic.accidents"], trends["crime.cases"]
     months = tuple(f"T{m}" for m in range(1, 13))
     charts = [
         Chart(
