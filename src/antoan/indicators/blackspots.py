@@ -367,8 +367,10 @@ def _split_extended(
         taken = discs[i][free[discs[i]]]
         free[taken] = False
         groups.append(members[taken])
-        rows = held_by[taken]
-        np.subtract.at(sums, rows.indices, local[np.repeat(taken, np.diff(rows.indptr))])
+        # The discs holding each accident taken: slices of the matrix's own arrays (its row indexing costs ~0.1 ms).
+        starts, ends = held_by.indptr[taken], held_by.indptr[taken + 1]
+        holders = np.concatenate([held_by.indices[start:end] for start, end in zip(starts, ends, strict=True)])
+        np.subtract.at(sums, holders, local[np.repeat(taken, ends - starts)])
     return groups
 
 
