@@ -108,8 +108,11 @@ def prepare(*, officers: int = 150, leaders: int = 80, communes: int = 60, provi
                 }
             )
         for i in range(leaders):
-            # Two leaders in three lead a commune, the others a province.
-            unit = province_pool[(i // 3) % len(province_pool)] if i % 3 == 2 else commune_pool[(i * 7) % len(commune_pool)]
+            # Two leaders in three lead a commune, the others a province (each of the pool's in turn).
+            if i % 3 == 2:
+                unit = province_pool[(i // 3) % len(province_pool)]
+            else:
+                unit = commune_pool[(i * 7) % len(commune_pool)]
             user = account(f"{LEADER_PREFIX}{i:03d}", f"Lãnh đạo thử tải {i}")
             member(user, unit, Role.LEADER)
             TOTPDevice.objects.filter(user=user).delete()

@@ -24,7 +24,8 @@ def records(officer, ham_thuan, traffic_fields):
     made = []
     for n in range(23):
         at = local(2026, 3, 1, 8, 0) + timedelta(hours=n // 3)  # three at each time
-        made.append(incident_create(user=officer, unit=ham_thuan, **traffic_fields(occurred_at=at, latitude=None, longitude=None)))
+        fields = traffic_fields(occurred_at=at, latitude=None, longitude=None)
+        made.append(incident_create(user=officer, unit=ham_thuan, **fields))
     return made
 
 
