@@ -10,8 +10,10 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from antoan.accounts.models import User
 from antoan.accounts.selectors import user_scope
 from antoan.core.errors import DomainError, NotFound
+from antoan.core.kept import code_version, kept
 from antoan.incidents.categories import IncidentKind
 from antoan.incidents.models import Incident
+from antoan.indicators import blackspots
 from antoan.indicators.blackspots import (
     Accident,
     BlackSpotResult,
@@ -313,9 +315,18 @@ def black_spot_list(
     rows = _incidents(user=user, unit=unit, period=window, kind=IncidentKind.TRAFFIC).values_list(
         "pk", "latitude", "longitude", "occurred_at", "dead", "injured", "severity"
     )
-    accidents = [Accident(pk, lat, lon, at, dead or 0, injured or 0, severity) for pk, lat, lon, at, dead, injured,
-                 severity in rows.iterator(chunk_size=5000)]  # fmt: skip
-    return find_black_spots(accidents, rule=rule, window_end=period.end)
+    rows = list(rows.iterator(chunk_size=5000))
+
+    def find():
+        accidents = [Accident(pk, lat, lon, at, dead or 0, injured or 0, severity) for pk, lat, lon, at, dead,
+                     injured, severity in rows]  # fmt: skip
+        return find_black_spots(accidents, rule=rule, window_end=period.end)
+
+    # The spots are a function of these accidents and the rule: kept, they are found again only when one changes.
+    return kept("black-spots", _BLACK_SPOTS_VERSION, (rule, period.end, rows), find)
+
+
+_BLACK_SPOTS_VERSION = code_version(blackspots.__file__, __file__)
 
 
 def indicator_period(params, *, user: User) -> Period:

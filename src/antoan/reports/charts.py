@@ -18,28 +18,26 @@ prefixed with the chart's key so that several charts can sit in one page. Text i
 browser needs no font; the chart's title is the SVG's accessible name.
 
 A drawing takes 0.1 – 0.2 s of CPU, and the same chart is drawn again and again (each preview of a report, its
-DOCX and its PDF, the year before of every later report): each output is kept in the cache (`django.core.cache`,
-shared by the workers of `antoan serve`) under a digest of everything it is drawn from — the chart's values, the
-options, this module's own source and matplotlib's version — so a kept one is exactly what drawing it would give.
+DOCX and its PDF, the year before of every later report): each output is kept (core/kept.py) under a digest of
+everything it is drawn from — the chart's values, the options, this module's own source and matplotlib's version —
+so a kept one is exactly what drawing it would give.
 """
 
-import hashlib
 import io
 import math
 import re
 import textwrap
 import threading
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import matplotlib
-from django.core.cache import cache
 
 matplotlib.use("Agg")  # never a GUI backend, whoever imports pyplot later in this process
 
 from matplotlib.figure import Figure  # noqa: E402  (after the backend is chosen)
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
+from antoan.core.kept import code_version, kept  # noqa: E402
 from antoan.indicators.format import number_vi  # noqa: E402
 
 from .document import Chart  # noqa: E402
@@ -134,22 +132,16 @@ def chart_svg(chart: Chart, *, id_prefix: str | None = None, with_title: bool = 
 
 
 # What a drawing depends on besides its arguments: this module's code and matplotlib's.
-_DRAWING_VERSION = hashlib.sha256(Path(__file__).read_bytes() + matplotlib.__version__.encode()).hexdigest()[:16]
-KEPT_SECONDS = 24 * 3600
+_DRAWING_VERSION = code_version(__file__, extra=matplotlib.__version__)
 
 
 def _kept(arguments: tuple, draw):
     """`draw()`, or what it gave before for the same arguments (a drawing is a pure function of them)."""
     kind, chart, *options = arguments
-    # Texts as str: a lazy translation's repr is its address, not its words.
+    # Texts as str: a lazy translation pickles as its message id, not as the words drawn.
     drawn_from = (chart.key, str(chart.title), chart.kind, tuple(map(str, chart.labels)), str(chart.y_label),
                   tuple((str(name), tuple(values)) for name, values in chart.series))  # fmt: skip
-    key = "chart:" + hashlib.sha256(repr((_DRAWING_VERSION, kind, drawn_from, options)).encode()).hexdigest()
-    output = cache.get(key)
-    if output is None:
-        output = draw()
-        cache.set(key, output, KEPT_SECONDS)
-    return output
+    return kept("chart", _DRAWING_VERSION, (kind, drawn_from, options), draw)
 
 
 # --- drawing ------------------------------------------------------------------------------------------------
