@@ -229,6 +229,8 @@ def time_grid(request, kind: str, period: str, unit: str | None = None, on: date
             "weekdays_en": selectors.WEEKDAYS_EN, "counts": counts}  # fmt: skip
 
 
+# The map's points and the black spots' accidents are plain pydantic models, not ninja's Schema: a Schema reads
+# each of up to 5,000 items through a Django-aware getter, which took 120 ms of a province's 180 ms.
 class PointOut(BaseModel):
     pk: int
     kind: str
