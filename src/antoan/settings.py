@@ -289,13 +289,35 @@ ANTOAN_METRICS_TOKEN = os.environ.get("ANTOAN_METRICS_TOKEN", "")
 # Several web processes (the workers of `antoan serve`) must share the cache, where the tip portal's per-source
 # limits and the progress of imports are kept: ANTOAN_CACHE_DIR makes it a folder they all use (`antoan serve`
 # makes one for its run if none is given). Without it, each process has its own cache in memory.
+# "kept" holds the results of pure computations (core/kept.py: report charts, black spots), apart from the
+# counters: large entries, bounded in number, never crowding a counter out.
+KEPT_SECONDS = 24 * 3600
 if os.environ.get("ANTOAN_CACHE_DIR"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": os.environ["ANTOAN_CACHE_DIR"],
             "TIMEOUT": 3600,
-        }
+            # Django's default of 300 entries was reached within minutes by the per-source counters alone: from then
+            # on every write deleted a third of the entries at random, counters included (a limit forgotten).
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        },
+        "kept": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(Path(os.environ["ANTOAN_CACHE_DIR"]) / "kept"),
+            "TIMEOUT": KEPT_SECONDS,
+            "OPTIONS": {"MAX_ENTRIES": 2_000},  # a chart ~50 KB, a province's black spots up to ~1 MB
+        },
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "kept": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kept",
+            "TIMEOUT": KEPT_SECONDS,
+            "OPTIONS": {"MAX_ENTRIES": 500},
+        },
     }
 
 # Uploaded import files and their problem reports. An upload runs in a background thread of the web

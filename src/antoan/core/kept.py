@@ -3,8 +3,8 @@
 A chart's drawing (0.1 – 0.2 s) or the black spots of a province's year (0.3 s for Hà Nội's 11,000 accidents) is a
 function of its inputs and of the code that computes it, nothing else. `kept(…)` gives what the computation gave
 before for the same inputs and the same code, or computes it: a kept result is exactly what computing it again
-would give, so nothing is ever stale — new records make new inputs, hence a new digest. The cache is Django's
-(`antoan serve` shares it between its workers through a folder); entries expire after a day.
+would give, so nothing is ever stale — new records make new inputs, hence a new digest. They are kept in Django's
+cache "kept" (settings.py: `antoan serve` shares it between its workers through a folder), for a day.
 """
 
 import hashlib
@@ -12,9 +12,7 @@ import pickle
 from collections.abc import Callable
 from pathlib import Path
 
-from django.core.cache import cache
-
-KEPT_SECONDS = 24 * 3600
+from django.core.cache import caches
 
 
 def code_version(*files: str | Path, extra: str = "") -> str:
@@ -33,8 +31,9 @@ def kept(namespace: str, version: str, inputs, compute: Callable):
     by the caller."""
     digest = hashlib.sha256(pickle.dumps((version, inputs), protocol=5)).hexdigest()
     key = f"{namespace}:{digest}"
-    result = cache.get(key)
+    store = caches["kept"]
+    result = store.get(key)
     if result is None:
         result = compute()
-        cache.set(key, result, KEPT_SECONDS)
+        store.set(key, result)
     return result

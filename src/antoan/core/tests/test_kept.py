@@ -1,14 +1,14 @@
 """core.kept: a result kept for the same inputs and code, computed again for any other."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from antoan.core.kept import code_version, kept
 
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    cache.clear()
+    caches["kept"].clear()
 
 
 def counted(result):

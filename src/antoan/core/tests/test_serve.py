@@ -256,3 +256,14 @@ def test_serve_runs_gunicorn_workers_with_static_files_metrics_and_json_logs(tmp
     assert page["method"] == "GET" and page["user_id"] is None and page["duration_ms"] > 0
     assert not [line for line in lines if "127.0.0.1" in json.dumps(line) and line["logger"] == "antoan.request"]
     assert not list(temp.iterdir()), "the metrics folder goes with the server"
+
+
+def test_the_shared_cache_keeps_counters_and_kept_results_apart_and_does_not_cull_counters_early(tmp_path):
+    """Django's FileBasedCache deletes a third of its entries at random once it holds MAX_ENTRIES (300 by
+    default): the tip portal's per-source counters reached that within minutes under load."""
+    script = "import json, antoan.settings as s; print(json.dumps(s.CACHES))"
+    env = base_environ(ANTOAN_CACHE_DIR=str(tmp_path))
+    caches = json.loads(subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
+                                       check=True).stdout)  # fmt: skip
+    assert caches["default"]["LOCATION"] == str(tmp_path) and caches["default"]["OPTIONS"]["MAX_ENTRIES"] >= 50_000
+    assert caches["kept"]["LOCATION"] == str(tmp_path / "kept") and caches["kept"]["TIMEOUT"] == 24 * 3600
