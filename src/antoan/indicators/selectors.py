@@ -296,6 +296,10 @@ def incident_points(*, user: User, unit: Unit | None, period: Period, kind: str 
     }
 
 
+# What the black spots depend on besides the accidents and the rule: the code that finds them and reads them.
+_BLACK_SPOTS_VERSION = code_version(blackspots.__file__, __file__)
+
+
 def black_spot_list(
     *,
     user: User,
@@ -312,10 +316,8 @@ def black_spot_list(
         radius_m=radius_m, window_months=window_months, min_fatal=min_fatal, min_injury=min_injury
     )
     window = Period.of_range(window_start(period.end, rule.window_months), period.end)
-    rows = _incidents(user=user, unit=unit, period=window, kind=IncidentKind.TRAFFIC).values_list(
-        "pk", "latitude", "longitude", "occurred_at", "dead", "injured", "severity"
-    )
-    rows = list(rows.iterator(chunk_size=5000))
+    traffic = _incidents(user=user, unit=unit, period=window, kind=IncidentKind.TRAFFIC)
+    rows = list(traffic.values_list("pk", "latitude", "longitude", "occurred_at", "dead", "injured", "severity"))
 
     def find():
         accidents = [Accident(pk, lat, lon, at, dead or 0, injured or 0, severity) for pk, lat, lon, at, dead,
@@ -324,9 +326,6 @@ def black_spot_list(
 
     # The spots are a function of these accidents and the rule: kept, they are found again only when one changes.
     return kept("black-spots", _BLACK_SPOTS_VERSION, (rule, period.end, rows), find)
-
-
-_BLACK_SPOTS_VERSION = code_version(blackspots.__file__, __file__)
 
 
 def indicator_period(params, *, user: User) -> Period:

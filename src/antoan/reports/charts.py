@@ -112,7 +112,7 @@ def chart_png(chart: Chart, *, dpi: int = 150, with_title: bool = True) -> bytes
             figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None}, facecolor="white")
         return buffer.getvalue()
 
-    return _kept(("png", chart, dpi, with_title), draw)
+    return _kept(draw, "png", chart, dpi, with_title)
 
 
 def chart_svg(chart: Chart, *, id_prefix: str | None = None, with_title: bool = True) -> str:
@@ -128,16 +128,15 @@ def chart_svg(chart: Chart, *, id_prefix: str | None = None, with_title: bool = 
             figure.savefig(buffer, format="svg", metadata={"Date": None}, facecolor="white")
         return _inline_svg(buffer.getvalue(), prefix=prefix, label=chart.title)
 
-    return _kept(("svg", chart, prefix, with_title), draw)
+    return _kept(draw, "svg", chart, prefix, with_title)
 
 
 # What a drawing depends on besides its arguments: this module's code and matplotlib's.
 _DRAWING_VERSION = code_version(__file__, extra=matplotlib.__version__)
 
 
-def _kept(arguments: tuple, draw):
-    """`draw()`, or what it gave before for the same arguments (a drawing is a pure function of them)."""
-    kind, chart, *options = arguments
+def _kept(draw, kind: str, chart: Chart, *options):
+    """`draw()`, or what it gave before for the same chart and options (a drawing is a pure function of them)."""
     # Texts as str: a lazy translation pickles as its message id, not as the words drawn.
     drawn_from = (chart.key, str(chart.title), chart.kind, tuple(map(str, chart.labels)), str(chart.y_label),
                   tuple((str(name), tuple(values)) for name, values in chart.series))  # fmt: skip

@@ -172,8 +172,7 @@ class Command(BaseCommand):
         env = gunicorn_environ(config)
         self.stdout.write(
             f"antoan: gunicorn {config.bind}, {config.workers} workers × {config.threads} threads, "
-            f"access log {config.access_log}, "
-            f"logs {settings.LOG_FORMAT}"
+            f"access log {config.access_log}, logs {settings.LOG_FORMAT}"
         )
         self.stdout.flush()
         sys.stderr.flush()
