@@ -1,7 +1,10 @@
-"""An officer opens the report of their commune in a real browser, writes section II in their own words, saves,
-downloads the Word file and finds those words in it."""
+"""An officer opens the report of their commune in a real browser, sees its charts drawn, writes section II in
+their own words, saves, downloads the Word file and finds those words in it."""
+
+from datetime import datetime
 
 import pytest
+from django.utils import timezone
 from docx import Document
 from playwright.sync_api import expect
 
@@ -16,7 +19,23 @@ def docx_text(path) -> str:
     return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
-def test_officer_edits_section_two_and_downloads_it_in_the_docx(officer, password, log_in, live_server, home_units):
+@pytest.fixture
+def records_of_2025(officer, home_units):
+    """An accident and a theft in 2025 (the commune exists from 1 July): the report has figures, hence charts."""
+    from antoan.incidents.services import incident_create
+
+    def local(*args):
+        return timezone.make_aware(datetime(*args))
+
+    incident_create(user=officer, unit=home_units, kind="traffic", occurred_at=local(2025, 8, 3, 18),
+                    summary="Xe máy va chạm ô tô", dead=1, injured=2)  # fmt: skip
+    incident_create(user=officer, unit=home_units, kind="crime", occurred_at=local(2025, 9, 9, 22),
+                    category="social_order", summary="Trộm cắp xe máy", solved=False)  # fmt: skip
+
+
+def test_officer_edits_section_two_and_downloads_it_in_the_docx(
+    officer, password, log_in, live_server, home_units, records_of_2025
+):
     page = log_in(officer.username, password)
     console = []
     page.on("console", lambda message: console.append(message.text))
@@ -34,6 +53,13 @@ def test_officer_edits_section_two_and_downloads_it_in_the_docx(officer, passwor
     assert "year=2025" in page.url and f"unit={home_units.code}" in page.url, page.url
     expect(page.locator("#report-preview article.report")).to_be_visible()
     expect(page.locator("#report-preview article.report")).to_contain_text(home_units.name.upper())
+    # The charts are drawn by the browser from their data (reports/preview.js), one canvas each.
+    charts = page.locator("#report-preview figure.report-chart canvas")
+    assert charts.count() >= 2
+    for index in range(charts.count()):
+        expect(charts.nth(index)).to_have_attribute("data-drawn", "1")
+        assert charts.nth(index).bounding_box()["height"] > 100
+    assert page.locator("#report-preview svg").count() == 0
     drafted = page.input_value("#id_shortcomings")
     assert drafted.strip(), "section II starts from the system's draft"
 

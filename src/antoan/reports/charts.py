@@ -1,4 +1,5 @@
-"""Charts of a report, drawn with matplotlib: a PNG for the DOCX/PDF, an inline SVG for the HTML preview.
+"""Charts of a report, drawn with matplotlib: a PNG for the DOCX/PDF, an inline SVG for the HTML file (the site's
+preview has the browser draw them from their data: reports/html.py, docs/decisions/0005).
 
 Kinds (`Chart.kind`): "bar" — grouped bars, one group per label, one bar per series, the value on top of each
 bar; "line" — one line per series with markers; "barh" — grouped horizontal bars (long labels such as commune
@@ -17,8 +18,8 @@ equivalent presentation attributes (`fill="…" stroke="…"`), the `<style>` el
 prefixed with the chart's key so that several charts can sit in one page. Text is drawn as paths, so the
 browser needs no font; the chart's title is the SVG's accessible name.
 
-A drawing takes 0.1 – 0.2 s of CPU, and the same chart is drawn again and again (each preview of a report, its
-DOCX and its PDF, the year before of every later report): each output is kept (core/kept.py) under a digest of
+A drawing takes 0.1 – 0.2 s of CPU, and the same chart is drawn again and again (each file of a report, its
+DOCX, PDF and HTML, the year before of every later report): each output is kept (core/kept.py) under a digest of
 everything it is drawn from — the chart's values, the options, this module's own source and matplotlib's version —
 so a kept one is exactly what drawing it would give.
 """

@@ -1,6 +1,7 @@
 """XLSX, HTML preview and charts, rendered from the hand-built sample report: pure, no database."""
 
 import io
+import json
 import re
 import struct
 import warnings
@@ -17,7 +18,7 @@ from matplotlib.figure import Figure
 
 from antoan.reports.charts import KINDS, chart_png, chart_svg
 from antoan.reports.document import Chart, Section, Table
-from antoan.reports.html import QUOC_HIEU, TIEU_NGU, heading_label, recipient_lines, render_html
+from antoan.reports.html import QUOC_HIEU, TIEU_NGU, chart_data, heading_label, recipient_lines, render_html
 from antoan.reports.tests.sample import (
     COMPARISON_CHART,
     CRIME_SENTENCE,
@@ -358,6 +359,34 @@ def test_html_charts_are_inline_svg_with_captions(page):
     assert figure
     assert "<svg " in figure.group(1)
     assert "<figcaption>Biểu đồ 1. So sánh số vụ năm 2020 với năm 2019</figcaption>" in figure.group(1)
+
+
+def test_site_preview_carries_the_charts_values_for_the_browser_not_a_drawing():
+    """The preview on the site (standalone=False) has a canvas and the chart's data per figure, the same figures
+    as the file's SVG; the browser draws them (reports/preview.js, tests/e2e/test_report.py)."""
+    title = "Số vụ </script><script>alert(1)</script>"
+    report = _with_section(Section("V", "Biểu đồ", charts=(replace(GAPPY_CHART, title=title),)))
+    fragment = render_html(report, standalone=False)
+    standalone = render_html(report)
+
+    figures = re.findall(r'<figure class="report-chart" id="chart-([^"]+)">(.*?)</figure>', fragment, re.S)
+    assert [key for key, _ in figures] == re.findall(r'<figure class="report-chart" id="chart-([^"]+)">', standalone)
+    assert "<svg" not in fragment and standalone.count("<svg") == len(figures) == 2
+    data = {}
+    for key, inside in figures:
+        assert "<canvas role=\"img\"" in inside
+        payload = re.search(r'<script type="application/json">(.*?)</script>', inside, re.S)
+        data[key] = json.loads(payload.group(1))
+    assert data["tai_nan_theo_xa"] == chart_data(replace(GAPPY_CHART, title=title))
+    assert data["so_sanh_2019_2020"] == chart_data(COMPARISON_CHART)
+    assert data["tai_nan_theo_xa"]["series"] == [
+        {"name": "Năm 2019", "values": [12, None, 7, 3]},
+        {"name": "Năm 2020", "values": [9, 11, None, 1234]},
+    ]
+    assert data["tai_nan_theo_xa"]["kind"] == "bar" and data["tai_nan_theo_xa"]["yLabel"] == "Số vụ"
+    # A title cannot end the script element it sits in (json_script escapes < and >); the caption is escaped.
+    assert "<script>alert" not in fragment
+    assert "<figcaption>Số vụ &lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;</figcaption>" in fragment
 
 
 def test_html_ends_with_recipients_and_signature(page):
