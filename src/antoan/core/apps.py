@@ -7,7 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = "antoan"
 
     def ready(self) -> None:
-        from antoan.core import history_guard, lookups
+        from antoan.core import history_guard, lookups, pg_loaders
 
         lookups.register()
         history_guard.connect()
+        pg_loaders.connect()
