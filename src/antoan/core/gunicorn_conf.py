@@ -20,6 +20,12 @@ control_socket_disable = True
 # The application is loaded once, before the workers are forked: they start ready (see `when_ready`) and share
 # the memory of the libraries they import. A code upgrade therefore needs a restart (systemctl restart), not HUP.
 preload_app = True
+# How long an idle kept-alive connection stays open: nginx's default (75 s) instead of gunicorn's 2 s. gthread closes
+# expired connections after it has dispatched the ready ones, without looking again: a request that arrives on one
+# in between is dropped, and the client sees "connection reset". With 2 s that happened to follow-up requests (a
+# dashboard's API calls, the page after a form) whenever an overloaded worker's loop was late by 2 s (the load test,
+# 4 December: 4 resets in 5,491 requests). An idle connection costs a socket, not a thread.
+keepalive = 75
 
 if os.environ.get("LOG_FORMAT") == "json":
     # gunicorn's own messages (workers booting, exiting, timing out) as JSON lines too, on standard error.

@@ -1,6 +1,7 @@
 """`antoan serve` runs gunicorn with several workers; static files come from WhiteNoise; production settings
 pass `check --deploy`."""
 
+import http.client
 import json
 import os
 import re
@@ -218,6 +219,19 @@ def test_serve_runs_gunicorn_workers_with_static_files_metrics_and_json_logs(tmp
             status, _, _ = fetch(f"{base}/healthz")
             assert status == 200
             healthy += 1
+        # A kept-alive connection outlives gunicorn's default of 2 s idle (gunicorn_conf.keepalive): the request
+        # sent on it after 3 s is answered on it, not dropped.
+        kept_alive = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            for pause in (0, 3):
+                time.sleep(pause)
+                kept_alive.request("GET", "/healthz")
+                response = kept_alive.getresponse()
+                assert response.status == 200 and not response.will_close
+                response.read()
+                healthy += 1
+        finally:
+            kept_alive.close()
         if connection.vendor == "postgresql":
             # The database drops the workers' kept connections (CONN_MAX_AGE): checked before reuse, replaced.
             assert cut_other_connections() >= 1
