@@ -14,6 +14,7 @@ the cursor. On any other time zone nothing is changed.
 """
 
 from datetime import UTC
+from functools import cache
 
 from django.db.backends.signals import connection_created
 
@@ -36,7 +37,9 @@ def _c_loader():
     return TimestamptzLoader
 
 
+@cache
 def _loader_class():
+    """The loader to register, made once; None where psycopg has no C loader."""
     from psycopg.adapt import Loader
 
     c_loader = _c_loader()
@@ -58,20 +61,15 @@ def _loader_class():
     return UtcTimestamptzLoader
 
 
-_LOADER = None
-
-
 def _on_connection(sender, connection, **kwargs):
-    global _LOADER
     if connection.vendor != "postgresql" or connection.timezone is not UTC:
         return
     raw = connection.connection
     if raw.info.parameter_status("TimeZone") != "UTC":
         return
-    if _LOADER is None:
-        _LOADER = _loader_class() or False
-    if _LOADER:
-        raw.adapters.register_loader(TIMESTAMPTZ, _LOADER)
+    loader = _loader_class()
+    if loader is not None:
+        raw.adapters.register_loader(TIMESTAMPTZ, loader)
 
 
 def connect() -> None:

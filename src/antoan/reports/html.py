@@ -96,7 +96,6 @@ def chart_data(chart: Chart) -> dict:
     colours of the printed charts."""
     return {
         "kind": chart.kind,
-        "title": str(chart.title),
         "labels": [str(label) for label in chart.labels],
         "series": [{"name": str(name), "values": list(values)} for name, values in chart.series],
         "yLabel": str(chart.y_label),
@@ -119,7 +118,7 @@ def _body(sections: tuple[Section, ...], *, notes: tuple[str, ...], drawn: bool)
     return items
 
 
-def _section(section: Section, depth: int, *, notes: tuple[str, ...] = (), drawn: bool = True) -> dict:
+def _section(section: Section, depth: int, *, notes: tuple[str, ...], drawn: bool) -> dict:
     charts = []
     for chart in section.charts:
         # The caption under the figure carries the title; the SVG is built by ElementTree, so it is escaped, and
