@@ -108,7 +108,7 @@ class Area:
 
 
 def _report_dir() -> Path:
-    # As antoan.reports.jobs.batch_root() says (not imported: that module pulls in the indicators and scikit-learn).
+    # As antoan.reports.jobs.batch_root() says (not imported: that module pulls in the indicators and scipy).
     configured = getattr(settings, "ANTOAN_REPORT_BATCH_DIR", None) or os.environ.get("ANTOAN_REPORT_BATCH_DIR")
     return Path(configured) if configured else Path(settings.VAR_DIR) / "reports"
 

@@ -8,8 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pytest
-from sklearn.cluster import DBSCAN
-from sklearn.metrics.pairwise import haversine_distances
 
 from antoan.core.errors import DomainError
 from antoan.indicators.blackspots import (
@@ -17,6 +15,8 @@ from antoan.indicators.blackspots import (
     RULE_FILE,
     Accident,
     BlackSpotRule,
+    _clusters,
+    _haversine,
     black_spot_rule_on,
     black_spot_rules,
     find_black_spots,
@@ -64,7 +64,7 @@ def injury(where=(BASE_LAT, BASE_LON), **kw) -> Accident:
 
 def extent_m(spot) -> float:
     pts = np.radians([[a.latitude, a.longitude] for a in spot.accidents])
-    return float(haversine_distances(pts).max() * EARTH_RADIUS_M)
+    return float(_haversine(pts, pts).max() * EARTH_RADIUS_M)
 
 
 # --- distances ----------------------------------------------------------------------------------------------------
@@ -173,14 +173,49 @@ def test_aware_times_are_read_as_vietnam_dates():
     assert spot.first_occurred == date(2025, 1, 1)
 
 
+# --- clusters -----------------------------------------------------------------------------------------------------
+
+
+def _components_by_haversine(coords: np.ndarray, eps: float) -> list[frozenset[int]]:
+    """The reference: every pair's great-circle angle, and the connected groups of pairs within eps (union-find)."""
+    parent = list(range(len(coords)))
+
+    def root(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in zip(*np.nonzero(np.triu(_haversine(coords, coords) <= eps, k=1)), strict=True):
+        parent[root(i)] = root(j)
+    groups: dict[int, set[int]] = {}
+    for i in range(len(coords)):
+        groups.setdefault(root(i), set()).add(i)
+    return sorted(frozenset(g) for g in groups.values())
+
+
+@pytest.mark.parametrize("radius_m", [50, 500, 3000])
+def test_clusters_are_the_groups_linked_by_great_circle_distances_within_the_radius(radius_m):
+    # 1,500 accidents in a 20 km square near Hà Nội (dense enough for long chains), and a few across the country.
+    rng = np.random.default_rng(radius_m)
+    near = np.column_stack([rng.uniform(21.0, 21.18, 1500), rng.uniform(105.75, 105.94, 1500)])
+    far = np.column_stack([rng.uniform(8.6, 23.3, 40), rng.uniform(102.2, 109.4, 40)])
+    coords = np.radians(np.vstack([near, far]))
+    eps = radius_m / EARTH_RADIUS_M
+    labels = _clusters(coords, eps)
+    found = sorted(frozenset(np.flatnonzero(labels == label).tolist()) for label in set(labels.tolist()))
+    assert found == _components_by_haversine(coords, eps)
+    assert 1 < len(found) < len(coords)  # neither all apart nor all one
+
+
 # --- chains along a road ------------------------------------------------------------------------------------------
 
 
 def test_chain_of_accidents_every_400_m_along_5_km_road_is_not_one_5_km_spot():
     road = [injury(at(400 * i), on=date(2025, 1, 1) + timedelta(days=i)) for i in range(13)]  # 0 … 4.8 km
     coords = np.radians([[a.latitude, a.longitude] for a in road])
-    # What DBSCAN alone gives: one cluster 4.8 km long, because each accident is within 500 m of the next.
-    assert len(set(DBSCAN(eps=500 / EARTH_RADIUS_M, min_samples=1, metric="haversine").fit(coords).labels_)) == 1
+    # What clustering alone gives: one cluster 4.8 km long, because each accident is within 500 m of the next.
+    assert len(set(_clusters(coords, 500 / EARTH_RADIUS_M))) == 1
 
     spots = find_black_spots(road, rule=RULE, window_end=END).spots
     assert len(spots) == 4  # 3 neighbours each (0.0, 0.4, 0.8 km), (1.2 … 2.0), (2.4 … 3.2), (3.6 … 4.4); 4.8 left

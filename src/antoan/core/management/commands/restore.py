@@ -11,7 +11,7 @@ class Command(BaseCommand):
         "antoan restore FILE [--replace] (see docs/backup.md)."
     )
 
-    # Like `migrate`: no system checks, which would import every view (and scikit-learn) for nothing.
+    # Like `migrate`: no system checks, which would import every view (and scipy) for nothing.
     requires_system_checks = []
 
     def add_arguments(self, parser):
