@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from antoan.accounts.selectors import user_memberships, user_scope
 from antoan.core.errors import DomainError, NotFound
+from antoan.core.pagination import head_and_count
 from antoan.core.routers import reading_from_replica
 from antoan.core.values import to_date
 from antoan.incidents.categories import CATEGORIES, IncidentKind
@@ -281,13 +282,13 @@ def dashboard(request):
             grid_kinds=[(k, str(IncidentKind(k).label)) for k in selectors.GRID_KINDS],
             map_kinds=[("", _("All kinds")), *((k.value, str(k.label)) for k in IncidentKind)],
         )
-        models = models_overdue(user=request.user, unit=unit)
-        plans = plans_overdue(user=request.user, unit=unit)
+        models, models_count = head_and_count(models_overdue(user=request.user, unit=unit), OVERDUE_SHOWN)
+        plans, plans_count = head_and_count(plans_overdue(user=request.user, unit=unit), OVERDUE_SHOWN)
         context.update(
-            overdue_models=models[:OVERDUE_SHOWN],
-            overdue_models_count=models.count(),
-            overdue_plans=plans[:OVERDUE_SHOWN],
-            overdue_plans_count=plans.count(),
+            overdue_models=models,
+            overdue_models_count=models_count,
+            overdue_plans=plans,
+            overdue_plans_count=plans_count,
             overdue_url=reverse("movement-overdue") + (f"?unit={unit.pk}" if unit else ""),
             today=timezone.localdate(),
         )

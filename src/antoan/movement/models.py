@@ -66,8 +66,10 @@ class MovementModel(SoftDeleteModel):
     # When a suspended or ended model stopped: the indicators count it as active before that day.
     ended_on = models.DateField(_("stopped on"), null=True, blank=True)
     inspection_interval_months = models.PositiveIntegerField(_("inspect every (months)"), default=6)
-    # Derived: the last inspection (or the start) plus the interval; kept by the services.
-    next_inspection_due = models.DateField(_("next inspection due"), null=True, blank=True, db_index=True)
+    # Derived: the last inspection (or the start) plus the interval; kept by the services. Not indexed: the overdue
+    # lists are read per unit (the unit's index), and an index on the day made PostgreSQL walk the whole country's
+    # overdue models for a province's first ten (migration 0006).
+    next_inspection_due = models.DateField(_("next inspection due"), null=True, blank=True)
     external_id = _external_id()
 
     history = HistoricalRecords()
@@ -269,7 +271,7 @@ class ResponsePlan(SoftDeleteModel):
     unit = _unit()
     hazard = models.CharField(_("hazard"), max_length=20, choices=HAZARDS)
     approved_on = models.DateField(_("approved on"))
-    next_review_on = models.DateField(_("next review on"), db_index=True)
+    next_review_on = models.DateField(_("next review on"))  # not indexed: as next_inspection_due
     resources = models.TextField(_("resources"), max_length=4000, blank=True)
     external_id = _external_id()
 

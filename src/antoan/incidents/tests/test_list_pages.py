@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from antoan.core.pagination import LateRowsPaginator, late_rows
+from antoan.core.pagination import LateRowsPaginator, head_and_count, late_rows
 from antoan.incidents.models import Incident
 from antoan.incidents.selectors import incident_list
 from antoan.incidents.services import incident_create, incident_delete
@@ -60,6 +60,20 @@ def test_a_record_deleted_between_the_two_reads_is_left_out(officer, records, mo
 
     monkeypatch.setattr(type(listed), "values_list", ids_then_delete)
     assert [row.pk for row in late_rows(listed, 0, 5)] == [expected[0], *expected[2:]]
+
+
+@pytest.mark.parametrize("n", [1, 10, 23, 40])
+def test_head_and_count_is_the_first_rows_and_the_count_in_one_query(officer, records, n):
+    listed = incident_list(user=officer)
+    listed.count()  # the scope's unit ids, memoised for the statement count below
+    with CaptureQueriesContext(connection) as queries:
+        head, count = head_and_count(listed, n)
+    assert [r.pk for r in head] == [r.pk for r in listed[:n]] and count == listed.count() == 23
+    assert len(queries) <= 2  # the scope's unit ids (if not read yet), then one statement
+
+
+def test_head_and_count_of_nothing(officer):
+    assert head_and_count(incident_list(user=officer), 10) == ([], 0)
 
 
 def test_a_values_list_or_a_list_is_sliced_as_it_is(officer, records):

@@ -209,6 +209,19 @@ def test_overdue_models_are_listed(officer_client, officer, ham_thuan):
     page = officer_client.get(DASHBOARD).content.decode()
     block = re.search(r'id="dashboard-overdue-models".*?</article>', page, re.S).group(0)
     assert "Tổ tự quản khu phố 3" in block
+    assert "Xem tất cả" not in block  # every overdue model is shown
+
+
+def test_more_overdue_models_than_shown_link_to_all_of_them(officer_client, officer, ham_thuan):
+    for n in range(12):
+        record_create(MODELS, user=officer, unit=ham_thuan, name=f"Tổ tự quản số {n:02d}", model_type="self_managed",
+                      started_on=timezone.localdate() - timedelta(days=400 + n))  # fmt: skip
+    page = officer_client.get(DASHBOARD).content.decode()
+    block = re.search(r'id="dashboard-overdue-models".*?</article>', page, re.S).group(0)
+    assert re.search(r'class="badge warn">12<', block)
+    shown = re.findall(r"Tổ tự quản số (\d\d)", block)
+    assert shown == [f"{n:02d}" for n in range(11, 1, -1)]  # the ten longest overdue first
+    assert "Xem tất cả 12" in block
 
 
 def test_the_menu_links_to_the_dashboard(officer_client):
