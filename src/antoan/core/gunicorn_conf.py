@@ -65,14 +65,13 @@ def on_starting(server):
 
 
 def when_ready(server):
-    """Import every view now, in the master, rather than on each worker's first request (seconds: the
-    indicators' and reports' libraries); then drop any database connection before the workers are forked."""
+    """Do in the master what each worker would otherwise do on its first requests (core/warmup.py: every view and
+    template, the URL tables, the lunar calendar); then drop any database connection before the workers are forked."""
     from django.db import connections
-    from django.db.migrations.loader import MigrationLoader
-    from django.urls import get_resolver
 
-    get_resolver().url_patterns  # noqa: B018
-    MigrationLoader(None, ignore_no_migrations=True)  # imports the migration files /healthz compares with
+    from antoan.core.warmup import warm_up
+
+    warm_up()
     connections.close_all()
 
 
