@@ -146,7 +146,11 @@ def incident_can_write(*, user: User, incident: Incident) -> bool:
 
 
 def incident_history(*, user: User, incident: Incident) -> list[AuditEntry]:
-    incident = incident_get(user=user, pk=incident.pk, deleted_too=True)
+    """The audit trail of a record `user` may read (as incident_get, a deleted one only for an administrator), as the
+    caller read it: the page's own incident_get, not read again (its four joins were a fifth of the page's time)."""
+    readable = user_scope(user=user).covers(incident.unit) and (not incident.is_deleted or user_is_admin(user=user))
+    if not readable:
+        raise NotFound.single("incident", "Không tìm thấy sự việc", "Record not found")
     return audit_entries(Incident.history.filter(id=incident.pk), excluded=("updated_at", "updated_by"))
 
 

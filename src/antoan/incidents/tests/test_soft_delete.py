@@ -100,6 +100,19 @@ def test_the_history_shows_who_deleted_when_and_why_then_who_restored_and_keeps_
     assert not Incident.history.filter(id=accident.pk, history_type="-").exists()
 
 
+def test_a_records_history_is_read_only_by_whom_may_read_the_record_and_a_deleted_ones_by_an_administrator(
+    make_user, officer, admin, ham_thuan, hong_son, accident
+):
+    assert incident_history(user=officer, incident=accident)[0].change_label == ("Tạo mới", "Created")
+    with pytest.raises(NotFound):  # another commune's officer
+        incident_history(user=make_user(Role.OFFICER, hong_son), incident=accident)
+    incident_delete(user=officer, incident=accident, reason="Nhập nhầm xã")
+    accident.refresh_from_db()  # as its page reads it
+    with pytest.raises(NotFound):
+        incident_history(user=officer, incident=accident)
+    assert incident_history(user=admin, incident=accident)[0].change_label == ("Đã xóa", "Deleted")
+
+
 @pytest.mark.parametrize("role", [Role.OFFICER, Role.LEADER, Role.VIEWER])
 def test_only_an_administrator_restores(make_user, officer, ham_thuan, hong_son, accident, role):
     incident_delete(user=officer, incident=accident)
