@@ -411,7 +411,8 @@ def test_html_marks_the_editable_sections(page):
 
 def test_html_escapes_every_text():
     hostile = "<script>alert('x')</script>"
-    table = Table(key="x", title=f"Bảng {hostile}", columns=("Chỉ tiêu", hostile), rows=((hostile, 1),))
+    columns, rows = ("Chỉ tiêu", hostile, "Ghi chú"), ((hostile, 1, hostile),)
+    table = Table(key="x", title=f"Bảng {hostile}", columns=columns, rows=rows)
     report = sample_report(subject=f"Chủ đề {hostile}", notes=(hostile,))
     report = replace(
         report,
@@ -422,6 +423,8 @@ def test_html_escapes_every_text():
 
     assert "<script" not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    row = "<th scope=\"row\">&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;</th><td class=\"num\">1</td>"
+    assert row + "<td>&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;</td>" in page  # a row's cells, each escaped
 
 
 def test_html_prints_the_notes_under_the_first_heading(page):
