@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from antoan.core.errors import DomainError, Message, NotFound
@@ -400,12 +401,30 @@ def period_parse(code: str | Period | None = None, *, date_from=None, date_to=No
 def period_options(year: int, *, user=None) -> list[Period]:
     """What a period picker offers for `year`: the year, its halves, quarters and months, the statistical
     year, Tết, and the special windows (those `user` may see) that overlap the year."""
+    return _options(year, _windows_overlapping(year, year, user=user))
+
+
+def period_option_groups(year: int, *, user=None) -> list[tuple[str, list[Period]]]:
+    """The pickers' options, a group per year: `year`, the year before and — unless it is in the future — the year
+    after; the special windows read once for the three."""
+    today = timezone.localdate()
+    years = [y for y in (year + 1, year, year - 1) if 1990 <= y <= 2100 and y <= max(today.year, year)]
+    windows = _windows_overlapping(min(years), max(years), user=user)
+    return [(str(y), _options(y, windows)) for y in years]
+
+
+def _windows_overlapping(first_year: int, last_year: int, *, user) -> list:
     from antoan.indicators.window_services import special_window_list
 
+    windows = special_window_list(user=user).filter(start__lte=date(last_year, 12, 31), end__gte=date(first_year, 1, 1))
+    return list(windows.order_by("start", "slug"))
+
+
+def _options(year: int, windows: list) -> list[Period]:
     options = [Period.of_year(year), Period.of_half(year, 1), Period.of_half(year, 2)]
     options += [Period.of_quarter(year, q) for q in range(1, 5)]
     options += [Period.of_month(year, m) for m in range(1, 13)]
     options += [Period.of_stat_year(year), Period.of_tet(year)]
-    windows = special_window_list(user=user).filter(start__lte=date(year, 12, 31), end__gte=date(year, 1, 1))
-    options += [Period.of_window(w) for w in windows.order_by("start", "slug")]
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    options += [Period.of_window(w) for w in windows if w.start <= last and w.end >= first]
     return options

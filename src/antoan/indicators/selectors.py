@@ -11,6 +11,7 @@ from antoan.accounts.models import User
 from antoan.accounts.selectors import user_scope
 from antoan.core.errors import DomainError, NotFound
 from antoan.core.kept import code_version, kept
+from antoan.core.memo import memoized
 from antoan.incidents.categories import IncidentKind
 from antoan.incidents.models import Incident
 from antoan.indicators import blackspots
@@ -193,6 +194,7 @@ class Crosstab:
         return [header, *body, [f"Tổng cộng / total: {name}", *self.total]]
 
 
+@memoized  # a report's page asks three times (its pickers, the batch's count, a chart)
 def indicator_children(*, user: User, unit: Unit | None) -> list[Unit]:
     """The rows of a crosstab: the units directly under `unit` (no establishments), that the user may see; a
     commune is its own only row; for the whole country, the provinces of today."""

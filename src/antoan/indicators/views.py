@@ -27,7 +27,7 @@ from antoan.incidents.selectors import incident_unit_choices
 from antoan.indicators import selectors
 from antoan.indicators.catalogue import indicators
 from antoan.indicators.format import number_vi
-from antoan.indicators.periods import Period, period_options
+from antoan.indicators.periods import Period, period_option_groups
 from antoan.movement.selectors import models_overdue, plans_overdue
 from antoan.units.models import Unit
 
@@ -155,12 +155,9 @@ def _unit_choices(user, unit: Unit | None) -> list[tuple[str, str]]:
 
 
 def _period_choices(user, period: Period) -> list[tuple[str, list[Period]]]:
-    """The picker's options, a group per year: the period's year, the year before and (when not in the future)
-    the year after; a period not among them (a range of days) comes first, on its own."""
-    this_year = timezone.localdate().year
-    year = period.end.year
-    years = [y for y in (year + 1, year, year - 1) if 1990 <= y <= 2100 and y <= max(this_year, year)]
-    groups = [(str(y), period_options(y, user=user)) for y in years]
+    """The picker's options, a group per year (periods.period_option_groups); a period not among them (a range of
+    days) comes first, on its own."""
+    groups = period_option_groups(period.end.year, user=user)
     if not any(option.code == period.code for _year, options in groups for option in options):
         groups.insert(0, ("", [period]))
     return groups

@@ -23,7 +23,7 @@ from antoan.accounts.selectors import user_memberships, user_scope
 from antoan.core.errors import DomainError, Forbidden, NotFound
 from antoan.core.forms import add_domain_errors
 from antoan.core.routers import reading_from_replica
-from antoan.indicators.periods import Period, period_options
+from antoan.indicators.periods import period_option_groups
 from antoan.indicators.selectors import indicator_children
 from antoan.reports import jobs
 from antoan.reports.context import build_context
@@ -93,13 +93,6 @@ def _unit_choices(user, unit: Unit | None) -> list[tuple[str, str]]:
     return choices
 
 
-def _period_groups(user, period: Period) -> list[tuple[str, list[Period]]]:
-    year = period.end.year
-    this_year = timezone.localdate().year
-    years = [y for y in (year + 1, year, year - 1) if 1990 <= y <= 2100 and y <= max(this_year, year)]
-    return [(str(y), period_options(y, user=user)) for y in years]
-
-
 def _years(selected: int | None) -> list[int]:
     this_year = timezone.localdate().year
     years = list(range(this_year, this_year - YEARS_SHOWN, -1))
@@ -142,14 +135,14 @@ def _render_page(request, *, query=None, errors=None, status=200, draft_form=Non
     }
     today_year = default_year(timezone.localdate())
     if query is None:
-        context.update(year=today_year, period_groups=_period_groups(user, Period.of_year(today_year)))
+        context.update(year=today_year, period_groups=period_option_groups(today_year, user=user))
         return render(request, "reports/page.html", context, status=status)
 
     period, unit = query.period, query.unit
     context.update(
         year=period.start.year if query.kind == "annual" else today_year,
         period_code=period.code if query.kind == "period" else "",
-        period_groups=_period_groups(user, period),
+        period_groups=period_option_groups(period.end.year, user=user),
     )
     try:
         report = build_context(user=user, unit=unit, period=period, kind=query.kind)

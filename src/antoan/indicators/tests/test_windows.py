@@ -4,14 +4,17 @@ periods ("w:<slug>"), and their pages."""
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, include, path, reverse
+from django.utils import timezone
 
 from antoan import urls as project_urls
 from antoan.accounts.models import Role, User
 from antoan.core.errors import DomainError, Forbidden, NotFound
 from antoan.indicators import window_views
 from antoan.indicators.models import SpecialWindow
-from antoan.indicators.periods import period_options, period_parse
+from antoan.indicators.periods import period_option_groups, period_options, period_parse
 from antoan.indicators.window_services import (
     special_window_can_write,
     special_window_create,
@@ -296,6 +299,18 @@ def test_a_window_crossing_new_year_is_offered_in_both_years(admin):
     assert "w:tet-2021" in [p.code for p in period_options(2020)]
     assert "w:tet-2021" in [p.code for p in period_options(2021)]
     assert [m.code for m in period_parse("w:tet-2021").months()] == ["2020-12", "2021-01"]
+
+
+def test_the_pickers_groups_are_each_years_options_read_in_one_query(windows, commune_leader, admin):
+    a_window(admin, None, slug="tet-2021", start="2020-12-20", end="2021-01-10")
+    with CaptureQueriesContext(connection) as queries:
+        groups = period_option_groups(2020, user=commune_leader)
+    assert [year for year, _ in groups] == ["2021", "2020", "2019"]
+    for year, options in groups:
+        assert [p.code for p in options] == [p.code for p in period_options(int(year), user=commune_leader)]
+    assert len([q for q in queries if "indicators_specialwindow" in q["sql"]]) == 1
+    this_year = timezone.localdate().year
+    assert [year for year, _ in period_option_groups(this_year)] == [str(this_year), str(this_year - 1)]  # no future
 
 
 # Pages ------------------------------------------------------------------------------------------------------

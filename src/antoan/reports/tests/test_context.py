@@ -136,3 +136,29 @@ def test_citizens_tips_are_in_the_indicators_and_the_movement_section(make_user,
     assert any(p.startswith("Tiếp nhận 03 tin báo của nhân dân") for p in movement.paragraphs)
     table = next(t for t in report.tables() if t.key == "phong_trao")
     assert ("Tin báo của nhân dân tiếp nhận", "tin", 3) == next(r for r in table.rows if r[0].startswith("Tin báo"))[:3]
+
+
+def test_each_special_period_says_what_happened_in_it(make_user, unit):
+    """Tết 2020 (around 25/01) had a criminal case; the congress window of October none, but a fatal accident."""
+    from antoan.indicators.periods import Period
+    from antoan.indicators.window_services import special_window_create
+    from antoan.reports.phrases import count_vi
+
+    ma_lam = unit("23059", LEGACY)
+    leader, officer = make_user(Role.LEADER, ma_lam), make_user(Role.OFFICER, ma_lam)
+    special_window_create(user=leader, slug="dai-hoi-xv", name="Đại hội Đảng bộ huyện", unit=ma_lam,
+                          start=date(2020, 10, 1), end=date(2020, 10, 20))  # fmt: skip
+    incident_create(user=officer, unit=ma_lam, kind="crime", category="social_order", summary="Trộm cắp tài sản",
+                    solved=False, occurred_at=timezone.make_aware(datetime(2020, 1, 26, 9)))  # fmt: skip
+    incident_create(user=officer, unit=ma_lam, kind="traffic", summary="TNGT", dead=2, injured=0,
+                    occurred_at=timezone.make_aware(datetime(2020, 10, 5, 8)))  # fmt: skip
+
+    report = build_context(user=leader, unit=ma_lam, period=period_parse("2020"))
+    (section,) = [s for s in report.sections[0].subsections if s.title.startswith("Bảo đảm an ninh, trật tự các dịp")]
+    tet = Period.of_tet(2020)
+    assert section.paragraphs == (
+        f"{tet.label_vi}: xảy ra {count_vi(1)} vụ phạm pháp hình sự, {count_vi(0)} vụ tai nạn giao thông làm chết "
+        f"{count_vi(0)} người.",
+        f"Đại hội Đảng bộ huyện (01/10/2020 – 20/10/2020): xảy ra {count_vi(0)} vụ phạm pháp hình sự, "
+        f"{count_vi(1)} vụ tai nạn giao thông làm chết {count_vi(2)} người.",
+    )
