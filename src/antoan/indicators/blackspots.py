@@ -378,7 +378,8 @@ def _split_extended(
     def qualifies(facts_row: list[int]) -> bool:  # _meets for one disc, in plain Python: numpy costs more on 6 values
         return any(all(v >= t for v, t in zip(facts_row, bound, strict=True)) for bound in bounds)
 
-    heap = [(tuple(-v for v in row), i) for i, row in enumerate(sums.tolist()) if qualifies(row)]
+    qualified = np.flatnonzero(_meets(sums, thresholds[:, _MERIT]))
+    heap = [(tuple(-v for v in row), i) for i, row in zip(qualified.tolist(), sums[qualified].tolist(), strict=True)]
     heapq.heapify(heap)
     free = np.ones(len(points), dtype=bool)
     groups = []
