@@ -1,8 +1,10 @@
 """Indicator reads for a user: figures for a unit and a period with the year before, trends, crosstabs,
 the time-of-day grid and the points for the map. Every function checks the user may see the unit."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from django.db.models import Count
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
@@ -215,20 +217,27 @@ def indicator_crosstab(*, user: User, unit: Unit | None, code: str, columns: lis
     [code] = _codes([code])
     span = Period.of_range(columns[0].start, columns[-1].end)
     periods = [*columns, span]
-    children = indicator_children(user=user, unit=unit)
-    scope = scope_filter(user_scope(user=user), unit)
-    if scope is None and groupable(indicators()[code]) and children and children != [unit]:
-        # The user sees everything under the unit: every child in one pass over the unit's records.
-        grouped = Evaluation(unit=unit, periods=periods, scope=None, codes=[code], children=children)
-        rows = [(child, tuple(grouped.child_value(child, code, i) for i in range(len(periods)))) for child in children]
-    else:
-        rows = []
-        for child in children:
-            evaluation = evaluate(user=user, unit=child, periods=periods, codes=[code])
-            rows.append((child, tuple(evaluation.value(code, i) for i in range(len(periods)))))
+    rows = [
+        (child, tuple(value(code, i) for i in range(len(periods))))
+        for child, value in children_values(user=user, unit=unit, periods=periods, codes=[code])
+    ]
     own = evaluate(user=user, unit=unit, periods=periods, codes=[code])
     total = tuple(own.value(code, i) for i in range(len(periods)))
     return Crosstab(indicators()[code], unit, tuple(columns), tuple(rows), total)
+
+
+def children_values(*, user: User, unit: Unit | None, periods: list[Period], codes) -> list[tuple[Unit, Callable]]:
+    """For each child of `unit` (indicator_children), its `value(code, index)` over `periods`. When the user sees
+    everything under the unit, every child comes from one pass over the unit's records (a query per source, not one
+    per child and source)."""
+    unit = indicator_unit(user=user, unit=unit)
+    codes = _codes(codes)
+    children = indicator_children(user=user, unit=unit)
+    scope = scope_filter(user_scope(user=user), unit)
+    if scope is None and all(groupable(indicators()[code]) for code in codes) and children and children != [unit]:
+        grouped = Evaluation(unit=unit, periods=periods, scope=None, codes=codes, children=children)
+        return [(child, partial(grouped.child_value, child)) for child in children]
+    return [(child, evaluate(user=user, unit=child, periods=periods, codes=codes).value) for child in children]
 
 
 def crosstab_columns(*, year: int, by: str, years: int = 5) -> list[Period]:

@@ -12,6 +12,7 @@ from antoan.indicators.periods import period_options
 from antoan.indicators.reorg import records_q
 from antoan.indicators.selectors import (
     black_spot_list,
+    children_values,
     evaluate,
     indicator_children,
     indicator_trends,
@@ -317,10 +318,10 @@ def charts(user: User, facts: Facts) -> tuple[Chart, ...]:
     children = indicator_children(user=user, unit=facts.unit)
     if 1 < len(children) <= MAX_CHILDREN_IN_CHART:
         codes = ["crime.cases", "traffic.accidents"]
-        values = []
-        for child in children:
-            evaluation = evaluate(user=user, unit=child, periods=[facts.period], codes=codes)
-            values.append(tuple(evaluation.value(c, 0) for c in codes))
+        values = [
+            tuple(value(code, 0) for code in codes)
+            for _child, value in children_values(user=user, unit=facts.unit, periods=[facts.period], codes=codes)
+        ]
         charts.append(
             Chart(
                 key="theo_don_vi",

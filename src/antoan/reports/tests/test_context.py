@@ -9,7 +9,7 @@ from antoan.accounts.models import Role
 from antoan.core.errors import NotFound
 from antoan.incidents.services import incident_create
 from antoan.indicators.periods import period_parse
-from antoan.indicators.selectors import indicator_set
+from antoan.indicators.selectors import indicator_children, indicator_set
 from antoan.reports.context import build_context
 from antoan.reports.services import report_draft_save, report_profile_save
 
@@ -62,6 +62,16 @@ def test_the_demo_district_report_shows_the_seed_figures(leader, unit):
     assert row[2:4] == (figures.figure("crime.cases").value, figures.figure("crime.cases").comparison) == (44, 49)
     assert {c.key for c in report.charts()} == {"xu_huong", "so_sanh", "theo_don_vi"}
     assert not report.empty
+    # The chart by commune: each commune's own figures, as its own indicator set gives them.
+    by_unit = next(c for c in report.charts() if c.key == "theo_don_vi")
+    communes = indicator_children(user=leader, unit=htb)
+    assert len(by_unit.labels) == len(communes) == 17
+    for index, commune in enumerate(communes):
+        own = indicator_set(user=leader, unit=commune, period=period_parse("2020"), codes=["crime.cases",
+                            "traffic.accidents"])  # fmt: skip
+        crimes, accidents = (series[1][index] for series in by_unit.series)
+        assert (crimes, accidents) == (own.figure("crime.cases").value, own.figure("traffic.accidents").value)
+    assert sum(by_unit.series[0][1]) == 44 and sum(by_unit.series[1][1]) == 54
 
 
 def test_a_unit_with_no_records_says_so(leader, unit):
