@@ -5,22 +5,30 @@ figure is written here from the indicators (phrases.py), so a report and the das
 """
 
 from datetime import date
+from functools import partial
 
 from django.utils import timezone
 
 from antoan.accounts.models import User
+from antoan.core.parallel_reads import run_reads
 from antoan.indicators.periods import Period
-from antoan.indicators.selectors import (
-    IndicatorSet,
-    indicator_set,
-    indicator_unit,
-)
+from antoan.indicators.selectors import IndicatorSet, black_spot_list, indicator_set, indicator_trends, indicator_unit
 from antoan.reports import drafting
 from antoan.reports.document import Report, Section, Signature
 from antoan.reports.facts import Facts, period_labels
 from antoan.reports.phrases import date_line
 from antoan.reports.profiles import report_profile
-from antoan.reports.sections import charts, commendations, disaster, movement, security, special_periods, traffic
+from antoan.reports.sections import (
+    TREND_CODES,
+    charts,
+    commendations,
+    disaster,
+    movement,
+    security,
+    special_period_figures,
+    special_periods,
+    traffic,
+)
 from antoan.units.models import Unit
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI")
@@ -33,7 +41,15 @@ def build_context(
     if unit is None:
         unit = indicator_unit(user=user, unit=None)  # raises: a report is always for a unit
     indicator_unit(user=user, unit=unit)
-    result = indicator_set(user=user, unit=unit, period=period)
+    # The reads the sections are written from share nothing: side by side on PostgreSQL (core/parallel_reads.py).
+    reads = [
+        partial(indicator_set, user=user, unit=unit, period=period),
+        partial(black_spot_list, user=user, unit=unit, period=period),
+    ]
+    if kind == "annual":
+        trends = partial(indicator_trends, user=user, unit=unit, year=period.end.year, codes=list(TREND_CODES))
+        reads += [trends, partial(special_period_figures, user=user, unit=unit, period=period)]
+    result, spots, *annual = run_reads(reads)
     this_label, before_label = period_labels(result)
     facts = Facts(unit, period, result, this_label, before_label)
     profile = report_profile(unit)
@@ -42,12 +58,14 @@ def build_context(
     body = [
         security(facts),
         movement(user, facts),
-        traffic(user, facts),
+        traffic(facts, spots),
         disaster(facts),
     ]
+    figures = ()
     if kind == "annual":
-        body.append(special_periods(user, facts))
-    figures = charts(user, facts) if kind == "annual" else ()
+        trends, windows = annual
+        body.append(special_periods(windows))
+        figures = charts(user, facts, trends)
     if empty:
         paragraphs = (
             f"Trong {this_label}, chưa có số liệu nào về an ninh, trật tự, trật tự an toàn giao thông, phòng chống "

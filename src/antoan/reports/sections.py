@@ -6,21 +6,17 @@ from django.db.models import Count
 from antoan.accounts.models import User
 from antoan.accounts.selectors import user_scope
 from antoan.assessment.selectors import share_rows
+from antoan.indicators.blackspots import BlackSpotResult
 from antoan.indicators.compute import scope_filter
 from antoan.indicators.format import number_vi
-from antoan.indicators.periods import period_options
+from antoan.indicators.periods import Period, period_options
 from antoan.indicators.reorg import records_q
-from antoan.indicators.selectors import (
-    black_spot_list,
-    children_values,
-    evaluate,
-    indicator_children,
-    indicator_trends,
-)
+from antoan.indicators.selectors import children_values, evaluate, indicator_children
 from antoan.movement.models import Authority, Award, Commendation, RecipientKind
 from antoan.reports.document import Chart, Section, Table
 from antoan.reports.facts import Facts
 from antoan.reports.phrases import capitalised, count_vi, join_clauses
+from antoan.units.models import Unit
 
 MAX_CHILDREN_IN_CHART = 40
 
@@ -118,7 +114,8 @@ def _recognition_sentence(user: User, facts: Facts) -> str:
 # I.3 Traffic ---------------------------------------------------------------------------------------------------
 
 
-def traffic(user: User, facts: Facts) -> Section:
+def traffic(facts: Facts, spots: BlackSpotResult) -> Section:
+    """`spots`: the black spots of the unit in the rule's window ending with the period (black_spot_list)."""
     accidents = facts.sentence("traffic.accidents")[:-1]
     severities = facts.parts_clause("traffic.accidents")
     paragraphs = [
@@ -143,7 +140,6 @@ def traffic(user: User, facts: Facts) -> Section:
     repaired, installed = facts.value("signs.repaired"), facts.value("signs.installed")
     if repaired or installed:
         paragraphs.append(f"Sửa chữa {count_vi(repaired)} biển báo, lắp đặt mới {count_vi(installed)} biển báo.")
-    spots = black_spot_list(user=user, unit=facts.unit, period=facts.period)
     paragraphs.append(_black_spot_sentence(spots))
     codes = ["traffic.accidents", *facts.figure("traffic.accidents").indicator.parts, "traffic.dead",
              "traffic.injured", "traffic.property_damage", "traffic.patrols", "traffic.violations_found",
@@ -234,18 +230,25 @@ def disaster(facts: Facts) -> Section:
 # I.5 Special periods ---------------------------------------------------------------------------------------------
 
 
-def special_periods(user: User, facts: Facts) -> Section:
-    """Tết and the special windows (party congresses, elections) in the period: kept safe — no criminal case and
-    nobody killed on the roads — or what happened."""
+def special_period_figures(*, user: User, unit: Unit, period: Period) -> list[tuple[Period, int, int, int]]:
+    """Tết and the special windows (party congresses, elections) inside `period`, each with its criminal cases,
+    traffic accidents and dead: every window in one evaluation (a query per source, not per window)."""
     windows = [
-        p for p in period_options(facts.period.end.year, user=user)
-        if p.kind in ("tet", "window") and facts.period.start <= p.start and p.end <= facts.period.end
+        p for p in period_options(period.end.year, user=user)
+        if p.kind in ("tet", "window") and period.start <= p.start and p.end <= period.end
     ]  # fmt: skip
-    paragraphs = []
+    if not windows:
+        return []
     codes = ("crime.cases", "traffic.accidents", "traffic.dead")
-    evaluation = evaluate(user=user, unit=facts.unit, periods=windows, codes=list(codes)) if windows else None
-    for index, window in enumerate(windows):  # all the windows in one evaluation: a query per source, not per window
-        crimes, accidents, dead = (evaluation.value(code, index) for code in codes)
+    evaluation = evaluate(user=user, unit=unit, periods=windows, codes=list(codes))
+    return [(window, *(evaluation.value(code, index) for code in codes)) for index, window in enumerate(windows)]
+
+
+def special_periods(figures: list[tuple[Period, int, int, int]]) -> Section:
+    """Each special period (special_period_figures) kept safe — no criminal case and nobody killed on the roads —
+    or what happened in it."""
+    paragraphs = []
+    for window, crimes, accidents, dead in figures:
         if not crimes and not dead:
             paragraphs.append(
                 f"{window.label_vi}: bảo đảm an ninh, trật tự, không xảy ra vụ phạm pháp hình sự, không có người chết "
@@ -264,9 +267,11 @@ def special_periods(user: User, facts: Facts) -> Section:
 # Charts ------------------------------------------------------------------------------------------------------------
 
 
-def charts(user: User, facts: Facts) -> tuple[Chart, ...]:
+TREND_CODES = ("traffic.accidents", "crime.cases")  # the monthly lines of Hình 1 (indicator_trends of the year)
+
+
+def charts(user: User, facts: Facts, trends: dict[str, dict]) -> tuple[Chart, ...]:
     year = facts.period.end.year
-    trends = indicator_trends(user=user, unit=facts.unit, year=year, codes=["traffic.accidents", "crime.cases"])
     trend, crime = trends["traffic.accidents"], trends["crime.cases"]
     months = tuple(f"T{m}" for m in range(1, 13))
     charts = [
