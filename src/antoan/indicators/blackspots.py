@@ -23,7 +23,7 @@ import heapq
 import json
 import math
 from calendar import monthrange
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from functools import cache
@@ -39,6 +39,8 @@ from antoan.core.errors import DomainError, Message
 RULE_FILE = Path(__file__).with_name("rules") / "black_spots.json"
 EARTH_RADIUS_M = 6_371_000.0
 VIETNAM_TIME = timezone(timedelta(hours=7))  # no daylight saving: a fixed offset is exact
+VIETNAM_SECONDS = 7 * 3600
+_EPOCH = datetime(1970, 1, 1)
 
 # The facts a condition may name, in this column order in the fact matrix.
 FACTS = ("accidents", "fatal_accidents", "injury_accidents", "casualty_accidents", "dead", "injured")
@@ -61,23 +63,6 @@ class Accident:
     dead: int = 0
     injured: int = 0
     severity: str = ""
-
-    @property
-    def is_fatal(self) -> bool:
-        return (self.dead or 0) >= 1
-
-    @property
-    def is_injury(self) -> bool:
-        """An accident with injured people and no dead: a fatal accident is counted once, as fatal."""
-        return not self.is_fatal and (self.injured or 0) >= 1
-
-    @property
-    def has_coordinates(self) -> bool:
-        lat, lon = self.latitude, self.longitude
-        if lat is None or lon is None:
-            return False
-        lat, lon = float(lat), float(lon)
-        return math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180
 
 
 @dataclass(frozen=True)
@@ -232,46 +217,71 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return float(_haversine(a, b)[0, 0] * EARTH_RADIUS_M)
 
 
+Group = tuple[np.ndarray, dict[str, int], dict[str, int]]  # (positions of accidents, their facts, a condition met)
+
+
 def find_black_spots(accidents: Iterable[Accident], *, rule: BlackSpotRule, window_end: date) -> BlackSpotResult:
     """The black spots among ``accidents`` in the rule's window ending on ``window_end``, worst first."""
     start = window_start(window_end, rule.window_months)
-    in_window = [(t, a) for t, a in ((_local(a.occurred_at), a) for a in accidents) if start <= t.date() <= window_end]
-    by_time = sorted(((t, a) for t, a in in_window if a.has_coordinates), key=lambda p: (p[0], p[1].pk))
-    located = [a for _, a in by_time]
-    times = [t for t, _ in by_time]  # local times, converted once
-    spots: list[BlackSpot] = []
+    located, coords, facts, in_window = _located(list(accidents), start, window_end)
+    found: list[Group] = []
     if located:
-        coords = np.radians(np.array([[float(a.latitude), float(a.longitude)] for a in located]))
-        facts = np.array([_facts_row(a) for a in located], dtype=np.int64)
-        thresholds = _thresholds(rule)
-        eps = rule.radius_m / EARTH_RADIUS_M
-        labels = _clusters(coords, eps)
-        # Sum the facts of every cluster at once; a cluster whose whole does not meet a condition has no part that
-        # does (conditions are lower bounds on sums of non-negative counts), so only the others are looked at.
-        totals = np.column_stack([np.bincount(labels, weights=facts[:, j]) for j in range(len(FACTS))])
-        order = np.argsort(labels, kind="stable")
-        sorted_labels = labels[order]
-        for label in np.flatnonzero(_meets(totals, thresholds)):
-            lo, hi = np.searchsorted(sorted_labels, [label, label + 1])
-            members = order[lo:hi]
-            if _extent_within(coords[members], 2 * eps):
-                groups = [members]
-            else:
-                groups = _split_extended(members, coords, facts, thresholds, eps)
-            for group in groups:
-                added = _sum_facts(facts, group)
-                condition = rule.met_condition(added)
-                if condition is not None:
-                    spots.append(_spot([(times[i], located[i]) for i in group], coords[group], added, condition, rule))
+        thresholds, eps = _thresholds(rule), rule.radius_m / EARTH_RADIUS_M
+        for group in _groups(coords, facts, thresholds, eps):
+            added = _sum_facts(facts, group)
+            condition = rule.met_condition(added)
+            if condition is not None:
+                found.append((np.sort(group), added, condition))
+    spots = _spots(found, located, coords, rule)
     spots.sort(key=lambda s: (-s.dead, -s.accident_count, -s.fatal_accidents, -s.injured, s.latitude, s.longitude))
     return BlackSpotResult(
         spots=tuple(spots),
-        without_coordinates=len(in_window) - len(located),
+        without_coordinates=in_window - len(located),
         considered=len(located),
         window_start=start,
         window_end=window_end,
         rule=rule,
     )
+
+
+def _located(accidents: list[Accident], start: date, end: date) -> tuple[list[Accident], np.ndarray, np.ndarray, int]:
+    """The accidents of the window (local days `start` … `end`) that have usable coordinates, in order of time (then
+    id); their (lat, lon) in radians and their facts; and how many accidents the window holds. One pass over the
+    accidents into arrays: the rest is array operations."""
+    columns = list(zip(*((_local_seconds(a.occurred_at), a.pk, a.latitude, a.longitude, a.dead, a.injured)
+                         for a in accidents), strict=True)) or [()] * 6  # fmt: skip
+    seconds, pks = np.array(columns[0], dtype=np.float64), np.array(columns[1], dtype=np.int64)
+    lat, lon, dead, injured = (np.array(values, dtype=np.float64) for values in columns[2:])  # None → NaN
+    in_window = (seconds >= _local_seconds(start)) & (seconds < _local_seconds(end + timedelta(days=1)))
+    usable = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    chosen = np.flatnonzero(in_window & usable)
+    chosen = chosen[np.lexsort((pks[chosen], seconds[chosen]))]
+    coords = np.radians(np.column_stack([lat[chosen], lon[chosen]]))
+    return [accidents[i] for i in chosen.tolist()], coords, _facts(dead[chosen], injured[chosen]), int(in_window.sum())
+
+
+def _groups(coords: np.ndarray, facts: np.ndarray, thresholds: np.ndarray, eps: float):
+    """The groups of accidents (positions) that may be spots: each cluster whose facts meet a condition, whole when
+    no two of its accidents are more than 2 × radius apart, else split into discs (`_split_extended`)."""
+    labels = _clusters(coords, eps)
+    # Sum the facts of every cluster at once; a cluster whose whole does not meet a condition has no part that
+    # does (conditions are lower bounds on sums of non-negative counts), so only the others are looked at.
+    totals = np.column_stack([np.bincount(labels, weights=facts[:, j]) for j in range(len(FACTS))])
+    # A cluster whose every accident is within radius of its centre is no longer than 2 × radius: whole, without
+    # the exact test of `_extent_within` (every cluster's centre and reach at once).
+    vectors = _unit_vectors(coords)
+    centres = _directions(np.column_stack([np.bincount(labels, weights=vectors[:, k]) for k in range(3)]))
+    reach = np.zeros(len(totals))
+    np.maximum.at(reach, labels, _pairwise_haversine(coords, centres[labels]))
+    order = np.argsort(labels, kind="stable")
+    sorted_labels = labels[order]
+    for label in np.flatnonzero(_meets(totals, thresholds)):
+        lo, hi = np.searchsorted(sorted_labels, [label, label + 1])
+        members = order[lo:hi]
+        if reach[label] <= eps or _extent_within(coords[members], 2 * eps):
+            yield members
+        else:
+            yield from _split_extended(members, coords, facts, thresholds, eps)
 
 
 def _local(moment: datetime | date) -> datetime:
@@ -283,9 +293,25 @@ def _local(moment: datetime | date) -> datetime:
     return moment
 
 
-def _facts_row(a: Accident) -> tuple[int, ...]:
-    dead, injured = max(a.dead or 0, 0), max(a.injured or 0, 0)
-    return (1, int(a.is_fatal), int(a.is_injury), int(dead > 0 or injured > 0), dead, injured)
+def _local_seconds(moment: datetime | date) -> float:
+    """Seconds from 1970-01-01 00:00 to the moment, both read on a Vietnam clock (as `_local`): a day's local
+    midnight is then a whole multiple of 86,400, and comparing these numbers compares local times."""
+    if not isinstance(moment, datetime):
+        return (datetime.combine(moment, time()) - _EPOCH).total_seconds()
+    if moment.tzinfo is not None:
+        return moment.timestamp() + VIETNAM_SECONDS
+    return (moment - _EPOCH).total_seconds()
+
+
+def _facts(dead: np.ndarray, injured: np.ndarray) -> np.ndarray:
+    """The facts of each accident (FACTS' columns) from its dead and injured (missing or negative: none). A fatal
+    accident has someone dead; an injury accident has someone injured and nobody dead (a crash with 1 dead and 2
+    injured counts once, as fatal)."""
+    dead, injured = np.clip(np.nan_to_num(dead), 0, None), np.clip(np.nan_to_num(injured), 0, None)
+    fatal, hurt = dead >= 1, injured >= 1
+    return np.column_stack(
+        [np.ones_like(dead), fatal, hurt & ~fatal, (dead > 0) | (injured > 0), dead, injured]
+    ).astype(np.int64)
 
 
 def _sum_facts(facts: np.ndarray, members: np.ndarray) -> dict[str, int]:
@@ -300,6 +326,13 @@ def _thresholds(rule: BlackSpotRule) -> np.ndarray:
 def _meets(sums: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
     """For fact sums of shape (..., facts): does any condition hold?"""
     return (sums[..., None, :] >= thresholds).all(axis=-1).any(axis=-1)
+
+
+def _pairwise_haversine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The great-circle angle (radians) between each row of `a` and the same row of `b`."""
+    dlat, dlon = b[:, 0] - a[:, 0], b[:, 1] - a[:, 1]
+    h = np.sin(dlat / 2) ** 2 + np.cos(a[:, 0]) * np.cos(b[:, 0]) * np.sin(dlon / 2) ** 2
+    return 2 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
 def _unit_vectors(coords: np.ndarray) -> np.ndarray:
@@ -403,39 +436,49 @@ def _split_extended(
 
 def _centroid(coords: np.ndarray) -> np.ndarray:
     """Mean of unit vectors, back to (lat, lon) radians: exact enough for spots a few hundred metres wide."""
-    lat, lon = coords[:, 0], coords[:, 1]
-    x, y, z = (np.cos(lat) * np.cos(lon)).mean(), (np.cos(lat) * np.sin(lon)).mean(), np.sin(lat).mean()
-    return np.array([math.atan2(z, math.hypot(x, y)), math.atan2(y, x)])
+    return _directions(_unit_vectors(coords).sum(axis=0)[None, :])[0]
 
 
-def _spot(
-    timed: Sequence[tuple[datetime, Accident]],
-    coords: np.ndarray,
-    totals: dict[str, int],
-    condition: dict[str, int],
-    rule: BlackSpotRule,
-) -> BlackSpot:
-    """The spot of these accidents, each with its local time; `totals` are their facts added up."""
-    centre = _centroid(coords)
-    radius = float(_haversine(coords, centre[None, :]).max() * EARTH_RADIUS_M)
-    newest_first = tuple(a for _, a in sorted(timed, key=lambda p: (p[0], p[1].pk), reverse=True))
-    days = [t.date() for t, _ in timed]
-    reason_vi, reason_en = _reason(condition, totals, rule)
-    return BlackSpot(
-        latitude=round(math.degrees(centre[0]), 7),
-        longitude=round(math.degrees(centre[1]), 7),
-        radius_m=round(radius, 1),
-        accidents=newest_first,
-        fatal_accidents=totals["fatal_accidents"],
-        injury_accidents=totals["injury_accidents"],
-        dead=totals["dead"],
-        injured=totals["injured"],
-        first_occurred=min(days),
-        last_occurred=max(days),
-        rule_source=rule.source,
-        reason_vi=reason_vi,
-        reason_en=reason_en,
-    )
+def _directions(vectors: np.ndarray) -> np.ndarray:
+    """(lat, lon) in radians of each row's direction (x, y, z): a sum of unit vectors gives their centre."""
+    x, y, z = vectors[:, 0], vectors[:, 1], vectors[:, 2]
+    return np.column_stack([np.arctan2(z, np.hypot(x, y)), np.arctan2(y, x)])
+
+
+def _spots(found: list[Group], located: list, coords: np.ndarray, rule: BlackSpotRule) -> list[BlackSpot]:
+    """A spot for each group of accidents (positions in `located`, which is in order of time, ascending) with the
+    facts added up and the condition they meet. Every group's centre (the mean of its unit vectors) and radius (its
+    farthest member from the centre) are computed at once."""
+    if not found:
+        return []
+    members = np.concatenate([group for group, _, _ in found])
+    starts = np.cumsum([0] + [len(group) for group, _, _ in found[:-1]])
+    centres = _directions(np.add.reduceat(_unit_vectors(coords[members]), starts, axis=0))
+    owner = np.repeat(np.arange(len(found)), [len(group) for group, _, _ in found])
+    far = _pairwise_haversine(coords[members], centres[owner])
+    radii = np.maximum.reduceat(far, starts) * EARTH_RADIUS_M
+    spots = []
+    for (group, totals, condition), (lat, lon), radius in zip(found, centres.tolist(), radii.tolist(), strict=True):
+        positions = group.tolist()
+        reason_vi, reason_en = _reason(condition, totals, rule)
+        spots.append(
+            BlackSpot(
+                latitude=round(math.degrees(lat), 7),
+                longitude=round(math.degrees(lon), 7),
+                radius_m=round(radius, 1),
+                accidents=tuple(located[i] for i in reversed(positions)),  # newest first
+                fatal_accidents=totals["fatal_accidents"],
+                injury_accidents=totals["injury_accidents"],
+                dead=totals["dead"],
+                injured=totals["injured"],
+                first_occurred=_local(located[positions[0]].occurred_at).date(),
+                last_occurred=_local(located[positions[-1]].occurred_at).date(),
+                rule_source=rule.source,
+                reason_vi=reason_vi,
+                reason_en=reason_en,
+            )
+        )
+    return spots
 
 
 def _reason(condition: dict[str, int], totals: dict[str, int], rule: BlackSpotRule) -> tuple[str, str]:
