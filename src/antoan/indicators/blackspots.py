@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
@@ -54,8 +55,10 @@ _PHRASES = {  # fact -> (Vietnamese, English singular, English plural)
 }
 
 
-@dataclass(frozen=True)
-class Accident:
+class Accident(NamedTuple):
+    """A traffic accident as the spots are found from it (a tuple: a province's year is ~11,000 of them, made, kept
+    and read back with every black spot list)."""
+
     pk: int
     latitude: float | None
     longitude: float | None
