@@ -40,9 +40,10 @@ CHECK = textwrap.dedent(
 )
 
 
-def test_after_the_warm_up_no_url_table_template_or_lunar_year_is_left_to_a_first_request():
+def in_a_fresh_process(code: str) -> str:
+    """What `code` prints, run in a new Python process with antoan's settings (as gunicorn's master starts)."""
     done = subprocess.run(
-        [sys.executable, "-c", CHECK],
+        [sys.executable, "-c", code],
         env={"DJANGO_SETTINGS_MODULE": "antoan.settings", "DEBUG": "0", "SECRET_KEY": "warm-up-test-" + "x" * 40,
              "PATH": "/usr/bin:/bin"},  # fmt: skip
         capture_output=True,
@@ -50,4 +51,18 @@ def test_after_the_warm_up_no_url_table_template_or_lunar_year_is_left_to_a_firs
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "warm"
+    return done.stdout.strip()
+
+
+def test_after_the_warm_up_no_url_table_template_or_lunar_year_is_left_to_a_first_request():
+    assert in_a_fresh_process(CHECK) == "warm"
+
+
+def test_the_master_leaves_what_it_loaded_out_of_the_workers_garbage_collections():
+    """gunicorn_conf.when_ready: after the warm-up, everything loaded is frozen (gc.freeze), so that a worker's full
+    collection walks only its own objects."""
+    check = (
+        "import django, gc; django.setup(); from antoan.core import gunicorn_conf; "
+        "gunicorn_conf.when_ready(None); print(gc.get_freeze_count() > 100_000, gc.get_count()[2])"
+    )
+    assert in_a_fresh_process(check).split() == ["True", "0"]
