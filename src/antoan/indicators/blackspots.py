@@ -275,7 +275,7 @@ def _groups(coords: np.ndarray, facts: np.ndarray, thresholds: np.ndarray, eps: 
     vectors = _unit_vectors(coords)
     centres = _directions(np.column_stack([np.bincount(labels, weights=vectors[:, k]) for k in range(3)]))
     reach = np.zeros(len(totals))
-    np.maximum.at(reach, labels, _pairwise_haversine(coords, centres[labels]))
+    np.maximum.at(reach, labels, _angle(coords, centres[labels]))
     order = np.argsort(labels, kind="stable")
     sorted_labels = labels[order]
     for label in np.flatnonzero(_meets(totals, thresholds)):
@@ -331,13 +331,6 @@ def _meets(sums: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
     return (sums[..., None, :] >= thresholds).all(axis=-1).any(axis=-1)
 
 
-def _pairwise_haversine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The great-circle angle (radians) between each row of `a` and the same row of `b`."""
-    dlat, dlon = b[:, 0] - a[:, 0], b[:, 1] - a[:, 1]
-    h = np.sin(dlat / 2) ** 2 + np.cos(a[:, 0]) * np.cos(b[:, 0]) * np.sin(dlon / 2) ** 2
-    return 2 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-
-
 def _unit_vectors(coords: np.ndarray) -> np.ndarray:
     """(lat, lon) rows in radians as points on the unit sphere."""
     lat, lon = coords[:, 0], coords[:, 1]
@@ -357,10 +350,15 @@ def _clusters(coords: np.ndarray, eps: float) -> np.ndarray:
 
 
 def _haversine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Pairwise great-circle angles (radians) between (lat, lon) rows in radians."""
-    dlat = b[None, :, 0] - a[:, None, 0]
-    dlon = b[None, :, 1] - a[:, None, 1]
-    h = np.sin(dlat / 2) ** 2 + np.cos(a[:, None, 0]) * np.cos(b[None, :, 0]) * np.sin(dlon / 2) ** 2
+    """Great-circle angles (radians) between every (lat, lon) row of `a` and every row of `b`, in radians."""
+    return _angle(a[:, None, :], b[None, :, :])
+
+
+def _angle(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The great-circle angle (radians) between (lat, lon) pairs in radians in the last axis, broadcast over the others
+    (the haversine formula): row by row for two arrays of rows."""
+    dlat, dlon = b[..., 0] - a[..., 0], b[..., 1] - a[..., 1]
+    h = np.sin(dlat / 2) ** 2 + np.cos(a[..., 0]) * np.cos(b[..., 0]) * np.sin(dlon / 2) ** 2
     return 2 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
@@ -458,7 +456,7 @@ def _spots(found: list[Group], located: list, coords: np.ndarray, rule: BlackSpo
     starts = np.cumsum([0] + [len(group) for group, _, _ in found[:-1]])
     centres = _directions(np.add.reduceat(_unit_vectors(coords[members]), starts, axis=0))
     owner = np.repeat(np.arange(len(found)), [len(group) for group, _, _ in found])
-    far = _pairwise_haversine(coords[members], centres[owner])
+    far = _angle(coords[members], centres[owner])
     radii = np.maximum.reduceat(far, starts) * EARTH_RADIUS_M
     spots = []
     for (group, totals, condition), (lat, lon), radius in zip(found, centres.tolist(), radii.tolist(), strict=True):
