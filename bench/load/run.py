@@ -6,10 +6,10 @@
 
 Steps: (a) DATABASE_URL must name a benchmark database (made by bench/generate.py), migrated (`--migrate`
 applies pending migrations, then ANALYZE; `--migrate-only` stops there); (b) bench/load/setup.py
-makes the load accounts; (c) the tips stored are counted; (d) `antoan serve` (gunicorn, its default number
-of workers: 2 × cores + 1) starts on a free port as in production — DEBUG off, a SECRET_KEY, ALLOWED_HOSTS,
-CONN_MAX_AGE=60, the JSON access log, 127.0.0.1 as the trusted proxy, the workers' shared cache folder (made
-by `antoan serve`) — and /healthz is awaited; (e) locust runs headless (`--users 200 --spawn-rate 20
+makes the load accounts; (c) the tips stored are counted; (d) `antoan serve` (gunicorn, its default workers: 4 ×
+cores + 4, one request at a time each) starts on a free port as in production — DEBUG off, a SECRET_KEY,
+ALLOWED_HOSTS, CONN_MAX_AGE=60, the JSON access log, 127.0.0.1 as the trusted proxy, the workers' shared cache
+folder (made by `antoan serve`) — and /healthz is awaited; (e) locust runs headless (`--users 200 --spawn-rate 20
 --run-time 5m` by default) on the same machine and writes its CSV stats; (f) the server stops; (g) the tips are
 counted again: each tracking code the server gave must be in the database, and the rows added must be the tips
 saved, plus at most those sent whose answer the run did not wait for (the server still saves them);

@@ -48,10 +48,12 @@ def base_environ(**extra) -> dict[str, str]:
 # Options ---------------------------------------------------------------------------------------------------
 
 
-def test_workers_default_to_twice_the_cores_plus_one():
+def test_workers_default_to_four_times_the_cores_plus_four_at_most_32(monkeypatch):
     cores = len(os.sched_getaffinity(0))
-    assert workers_default() == 2 * cores + 1
-    assert serve_config(environ={}).workers == 2 * cores + 1
+    assert workers_default() == serve_config(environ={}).workers == min(4 * cores + 4, 32)
+    for cores, workers in ((1, 8), (2, 12), (4, 20), (7, 32), (64, 32)):
+        monkeypatch.setattr("antoan.core.management.commands.serve.cpu_cores", lambda cores=cores: cores)
+        assert workers_default() == workers
 
 
 def test_the_option_wins_over_the_environment_which_wins_over_the_default():
@@ -92,11 +94,11 @@ def test_gunicorn_is_started_with_antoans_config_and_application():
     assert argv[-1] == "antoan.wsgi:application"
 
 
-def test_each_worker_answers_on_threads_unless_told_one_at_a_time():
-    argv = gunicorn_argv(serve_config(environ={}))
+def test_each_worker_answers_one_request_at_a_time_unless_told_threads():
+    assert "--threads" not in gunicorn_argv(serve_config(environ={}))  # gunicorn's sync worker
+    argv = gunicorn_argv(serve_config(threads=4, environ={}))
     assert argv[argv.index("--worker-class") + 1] == "gthread" and argv[argv.index("--threads") + 1] == "4"
     assert serve_config(environ={"ANTOAN_THREADS": "8"}) == serve_config(threads=8, environ={})
-    assert "--threads" not in gunicorn_argv(serve_config(threads=1, environ={}))  # gunicorn's sync worker
 
 
 def test_the_workers_share_folders_made_for_the_run_unless_given(tmp_path, monkeypatch):
@@ -170,7 +172,8 @@ def cut_other_connections() -> int:
 
 
 @pytest.mark.django_db
-def test_serve_runs_gunicorn_workers_with_static_files_metrics_and_json_logs(tmp_path):
+@pytest.mark.parametrize("threads", [None, 4], ids=["one-request-a-worker", "threads"])
+def test_serve_runs_gunicorn_workers_with_static_files_metrics_and_json_logs(tmp_path, threads):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     temp = tmp_path / "tmp"
@@ -188,6 +191,7 @@ def test_serve_runs_gunicorn_workers_with_static_files_metrics_and_json_logs(tmp
     )
     env.pop("LOG_FORMAT", None)  # production's default: json
     command = ["serve", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-log", "json", "--collectstatic"]
+    command += ["--threads", str(threads)] if threads else []
     with open(tmp_path / "out.txt", "w") as out, open(tmp_path / "err.txt", "w") as err:
         server = subprocess.Popen(
             [sys.executable, "-m", "antoan.cli", *command], env=env, cwd=tmp_path, stdout=out, stderr=err
@@ -219,15 +223,16 @@ def test_serve_runs_gunicorn_workers_with_static_files_metrics_and_json_logs(tmp
             status, _, _ = fetch(f"{base}/healthz")
             assert status == 200
             healthy += 1
-        # A kept-alive connection outlives gunicorn's default of 2 s idle (gunicorn_conf.keepalive): the request
-        # sent on it after 3 s is answered on it, not dropped.
+        # With threads (gthread), a kept-alive connection outlives gunicorn's default of 2 s idle
+        # (gunicorn_conf.keepalive): the request sent on it after 3 s is answered on it, not dropped. The sync worker
+        # closes each connection after its answer (nginx keeps the clients' alive).
         kept_alive = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         try:
-            for pause in (0, 3):
+            for pause in (0, 3) if threads else (0,):
                 time.sleep(pause)
                 kept_alive.request("GET", "/healthz")
                 response = kept_alive.getresponse()
-                assert response.status == 200 and not response.will_close
+                assert response.status == 200 and response.will_close == (threads is None)
                 response.read()
                 healthy += 1
         finally:
@@ -262,7 +267,7 @@ def test_serve_runs_gunicorn_workers_with_static_files_metrics_and_json_logs(tmp
             server.wait()
     stdout, stderr = (tmp_path / "out.txt").read_text(), (tmp_path / "err.txt").read_text()
     assert server.returncode == 0, stderr
-    assert "static files copied" in stdout and "2 workers × 4 threads" in stdout
+    assert "static files copied" in stdout and f"2 workers × {threads or 1} threads" in stdout
     lines = [json.loads(line) for line in stderr.splitlines() if line.strip()]  # every line is JSON
     assert sum("Booting worker" in line["message"] for line in lines) == 2
     (page,) = [line for line in lines if line.get("request_id") == "serve-test-request-0001"]

@@ -1,13 +1,17 @@
 """`antoan serve`: the production web server — gunicorn with several worker processes.
 
-    antoan serve                                  # 127.0.0.1:8000, 2 × CPU cores + 1 workers, 4 threads each
-    antoan serve --bind 127.0.0.1:8010 --workers 3 --threads 1 --access-log json --collectstatic
+    antoan serve                                  # 127.0.0.1:8000, 4 × CPU cores + 4 workers (at most 32)
+    antoan serve --bind 127.0.0.1:8010 --workers 6 --threads 4 --access-log json --collectstatic
 
 Each option also comes from the environment (ANTOAN_BIND, ANTOAN_WORKERS, ANTOAN_THREADS, ANTOAN_TIMEOUT,
-ANTOAN_ACCESS_LOG); the option wins. Each worker answers several requests at once on threads (gunicorn's gthread
-worker): while one waits for PostgreSQL, sleeps (the tip look-up's fixed answer time) or waits for a slow client,
-the others go on. With one request at a time per worker, a few slow ones — a report, a login's password hash —
-held every worker, and the quick requests queued behind them (docs/benchmarks.md, "Load": p95 0.99 → 0.34 s).
+ANTOAN_ACCESS_LOG); the option wins. By default each worker answers one request at a time (gunicorn's sync worker)
+and there are more workers than cores, since a request spends part of its time waiting for PostgreSQL: on 2 cores,
+12 single-thread workers answered the load test faster than 5 workers of 4 threads, on three machines (p95 1.4 –
+1.7 s against 2.5 s on a slow one; 130 – 140 ms against 150 – 160 ms on a fast one: docs/benchmarks.md, 4 and 5
+December). A worker's threads share one core (Python's GIL), and a threaded worker takes new requests while its
+threads are busy, so a few CPU-heavy requests slowed the quick ones queued in the same process while another process
+had a core to spare. `--threads N` (> 1) gives gunicorn's gthread worker. The sync worker needs a buffering proxy in
+front (nginx, docs/operations.md), which also keeps the clients' connections alive.
 Static files are served by WhiteNoise from STATIC_ROOT (`--collectstatic` fills it first). The workers share
 their metrics (PROMETHEUS_MULTIPROC_DIR) and their cache (ANTOAN_CACHE_DIR) through folders, made for the run when
 not given.
@@ -28,7 +32,10 @@ from django.db import connections
 from antoan.core.errors import Message
 
 DEFAULT_BIND = "127.0.0.1:8000"
-DEFAULT_THREADS = 4
+DEFAULT_THREADS = 1
+# A worker and its parallel reads' lane hold two PostgreSQL connections: 32 workers need 64 (the default
+# max_connections is 100).
+MAX_DEFAULT_WORKERS = 32
 DEFAULT_TIMEOUT = 120  # seconds: a PDF report rendered by LibreOffice can take a while
 ACCESS_LOGS = ("off", "json")
 
@@ -50,7 +57,7 @@ def cpu_cores() -> int:
 
 
 def workers_default() -> int:
-    return 2 * cpu_cores() + 1
+    return min(4 * cpu_cores() + 4, MAX_DEFAULT_WORKERS)
 
 
 def _positive(value, *, name: str, env: str) -> int:
@@ -139,13 +146,14 @@ def gunicorn_environ(config: ServeConfig, environ=None) -> dict[str, str]:
 class Command(BaseCommand):
     help = (
         "Chạy máy chủ web cho môi trường thật (gunicorn) / run the production web server (gunicorn): "
-        "workers 2 × CPU cores + 1 with 4 threads each unless told, static files by WhiteNoise."
+        "4 × CPU cores + 4 workers (at most 32), one request at a time each unless told, static files by WhiteNoise."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", help=f"address:port or unix:/path (env ANTOAN_BIND; default {DEFAULT_BIND})")
         parser.add_argument(
-            "--workers", help=f"worker processes (env ANTOAN_WORKERS; default 2 × CPU cores + 1 = {workers_default()})"
+            "--workers",
+            help=f"worker processes (env ANTOAN_WORKERS; default 4 × CPU cores + 4, at most 32: {workers_default()})",
         )
         parser.add_argument(
             "--threads",
