@@ -380,6 +380,34 @@ def test_convert_the_prefilled_form_records_the_incident_and_closes_the_tip(clie
     assert f'href="{detail(tip)}"' in html
 
 
+def test_a_tip_whose_incident_was_deleted_says_so_and_links_it_only_for_an_administrator(
+    client, officer, ham_thuan, make_user, login_verified
+):
+    from antoan.incidents.services import incident_delete
+
+    tip = submit(ham_thuan)
+    as_user(client, officer)
+    url = reverse("tip-convert", args=[tip.pk, "social_evil"])
+    client.post(url, _prefilled(client.get(url)))
+    incident = Incident.objects.get()
+    link = f'href="{reverse("incident-detail", args=[incident.pk])}"'
+    html = page_of(client.get(detail(tip)))
+    assert link in html and "tip-incident-deleted" not in html
+
+    incident_delete(user=officer, incident=incident, reason="Nhập trùng")
+    html = page_of(client.get(detail(tip)))
+    notice = re.search(r'<p class="notice" id="tip-incident">(.*?)</p>', html, re.S).group(1)
+    assert link not in notice  # the record's page would answer 404 to the officer
+    assert f"đã xóa ngày {timezone.localdate():%d/%m/%Y}" in notice
+    assert client.get(reverse("incident-detail", args=[incident.pk])).status_code == 404
+
+    admin = make_user(Role.ADMIN, ham_thuan)
+    login_verified(client, admin)
+    notice = re.search(r'<p class="notice" id="tip-incident">(.*?)</p>', page_of(client.get(detail(tip))), re.S)
+    assert link in notice.group(1) and "đã xóa ngày" in notice.group(1)
+    assert client.get(reverse("incident-detail", args=[incident.pk])).status_code == 200
+
+
 def test_convert_shows_the_registrys_errors_and_changes_nothing(client, officer, ham_thuan):
     tip = submit(ham_thuan, category="traffic")
     as_user(client, officer)
