@@ -4,12 +4,15 @@ import itertools
 import json
 import math
 import re
+from collections import OrderedDict
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pytest
 
 from antoan.core.errors import DomainError
+from antoan.indicators import blackspots
 from antoan.indicators.blackspots import (
     EARTH_RADIUS_M,
     RULE_FILE,
@@ -243,6 +246,32 @@ def test_split_keeps_the_worst_group_of_a_long_cluster():
     assert len(spots) == 1
     assert {a.pk for a in hot} <= {a.pk for a in spots[0].accidents}
     assert spots[0].dead == 4 and extent_m(spots[0]) <= 2 * RULE.radius_m
+
+
+def test_a_long_cluster_is_split_again_only_when_its_accidents_change(monkeypatch):
+    """The discs of a split are remembered for the same accidents (thresholds, radius): finding the spots again
+    after one road changed splits that road only, and gives what splitting every road afresh gives."""
+    splits = []
+    split_extended = blackspots._split_extended
+    monkeypatch.setattr(
+        blackspots, "_split_extended", lambda *args: splits.append(len(args[0])) or split_extended(*args)
+    )
+    monkeypatch.setattr(blackspots, "_SPLITS", OrderedDict())
+    roads = [
+        injury(at(400 * i, 20_000 * r), on=date(2025, 1, 1) + timedelta(days=i)) for r in range(3) for i in range(13)
+    ]
+    first = find_black_spots(roads, rule=RULE, window_end=END)
+    assert splits == [13, 13, 13] and len(first.spots) == 12
+    assert find_black_spots(roads, rule=RULE, window_end=END) == first and len(splits) == 3
+
+    # The new accident is the earliest of all, so every other one's position in time order moves by one.
+    on_second_road = injury(at(200, 20_000), on=datetime(2025, 1, 1, 0))
+    again = find_black_spots([*roads, on_second_road], rule=RULE, window_end=END)
+    assert splits == [13, 13, 13, 14]
+    blackspots._SPLITS.clear()
+    assert find_black_spots([*roads, on_second_road], rule=RULE, window_end=END) == again != first
+    assert len(splits) == 7
+    assert find_black_spots(roads, rule=replace(RULE, radius_m=450), window_end=END) and len(splits) == 10
 
 
 # --- overrides ----------------------------------------------------------------------------------------------------
