@@ -72,6 +72,12 @@ class Accident(NamedTuple):
     injured: int = 0
     severity: str = ""
 
+    @classmethod
+    def of_row(cls, row: tuple) -> "Accident":
+        """From a row of these fields read from the database, where dead and injured may be missing."""
+        pk, latitude, longitude, occurred_at, dead, injured, severity = row
+        return cls(pk, latitude, longitude, occurred_at, dead or 0, injured or 0, severity)
+
 
 @dataclass(frozen=True)
 class BlackSpotRule:
@@ -390,8 +396,7 @@ _MERIT += [j for j in range(len(FACTS)) if j not in _MERIT]
 # The discs `_split_extended` chose for the clusters it split lately, by a digest of what they depend on: the
 # cluster's accidents (coordinates and facts, in order of time), the thresholds and the radius. A province's accidents
 # change a few at a time, so when its spots are found again most of its long clusters are the same as before (Hà
-# Nội's year: 128 of its ~10,000 clusters are split, two thirds of the time of finding its spots). Per process, the
-# most recent entries only.
+# Nội's year: 128 clusters split, ~60 of the ~100 ms of finding its spots). Per process, the most recent only.
 _SPLITS: OrderedDict[bytes, list[np.ndarray]] = OrderedDict()
 _SPLITS_KEPT = 4096
 _SPLITS_LOCK = Lock()

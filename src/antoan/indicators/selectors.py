@@ -20,6 +20,7 @@ from antoan.indicators import blackspots
 from antoan.indicators.blackspots import (
     Accident,
     BlackSpotResult,
+    BlackSpotRule,
     black_spot_rule_on,
     find_black_spots,
     window_start,
@@ -311,6 +312,14 @@ def incident_points(*, user: User, unit: Unit | None, period: Period, kind: str 
 _BLACK_SPOTS_VERSION = code_version(blackspots.__file__, __file__)
 
 
+def black_spot_accidents(*, user: User, unit: Unit | None, period: Period, rule: BlackSpotRule):
+    """The traffic accidents that count toward `unit` in the rule's window ending on the period's last day, as rows
+    of `Accident`'s fields (dead and injured may be None)."""
+    window = Period.of_range(window_start(period.end, rule.window_months), period.end)
+    traffic = _incidents(user=user, unit=unit, period=window, kind=IncidentKind.TRAFFIC)
+    return traffic.values_list(*Accident._fields)
+
+
 def black_spot_list(
     *,
     user: User,
@@ -326,14 +335,10 @@ def black_spot_list(
     rule = black_spot_rule_on(period.end).with_overrides(
         radius_m=radius_m, window_months=window_months, min_fatal=min_fatal, min_injury=min_injury
     )
-    window = Period.of_range(window_start(period.end, rule.window_months), period.end)
-    traffic = _incidents(user=user, unit=unit, period=window, kind=IncidentKind.TRAFFIC)
-    rows = list(traffic.values_list("pk", "latitude", "longitude", "occurred_at", "dead", "injured", "severity"))
+    rows = list(black_spot_accidents(user=user, unit=unit, period=period, rule=rule))
 
     def find():
-        accidents = [Accident(pk, lat, lon, at, dead or 0, injured or 0, severity) for pk, lat, lon, at, dead,
-                     injured, severity in rows]  # fmt: skip
-        return find_black_spots(accidents, rule=rule, window_end=period.end)
+        return find_black_spots(map(Accident.of_row, rows), rule=rule, window_end=period.end)
 
     # The spots are a function of these accidents and the rule: kept, they are found again only when one changes.
     return kept("black-spots", _BLACK_SPOTS_VERSION, (rule, period.end, rows), find)
