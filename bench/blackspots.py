@@ -10,7 +10,9 @@ Figures (median of --repeat runs after one to warm up):
 - `find_black_spots` afresh (no split remembered), then again with every split remembered (the accidents
   unchanged), with one accident changed in the largest cluster that is split, and with one changed elsewhere —
   each changed result is checked against the spots found afresh from the same accidents;
-- `black_spot_list` whole when its result is kept (what a request pays while the unit's accidents do not change).
+- `black_spot_list` whole when its result is kept (what a request pays while the unit's accidents do not change),
+  in the cache "kept" of the settings: this process's memory, or with ANTOAN_CACHE_DIR set the folder that
+  `antoan serve`'s workers share.
 """
 
 import argparse
@@ -82,12 +84,12 @@ def main() -> None:
     remembered_ms, again = median_ms(find, args.repeat)
     assert again == result
 
-    # Which accidents the largest split cluster holds: the splits asked for, largest first.
-    split_sizes = []
+    # The accidents (ids) of each cluster that is split, and of the largest.
+    split_clusters = []
     split_remembered = blackspots._split_remembered
 
     def watch(members, *rest):
-        split_sizes.append([given_at[i].pk for i in members.tolist()])
+        split_clusters.append([given_at[i].pk for i in members.tolist()])
         return split_remembered(members, *rest)
 
     given_at = blackspots._located(given, blackspots.window_start(period.end, rule.window_months), period.end)[0]
@@ -96,12 +98,12 @@ def main() -> None:
         find()
     finally:
         blackspots._split_remembered = split_remembered
-    largest = set(max(split_sizes, key=len, default=[]))
+    largest = set(max(split_clusters, key=len, default=[]))
 
     def changed_ms(inside: bool) -> float | None:
         """Median time of finding the spots again with one accident changed (its injured + 1), inside the largest
         split cluster or outside every split one; each result checked against the spots found afresh."""
-        others = {pk for pks in split_sizes for pk in pks}
+        others = {pk for pks in split_clusters for pk in pks}
         pool = [i for i, a in enumerate(given) if (a.pk in largest) == inside and (inside or a.pk not in others)]
         pool = [i for i in pool if given[i].latitude is not None]
         if not pool:
@@ -127,7 +129,7 @@ def main() -> None:
 
     print(f"database: {connection.vendor}; {unit.code} {unit.name}, {args.year}: {len(rows):,} traffic accidents, "
           f"{result.considered:,} located in the window, {len(result.spots)} black spots; "
-          f"{len(split_sizes)} clusters split, the largest {len(largest):,} accidents; "
+          f"{len(split_clusters)} clusters split, the largest {len(largest):,} accidents; "
           f"load {os.getloadavg()[0]:.1f}; median of {args.repeat}")  # fmt: skip
     print("| step | median |")
     print("|---|---|")
