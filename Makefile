@@ -1,7 +1,7 @@
 # antoan — two commands do everything on a fresh machine:
 #   make demo   install, migrate, load units, seed the demo district, serve on http://127.0.0.1:$(PORT)
 #   make test   install, ruff, then the whole suite on SQLite and on PostgreSQL
-#   make bench  the national benchmark database (made once), the indicator benchmark and the load test
+#   make bench  the national benchmark database (made once), the indicator and black-spot benchmarks, the load test
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -71,6 +71,7 @@ bench-db: install
 
 bench: bench-db
 	DATABASE_URL='$(BENCH_DB)' $(BIN)/python bench/indicators.py
+	DATABASE_URL='$(BENCH_DB)' $(BIN)/python bench/blackspots.py
 	DATABASE_URL='$(BENCH_DB)' $(BIN)/python bench/load/run.py $(LOAD_ARGS)
 
 # 200 users for 5 minutes against `antoan serve`; LOAD_ARGS='--users 50 --run-time 1m' for a short run.
