@@ -32,6 +32,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
+from timing import timed  # noqa: E402
 
 from antoan.accounts.services import system_user  # noqa: E402
 from antoan.indicators import blackspots  # noqa: E402
@@ -39,16 +40,9 @@ from antoan.indicators.periods import Period  # noqa: E402
 from antoan.indicators.selectors import black_spot_accidents, black_spot_list, indicator_unit_param  # noqa: E402
 
 
-def median_ms(fn, repeat: int, prepare=lambda: None) -> tuple[float, object]:
-    """The median time of `repeat` calls of `fn` (after one to warm up), `prepare()` before each, not timed."""
-    times, result = [], None
-    for i in range(repeat + 1):
-        prepare()
-        start = time.perf_counter()
-        result = fn()
-        if i:
-            times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), result
+def median_ms(func, repeat: int, prepare=None) -> tuple[float, object]:
+    seconds, result = timed(func, repeat, prepare)
+    return seconds * 1000, result
 
 
 def main() -> None:

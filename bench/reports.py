@@ -16,7 +16,6 @@ after one warm-up run (fonts, templates and matplotlib loaded). The batch runs i
 import argparse
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -32,6 +31,8 @@ import django  # noqa: E402
 
 django.setup()
 
+from timing import timed  # noqa: E402
+
 from antoan.accounts.services import system_user  # noqa: E402
 from antoan.indicators.periods import Period  # noqa: E402
 from antoan.indicators.selectors import indicator_children, indicator_unit_param  # noqa: E402
@@ -41,17 +42,6 @@ from antoan.reports.docx import render_docx  # noqa: E402
 from antoan.reports.models import BatchJob  # noqa: E402
 from antoan.reports.pdf import docx_to_pdf_many  # noqa: E402
 from antoan.reports.render import render_report  # noqa: E402
-
-
-def timed(func, repeat: int) -> tuple[float, object]:
-    """(median seconds over `repeat` runs after one warm-up, the last result)."""
-    result = func()
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = func()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs), result
 
 
 def row(label: str, seconds: float, note: str = "") -> None:

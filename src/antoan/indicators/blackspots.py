@@ -495,9 +495,10 @@ def _spots(found: list[Group], located: list, coords: np.ndarray, rule: BlackSpo
     if not found:
         return []
     members = np.concatenate([group for group, _, _ in found])
-    starts = np.cumsum([0] + [len(group) for group, _, _ in found[:-1]])
+    sizes = [len(group) for group, _, _ in found]
+    starts = np.cumsum([0, *sizes[:-1]])
     centres = _directions(np.add.reduceat(_unit_vectors(coords[members]), starts, axis=0))
-    owner = np.repeat(np.arange(len(found)), [len(group) for group, _, _ in found])
+    owner = np.repeat(np.arange(len(found)), sizes)
     far = _angle(coords[members], centres[owner])
     radii = np.maximum.reduceat(far, starts) * EARTH_RADIUS_M
     spots = []
