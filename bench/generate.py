@@ -418,7 +418,7 @@ def generate_incidents(args, legacy: "Communes", current: "Communes", user_id: i
     from django.db import connection, transaction
 
     from antoan.incidents.models import Incident
-    from antoan.indicators.reorg import attribute_communes
+    from antoan.units.reorg import attribute_communes
 
     rng = np.random.default_rng(args.seed)
     first, last = date(args.end_year - args.years + 1, 1, 1), date(args.end_year, 11, 30)

@@ -37,7 +37,7 @@ class Incident(SoftDeleteModel):
     # A commune-level unit of the hierarchy valid on the day (a legacy commune before 1 July 2025).
     unit = models.ForeignKey(Unit, verbose_name=_("commune"), on_delete=models.PROTECT, related_name="incidents")
     occurred_at = models.DateTimeField(_("occurred at"))
-    # Derived, kept by the services (indicators.reorg.attribute_communes): the commune of each hierarchy this
+    # Derived, kept by the services (units.reorg.attribute_communes): the commune of each hierarchy this
     # record counts toward — one of them is `unit` itself, the other comes from the 2025 succession map
     # and, where an old commune was split, from the coordinates. A figure for a current unit over years
     # before 1/7/2025 (or for an old unit after) is then one indexed comparison.

@@ -21,8 +21,8 @@ from antoan.incidents.categories import CATEGORIES, CATEGORY_REQUIRED, IncidentK
 from antoan.incidents.daily import daily_totals_refresh, local_day
 from antoan.incidents.models import DuplicateState, Incident
 from antoan.incidents.severity import severity_rule_on
-from antoan.indicators.reorg import attribute_communes
 from antoan.units.models import Unit
+from antoan.units.reorg import attribute_communes
 
 # Which fields each kind uses, beyond the ones every record has. A value in a field the kind does not use
 # is refused rather than dropped.

@@ -39,10 +39,10 @@ from antoan.incidents import daily
 from antoan.incidents.models import DailyTotal
 from antoan.indicators.catalogue import SOURCES, SQL_AGGREGATES, Indicator, Source, indicators
 from antoan.indicators.periods import Period
-from antoan.indicators.reorg import children_owners, incidents_q, records_q
 from antoan.movement.models import Inspection, ModelStatus
 from antoan.movement.record_types import add_months
 from antoan.units.models import Hierarchy, Unit
+from antoan.units.reorg import children_owners, incidents_q, records_q
 
 DAILY_TOTALS = Source(DailyTotal, "day")
 

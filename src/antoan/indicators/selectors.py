@@ -28,9 +28,9 @@ from antoan.indicators.blackspots import (
 from antoan.indicators.catalogue import Indicator, indicators, sections
 from antoan.indicators.compute import Evaluation, groupable, scope_filter
 from antoan.indicators.periods import Period, period_parse
-from antoan.indicators.reorg import Mapping, incidents_q, mapping_used
 from antoan.units.loader import LEGACY_VALID_TO
 from antoan.units.models import Hierarchy, Kind, Unit
+from antoan.units.reorg import Mapping, incidents_q, mapping_used
 from antoan.units.selectors import unit_resolve
 
 NOT_FOUND = ("Không tìm thấy đơn vị", "Unit not found")

@@ -9,7 +9,6 @@ from antoan.assessment.models import Assessment
 from antoan.assessment.selectors import with_recognition
 from antoan.indicators.compute import scope_filter
 from antoan.indicators.periods import Period
-from antoan.indicators.reorg import records_q
 from antoan.indicators.selectors import (
     Figure,
     IndicatorSet,
@@ -17,6 +16,7 @@ from antoan.indicators.selectors import (
 from antoan.reports.document import Table
 from antoan.reports.phrases import Phrase, capitalised, count_vi, figure_sentence
 from antoan.units.models import Unit
+from antoan.units.reorg import records_q
 
 HEADER = ("Chỉ tiêu", "Đơn vị tính")
 

@@ -10,13 +10,13 @@ from antoan.indicators.blackspots import BlackSpotResult
 from antoan.indicators.compute import scope_filter
 from antoan.indicators.format import number_vi
 from antoan.indicators.periods import Period, period_options
-from antoan.indicators.reorg import records_q
 from antoan.indicators.selectors import children_values, evaluate, indicator_children
 from antoan.movement.models import Authority, Award, Commendation, RecipientKind
 from antoan.reports.document import Chart, Section, Table
 from antoan.reports.facts import Facts
 from antoan.reports.phrases import capitalised, count_vi, join_clauses
 from antoan.units.models import Unit
+from antoan.units.reorg import records_q
 
 MAX_CHILDREN_IN_CHART = 40
 

@@ -6,8 +6,8 @@ from django.db import migrations, models
 
 
 def attribute(apps, schema_editor):
-    """Fill both communes of the records entered before they were kept (the rule is in indicators.reorg)."""
-    from antoan.indicators.reorg import attribute_communes
+    """Fill both communes of the records entered before they were kept (the rule is in units.reorg)."""
+    from antoan.units.reorg import attribute_communes
 
     Incident = apps.get_model("incidents", "Incident")
     last = 0

@@ -372,7 +372,7 @@ def test_recognised_shares_reach_back_across_the_reorganisation(admin, unit):
     ham_thuan = indicator_set(user=admin, unit=unit("23059", CURRENT), period=year, codes=["recognised.commune"])
     assert ham_thuan.figure("recognised.commune").value == 100.0
     from antoan.assessment.selectors import share_rows
-    from antoan.indicators.reorg import records_q
+    from antoan.units.reorg import records_q
 
     current = unit("23059", CURRENT)
     [row] = [r for r in share_rows(unit=current, year=2020, within=lambda f: records_q(current, f))
