@@ -1,6 +1,6 @@
 # antoan — two commands do everything on a fresh machine:
 #   make demo   install, migrate, load units, seed the demo district, serve on http://127.0.0.1:$(PORT)
-#   make test   install, ruff, then the whole suite on SQLite and on PostgreSQL
+#   make test   install, ruff, the whole suite on SQLite and on PostgreSQL, then the date-sensitive tests on pinned days
 #   make bench  the national benchmark database (made once), the indicator and black-spot benchmarks, the load test
 PYTHON ?= python3
 VENV := .venv
@@ -13,7 +13,13 @@ PYTEST_ARGS ?=
 BENCH_DB ?= postgres://postgres@127.0.0.1:5432/antoan_bench_national
 LOAD_ARGS ?=
 
-.PHONY: demo test test-sqlite test-postgres lint install assets messages clean bench bench-db bench-load
+# The date-sensitive tests (-m clock) run again with the clock pinned where calendars turn: the statistical year's
+# last evening and first morning, just after midnight on New Year's Day (UTC still in the old year), month ends, a leap
+# day, and the day of the 2025 reorganisation. Local time (Asia/Ho_Chi_Minh) unless an offset is given.
+CLOCK_MOMENTS ?= 2026-12-14T23:30 2026-12-15T08:00 2027-01-01T00:30 2027-01-31T12:00 2027-05-31T12:00 \
+	2028-02-29T12:00 2025-07-01T08:00
+
+.PHONY: demo test test-sqlite test-postgres test-clock lint install assets messages clean bench bench-db bench-load
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -52,7 +58,7 @@ demo: install
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests bench
 
-test: install lint test-sqlite test-postgres
+test: install lint test-sqlite test-postgres test-clock
 
 test-sqlite: install
 	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
@@ -60,6 +66,13 @@ test-sqlite: install
 test-postgres: install
 	DATABASE_URL=$(PG_URL) $(BIN)/antoan dbcheck
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+test-clock: install
+	@for moment in $(CLOCK_MOMENTS); do \
+		echo "== the clock at $$moment: SQLite, then PostgreSQL"; \
+		env -u DATABASE_URL $(BIN)/pytest -q -m "clock and not e2e" --now $$moment $(PYTEST_ARGS) || exit 1; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "clock and not e2e" --now $$moment $(PYTEST_ARGS) || exit 1; \
+	done
 
 # Benchmarks (docs/benchmarks.md). The national data set (5 million incidents, ~30 min) is generated only when
 # BENCH_DB has no incidents table with rows yet; then it is migrated to the code's schema (and analysed) if needed.

@@ -12,7 +12,63 @@ LEGACY_DAY = date(2020, 1, 1)
 CURRENT_DAY = date(2026, 1, 1)
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--now",
+        metavar="ISO",
+        help="run as if the clock read this moment (e.g. 2026-12-14T23:30+07:00; a time without an offset is read "
+        "in Asia/Ho_Chi_Minh); the clock keeps ticking from there. CI runs the date-sensitive tests (-m clock) at "
+        "several such moments.",
+    )
+
+
 def pytest_configure(config):
+    _pin_the_clock(config)
+    _one_request_at_a_time_on_sqlite()
+
+
+def _pin_the_clock(config):
+    """Every test reads the time through antoan.core.clock (and Django's timezone, which it wraps); time-machine
+    moves both, in this process and its threads, from the start of the session."""
+    value = config.getoption("--now")
+    if not value:
+        return
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    config.stash[PINNED] = time_machine.travel(moment, tick=True)
+    config.stash[PINNED].start()
+
+
+PINNED = pytest.StashKey[object]()
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that takes `today` depends on the day it runs: it is one of the date-sensitive tests (-m clock)."""
+    for item in items:
+        if "today" in getattr(item, "fixturenames", ()):
+            item.add_marker("clock")
+
+
+@pytest.fixture
+def today():
+    """The day the test runs, in Asia/Ho_Chi_Minh, from the one clock (pinned with --now)."""
+    from antoan.core import clock
+
+    return clock.today()
+
+
+def pytest_report_header(config):
+    if config.getoption("--now"):
+        return f"clock pinned at {config.getoption('--now')} (time-machine, ticking)"
+
+
+def _one_request_at_a_time_on_sqlite():
     """On SQLite the test database is in memory and the live server's request threads share its one
     connection: two of a page's requests at once (the dashboard makes five) could lock each other up for good.
     There the live server answers one request at a time; PostgreSQL gives each thread its own connection."""

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from antoan.core import clock
 from tests.e2e.conftest import HOME_UNIT_CODE
 
 pytestmark = pytest.mark.e2e
@@ -22,7 +23,7 @@ def no_tiles(settings):
 
 @pytest.fixture
 def year():
-    return timezone.localdate().year
+    return clock.today().year
 
 
 @pytest.fixture

@@ -4,8 +4,9 @@ overdue list (the seeds name irregular inspection of the models' quality as a we
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
+
+from antoan.core import clock
 
 pytestmark = pytest.mark.e2e
 
@@ -16,7 +17,7 @@ def test_an_inspection_takes_the_model_off_the_overdue_list(page, live_server, h
     from antoan.core.records.services import record_create
     from antoan.movement.record_types import MODELS
 
-    started = timezone.localdate() - timedelta(days=300)
+    started = clock.today() - timedelta(days=300)
     record_create(MODELS, user=officer, unit=home_units, name=NAME, model_type="self_managed", started_on=started)
 
     log_in(officer.username, password)
@@ -27,7 +28,7 @@ def test_an_inspection_takes_the_model_off_the_overdue_list(page, live_server, h
     expect(row).to_have_count(1)
     with page.expect_navigation():
         row.locator("a[href*='kiem-tra-mo-hinh/them']").click()
-    page.fill("#id_inspected_on", (timezone.localdate() - timedelta(days=1)).isoformat())
+    page.fill("#id_inspected_on", (clock.today() - timedelta(days=1)).isoformat())
     page.fill("#id_inspector", "Trần Văn Mười")
     page.select_option("#id_rating", "good")
     page.fill("#id_findings", "Tổ duy trì tuần tra đêm, sổ sách đầy đủ")

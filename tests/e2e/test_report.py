@@ -8,6 +8,8 @@ from django.utils import timezone
 from docx import Document
 from playwright.sync_api import expect
 
+from antoan.core import clock
+
 pytestmark = pytest.mark.e2e
 
 OWN_WORDS = "Việc kiểm tra mô hình tự quản ở thôn Phú Cường chưa thường xuyên do thiếu cán bộ chuyên trách."
@@ -127,8 +129,6 @@ def test_a_batch_cut_short_resumes_when_its_page_is_opened_and_the_bar_fills(
     import zipfile
     from datetime import timedelta
 
-    from django.utils import timezone
-
     from antoan.indicators.periods import period_parse
     from antoan.reports import jobs
     from antoan.reports.models import BatchJob
@@ -138,7 +138,7 @@ def test_a_batch_cut_short_resumes_when_its_page_is_opened_and_the_bar_fills(
                             formats="docx,html")  # fmt: skip
     # Only the home commune (the other communes may or may not be in the test database), cut short before it.
     BatchJob.objects.filter(pk=job.pk).update(
-        children=[home_units.pk], state=BatchJob.State.RUNNING, heartbeat_at=timezone.now() - timedelta(minutes=10)
+        children=[home_units.pk], state=BatchJob.State.RUNNING, heartbeat_at=clock.now() - timedelta(minutes=10)
     )
     log_in(province_leader.username, password)
     page = pass_second_step(province_leader)

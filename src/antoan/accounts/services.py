@@ -7,10 +7,11 @@ from datetime import timedelta
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 
 from antoan.accounts.models import ApiToken, Membership, Role, User
 from antoan.accounts.selectors import user_is_admin
+from antoan.core import clock
 from antoan.core.errors import DomainError, Forbidden, Message
 from antoan.units.models import Unit
 
@@ -148,7 +149,7 @@ def api_token_create(*, user: User, owner: User, name: str) -> tuple[ApiToken, s
 def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
     _require_self_or_admin(user, token.user)
     if token.revoked_at is None:
-        token.revoked_at = timezone.now()
+        token.revoked_at = clock.now()
         token._history_user = user
         token.save()
     return token
@@ -165,7 +166,7 @@ def api_token_authenticate(raw_key: str) -> User | None:
     )
     if token is None:
         return None
-    now = timezone.now()
+    now = clock.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

@@ -6,7 +6,6 @@ confirmed TOTP device (their own, if they have one) and the session is marked wi
 as the code page does once the code is right.
 """
 
-import time
 
 from django.http import HttpRequest
 from django_otp import login as otp_login
@@ -14,6 +13,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from antoan.accounts.two_factor import two_factor_device
+from antoan.core import clock
 
 
 def login_verified(client, user) -> TOTPDevice:
@@ -32,5 +32,5 @@ def totp_code(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
     """The code the user's app shows now (or that many 30-second steps later: a code is accepted once, and the
     device accepts one step ahead, so a second login in the same half-minute types the next one)."""
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time() + steps_ahead * device.step
+    totp.time = clock.timestamp() + steps_ahead * device.step
     return f"{totp.token():0{device.digits}d}"

@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from antoan.accounts.models import Membership, Role, User
 from antoan.accounts.selectors import user_is_admin
+from antoan.core import clock
 from antoan.core.errors import DomainError, Forbidden
 
 logger = logging.getLogger(__name__)
@@ -126,7 +127,7 @@ def _refused(user: User, device: TOTPDevice, what: str, *, checked: bool) -> Dom
             f"Too many wrong codes: wait until {when}, then type a new code",
         )
     vi, en = "Mã xác thực không đúng hoặc đã hết hạn", "The code is wrong or has expired"
-    if until and (until - timezone.now()).total_seconds() >= WAIT_WORTH_SAYING_SECONDS:
+    if until and (until - clock.now()).total_seconds() >= WAIT_WORTH_SAYING_SECONDS:
         vi, en = f"{vi}; nhập lại sau {when}", f"{en}; try again after {when}"
     return DomainError.single("otp_token", vi, en)
 

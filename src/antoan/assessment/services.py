@@ -9,13 +9,13 @@ and a rating's total and grade, are computed from the criteria.
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from antoan.accounts.models import User
 from antoan.accounts.selectors import scope_require
 from antoan.assessment.criteria import CriteriaSet, Subject, SubjectType, criteria_set_choose, subject_type_of
 from antoan.assessment.models import Assessment, AssessmentCriterion, Rating
 from antoan.assessment.ratings import RatingScale, RatingSheet, rating_sheet_choose
+from antoan.core import clock
 from antoan.core.errors import DomainError, Message
 from antoan.core.locks import period_lock_check
 from antoan.core.softdelete import REASON_MAX, deleted_get, mark_deleted, mark_restored, restore_require
@@ -37,7 +37,7 @@ def clean_year(value) -> int:
     year = to_int(value, field="year", maximum=9999)
     if year is None:
         raise DomainError({"year": _REQUIRED})
-    this_year = timezone.localdate().year
+    this_year = clock.today().year
     if not EARLIEST_YEAR <= year <= this_year:
         raise DomainError.single(
             "year",

@@ -9,12 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from antoan.assessment import selectors, transfer
 from antoan.assessment.forms import ImportForm
 from antoan.assessment.views import can_write_somewhere
+from antoan.core import clock
 from antoan.core.errors import DomainError
 from antoan.core.forms import add_domain_errors
 
@@ -41,7 +41,7 @@ KINDS = {
 
 
 def _download(rows, fmt: str, kind: str):
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    stamp = clock.local_now().strftime("%Y%m%d-%H%M")
     if fmt == "csv":
         response = StreamingHttpResponse(transfer.export_csv(rows), content_type="text/csv; charset=utf-8")
     else:

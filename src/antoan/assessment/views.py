@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -22,6 +21,7 @@ from antoan.accounts.selectors import user_scope
 from antoan.assessment import selectors, services
 from antoan.assessment.criteria import criteria_set_choose, criteria_set_get, subject_type_of
 from antoan.assessment.forms import AssessmentFilterForm, AssessmentForm, SubjectPickForm
+from antoan.core import clock
 from antoan.core.errors import DomainError, Message, NotFound
 from antoan.core.forms import add_domain_errors
 from antoan.units.models import Unit
@@ -224,6 +224,6 @@ def assessment_unit(request, pk):
         "has_children": has_children,
         "assessable": subject_type_of(unit) is not None,
         "can_write": unit_can_write(user=request.user, unit=unit),
-        "this_year": timezone.localdate().year,
+        "this_year": clock.today().year,
     }
     return render(request, "assessment/assessment_unit.html", context)

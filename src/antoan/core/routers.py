@@ -15,12 +15,13 @@ DATABASE_ROUTERS names ReplicaRouter and ReadYourWritesMiddleware is in MIDDLEWA
 """
 
 import math
-import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
+
+from antoan.core import clock
 
 PRIMARY = "default"
 REPLICA = "replica"
@@ -107,13 +108,13 @@ class ReadYourWritesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        now = time.time()
+        now = clock.timestamp()
         with tracking_writes(recent=_wrote_recently(request, now)) as state:
             response = self.get_response(request)
         if state.wrote:
             response.set_cookie(
                 COOKIE,
-                f"{time.time():.3f}",
+                f"{clock.timestamp():.3f}",
                 max_age=max(1, math.ceil(lag_seconds())),
                 httponly=True,
                 samesite="Lax",

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from antoan.core import clock
 from antoan.core.errors import DomainError, Message, NotFound
 
 REASON_MAX = 200
@@ -63,7 +63,7 @@ def mark_deleted(instance: SoftDeleteModel, *, user, reason: str = "", when=None
     """Mark `instance` deleted and save it (one audited "~" row carrying who, when and why). The caller has
     checked scope and locks, inside its transaction."""
     reason = (reason or "").strip()[:REASON_MAX]
-    instance.deleted_at = when or timezone.now()
+    instance.deleted_at = when or clock.now()
     instance.deleted_by = user
     instance.delete_reason = reason
     instance._history_user = user

@@ -19,7 +19,9 @@ from django.conf import settings
 from django.db.migrations.loader import MigrationLoader
 from django.template import TemplateSyntaxError, engines
 from django.urls import NoReverseMatch, URLResolver, get_resolver, reverse
-from django.utils import timezone, translation
+from django.utils import translation
+
+from antoan.core import clock
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +46,7 @@ def warm_up() -> None:
                 logger.warning("warm-up: template %s does not compile", name)
     from antoan.indicators.periods import lunar_new_year
 
-    year = timezone.localdate().year
+    year = clock.today().year
     for around in range(year - 2, year + 3):
         lunar_new_year(around)
     MigrationLoader(None, ignore_no_migrations=True)

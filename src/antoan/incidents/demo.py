@@ -19,6 +19,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from antoan.accounts.models import User
+from antoan.core import clock
 from antoan.core.errors import DomainError
 from antoan.core.memo import memoized
 from antoan.incidents.categories import IncidentKind, IncidentStatus
@@ -617,7 +618,7 @@ def demo_incident_counts() -> dict[int, dict[str, int]]:
 @transaction.atomic
 def seed_incidents(*, user: User) -> dict:
     """Create the demo records that are missing, as `user`. Returns {"created": n, "counts": {year: {kind: n}}}."""
-    now, today = timezone.now(), timezone.localdate()
+    now, today = clock.now(), clock.today()
     existing = set(
         Incident.objects.filter(external_id__startswith=EXTERNAL_PREFIX).values_list("unit_id", "external_id")
     )

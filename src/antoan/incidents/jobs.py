@@ -18,9 +18,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import close_old_connections
-from django.utils import timezone
 
 from antoan.accounts.models import User
+from antoan.core import clock
 from antoan.core.errors import DomainError, NotFound
 from antoan.core.tabular import count_rows
 from antoan.incidents.models import ImportJob
@@ -115,7 +115,7 @@ def import_job_run(job: ImportJob) -> ImportJob:
         if report.rejected or report.converted:
             report.write_problems_csv(problems_path(job))
     finally:
-        job.finished_at = timezone.now()
+        job.finished_at = clock.now()
         job.save()
     return job
 
@@ -149,7 +149,7 @@ def _process_gone(owner: str, started_at) -> bool:
         except PermissionError:
             return False
         return False  # (a pid reused since by another process keeps the job "running" until STALE_HOURS)
-    return started_at < timezone.now() - timedelta(hours=STALE_HOURS)
+    return started_at < clock.now() - timedelta(hours=STALE_HOURS)
 
 
 def import_job_recover(job: ImportJob) -> bool:
@@ -159,7 +159,7 @@ def import_job_recover(job: ImportJob) -> bool:
     together with `processed_rows`, so the file's rows 2 … processed_rows + 1 were written (except the rejected
     ones) and none after them."""
     if job.state not in (ImportJob.State.QUEUED, ImportJob.State.RUNNING) or not (
-        _process_gone(job.owner, job.started_at) or job.started_at < timezone.now() - timedelta(hours=STALE_HOURS)
+        _process_gone(job.owner, job.started_at) or job.started_at < clock.now() - timedelta(hours=STALE_HOURS)
     ):
         return False
     current = ImportJob.objects.filter(pk=job.pk).values_list("processed_rows", flat=True).first() or 0
@@ -183,7 +183,7 @@ def import_job_recover(job: ImportJob) -> bool:
         )
     return bool(
         ImportJob.objects.filter(pk=job.pk, state=job.state, owner=job.owner).update(
-            state=ImportJob.State.FAILED, message_vi=vi, message_en=en, finished_at=timezone.now()
+            state=ImportJob.State.FAILED, message_vi=vi, message_en=en, finished_at=clock.now()
         )
     )
 

@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history
 
 from antoan.accounts.models import User
 from antoan.accounts.selectors import scope_require
+from antoan.core import clock
 from antoan.core.errors import DomainError, Message
 from antoan.core.locks import period_lock_check
 from antoan.core.softdelete import REASON_MAX, deleted_get, mark_deleted, mark_restored, restore_require
@@ -203,7 +204,7 @@ def _clean(values: dict) -> dict:
 
 def _cross_checks(clean: dict, errors: dict) -> dict[str, Message]:
     found = {}
-    now = timezone.now()
+    now = clock.now()
     occurred = clean.get("occurred_at")
     if occurred is not None and "occurred_at" not in errors:
         if occurred > now + FUTURE_TOLERANCE:
@@ -233,7 +234,7 @@ def _cross_checks(clean: dict, errors: dict) -> dict[str, Message]:
             found["solved_on"] = Message("Chỉ nhập ngày khám phá khi vụ án đã khám phá", "Only for a solved case")
         elif occurred is not None and solved_on < timezone.localtime(occurred).date():
             found["solved_on"] = Message("Ngày khám phá trước ngày xảy ra", "Solved before it happened")
-        elif solved_on > timezone.localdate():
+        elif solved_on > clock.today():
             found["solved_on"] = Message("Ngày khám phá ở tương lai", "The date is in the future")
     ended = clean.get("ended_at")
     if ended is not None and occurred is not None and "ended_at" not in errors and ended < occurred:

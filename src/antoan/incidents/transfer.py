@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from antoan.accounts.models import User
+from antoan.core import clock
 from antoan.core.errors import DomainError, Message
 from antoan.core.memo import memoized
 from antoan.core.tabular import (
@@ -87,7 +88,7 @@ class _RowRejected(Exception):
 
 @memoized
 def _unit_for(code: str, legacy: bool) -> Unit:
-    return unit_resolve(code=code, on=LEGACY_DAY if legacy else max(timezone.localdate(), date(2025, 7, 1)))
+    return unit_resolve(code=code, on=LEGACY_DAY if legacy else max(clock.today(), date(2025, 7, 1)))
 
 
 def _resolve_unit(code, occurred_at) -> Unit:

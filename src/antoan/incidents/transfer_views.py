@@ -8,10 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from antoan.core import clock
 from antoan.core.errors import DomainError, NotFound
 from antoan.core.forms import UPLOAD_ERRORS, add_domain_errors
 from antoan.incidents import jobs, selectors
@@ -35,7 +35,7 @@ def incident_export(request, fmt):
     except DomainError as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     incidents = selectors.incident_list(user=request.user, filters=filters).iterator(chunk_size=2000)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    stamp = clock.local_now().strftime("%Y%m%d-%H%M")
     if fmt == "csv":
         response = StreamingHttpResponse(export_csv(incidents), content_type="text/csv; charset=utf-8")
     else:

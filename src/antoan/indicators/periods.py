@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.utils import timezone
 from django.utils.translation import get_language
 
+from antoan.core import clock
 from antoan.core.errors import DomainError, Message, NotFound
 from antoan.core.values import is_empty, to_date
 
@@ -407,7 +407,7 @@ def period_options(year: int, *, user=None) -> list[Period]:
 def period_option_groups(year: int, *, user=None) -> list[tuple[str, list[Period]]]:
     """The pickers' options, a group per year: `year`, the year before and — unless it is in the future — the year
     after; the special windows read once for the three."""
-    today = timezone.localdate()
+    today = clock.today()
     years = [y for y in (year + 1, year, year - 1) if 1990 <= y <= 2100 and y <= max(today.year, year)]
     windows = _windows_overlapping(min(years), max(years), user=user)
     return [(str(y), _options(y, windows)) for y in years]

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.utils import timezone
 
 from antoan.accounts.models import User
+from antoan.core import clock
 from antoan.core.memo import memoized
 from antoan.core.records import RecordType
 from antoan.core.records.services import record_create
@@ -673,7 +673,7 @@ def demo_items() -> list[_Item]:
 @transaction.atomic
 def seed_movement(*, user: User) -> dict[str, int]:
     """Create the movement's demo records that are missing, as `user`; returns how many of each type."""
-    today = timezone.localdate()
+    today = clock.today()
     existing = {}
     for r in rt.ALL:
         demo = r.model.objects.filter(external_id__startswith=EXTERNAL_PREFIX)

@@ -8,11 +8,11 @@ selectors and services; errors are the bilingual {"errors": …} of the rest of 
 from datetime import date, datetime
 
 from django.urls import reverse
-from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
+from antoan.core import clock
 from antoan.core.errors import DomainError, NotFound
 from antoan.core.pagination import Pagination
 from antoan.incidents import selectors as incident_selectors
@@ -179,7 +179,7 @@ def list_tips(request, query: Query[TipQuery]):
 def tip_figures(request, query: Query[FiguresQuery]):
     """Tips received in the period (default: this month up to today), per commune, then a total row."""
     params = query.dict(exclude_none=True)
-    today = timezone.localdate()
+    today = clock.today()
     params.setdefault("date_to", today.isoformat())
     params.setdefault("date_from", today.replace(day=1).isoformat())
     filters = tip_filters_from_params(params, user=request.user)

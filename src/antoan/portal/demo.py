@@ -7,9 +7,8 @@ Submitted and handled through the portal's services. Only the arrival time is mo
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.utils import timezone
-
 from antoan.accounts.models import User
+from antoan.core import clock
 from antoan.portal.models import Tip
 from antoan.portal.services import tip_convert, tip_mark_not_actionable, tip_note, tip_submit
 from antoan.units.selectors import unit_resolve
@@ -47,7 +46,7 @@ DEMO_TIPS = (
 def seed_tips(*, user: User) -> int:
     """Create the demo tips that are missing; returns how many were created."""
     created = 0
-    now = timezone.now()
+    now = clock.now()
     for spec in DEMO_TIPS:
         commune = unit_resolve(code=spec.commune)
         if Tip.objects.filter(unit=commune, description=spec.description).exists():

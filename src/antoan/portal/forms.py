@@ -7,7 +7,6 @@ and the province → commune pair of the two selects (the current hierarchy: 34 
 province's communes).
 """
 
-import time
 
 from django import forms
 from django.conf import settings
@@ -15,6 +14,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from antoan.core import clock
 from antoan.core.errors import Message
 from antoan.core.forms import TextField
 from antoan.portal.models import TipCategory
@@ -48,7 +48,7 @@ _STALE = Message(
 
 
 def stamp_new() -> str:
-    return signing.TimestampSigner(salt=_STAMP_SALT).sign(f"{time.time():.3f}")
+    return signing.TimestampSigner(salt=_STAMP_SALT).sign(f"{clock.timestamp():.3f}")
 
 
 def stamp_age(stamp: str | None) -> float | None:
@@ -57,7 +57,7 @@ def stamp_age(stamp: str | None) -> float | None:
         opened = float(signing.TimestampSigner(salt=_STAMP_SALT).unsign(stamp or "", max_age=STAMP_MAX_AGE))
     except (signing.BadSignature, ValueError):  # SignatureExpired is a BadSignature
         return None
-    return time.time() - opened
+    return clock.timestamp() - opened
 
 
 def _pick(units: list[Unit], value) -> Unit | None:

@@ -7,10 +7,11 @@ stored, and yesterday's hashes cannot be linked to today's.
 
 import hashlib
 import hmac
-import time
 
 from django.conf import settings
 from django.core.cache import cache
+
+from antoan.core import clock
 
 WINDOW_SECONDS = 3600
 
@@ -23,7 +24,7 @@ def _source(request, bucket: int) -> str:
 
 def limit_reached(request, *, action: str, per_hour: int) -> bool:
     """Count one `action` from this request's source; True when it is over `per_hour` in this hour."""
-    bucket = int(time.time()) // WINDOW_SECONDS
+    bucket = int(clock.timestamp()) // WINDOW_SECONDS
     counter = f"antoan:limit:{action}:{bucket}:{_source(request, bucket)}"
     cache.add(counter, 0, WINDOW_SECONDS)
     try:

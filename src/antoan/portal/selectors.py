@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from antoan.accounts.models import Membership, User
 from antoan.accounts.selectors import Scope, user_scope
+from antoan.core import clock
 from antoan.core.audit import AuditEntry, audit_entries
 from antoan.core.errors import NotFound
 from antoan.portal.models import Tip, TipStatus
@@ -50,7 +51,7 @@ def tip_track(*, code: str) -> PublicStatus | None:
 
 
 def overdue_before() -> datetime:
-    return timezone.now() - timedelta(hours=settings.ANTOAN_TIP_OVERDUE_HOURS)
+    return clock.now() - timedelta(hours=settings.ANTOAN_TIP_OVERDUE_HOURS)
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,7 @@ def vietnamese_key(text: str) -> tuple:
 
 
 def _in_force(units):
-    return units.filter(hierarchy=Hierarchy.CURRENT).exclude(valid_to__lt=timezone.localdate())
+    return units.filter(hierarchy=Hierarchy.CURRENT).exclude(valid_to__lt=clock.today())
 
 
 def _sorted(units) -> list[Unit]:

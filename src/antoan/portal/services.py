@@ -10,10 +10,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from antoan.accounts.models import User
 from antoan.accounts.selectors import scope_require, user_scope
+from antoan.core import clock
 from antoan.core.errors import DomainError, Message
 from antoan.core.values import is_empty, to_bool, to_datetime, to_float, to_text
 from antoan.incidents.models import Incident
@@ -76,9 +76,9 @@ def _clean_submission(values: dict) -> dict:
     occurred = clean.get("occurred_at")
     if occurred is None and "occurred_at" not in errors:
         errors["occurred_at"] = _REQUIRED
-    elif occurred is not None and occurred > timezone.now() + timedelta(minutes=10):
+    elif occurred is not None and occurred > clock.now() + timedelta(minutes=10):
         errors["occurred_at"] = Message("Thời gian ở tương lai", "The time is in the future")
-    elif occurred is not None and occurred < timezone.now() - timedelta(days=3650):
+    elif occurred is not None and occurred < clock.now() - timedelta(days=3650):
         errors["occurred_at"] = Message("Thời gian quá xa (hơn 10 năm)", "More than 10 years ago")
     if (clean.get("latitude") is None) != (clean.get("longitude") is None) and not errors.keys() & {
         "latitude",
@@ -165,7 +165,7 @@ def _for_write(user: User, tip: Tip) -> Tip:
 
 
 def _save_step(user: User, tip: Tip, reason: str) -> Tip:
-    now = timezone.now()
+    now = clock.now()
     if tip.first_action_at is None:
         tip.first_action_at = now
     if tip.status in (TipStatus.HANDLED, TipStatus.NOT_ACTIONABLE):

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from antoan.core import clock
 from antoan.core.errors import DomainError
 from antoan.core.forms import add_domain_errors
 from antoan.portal import limits, selectors, services
@@ -49,7 +50,7 @@ def _size_context() -> dict:
 def _refusal(request, *, action: str, per_hour: int, max_bytes: int):
     """The page answering a POST that is not even read (None when it may go on)."""
     if limits.limit_reached(request, action=action, per_hour=per_hour):
-        wait = limits.WINDOW_SECONDS - int(time.time()) % limits.WINDOW_SECONDS
+        wait = limits.WINDOW_SECONDS - int(clock.timestamp()) % limits.WINDOW_SECONDS
         response = render(request, "portal/public_limit.html", {"action": action, "per_hour": per_hour}, status=429)
         response["Retry-After"] = str(wait)
         return response

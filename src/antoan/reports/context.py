@@ -7,9 +7,8 @@ figure is written here from the indicators (phrases.py), so a report and the das
 from datetime import date
 from functools import partial
 
-from django.utils import timezone
-
 from antoan.accounts.models import User
+from antoan.core import clock
 from antoan.core.parallel_reads import run_reads
 from antoan.indicators.periods import Period
 from antoan.indicators.selectors import IndicatorSet, black_spot_list, indicator_set, indicator_trends, indicator_unit
@@ -82,7 +81,7 @@ def build_context(
     ]
     if kind == "annual":
         sections.append(commendations(user, facts))
-    issued_on = issued_on or timezone.localdate()
+    issued_on = issued_on or clock.today()
     notes = (result.mapping.message.vi,) if result.mapping else ()
     return Report(
         kind=kind,

@@ -37,6 +37,7 @@ from django.utils.text import slugify
 
 from antoan.accounts.models import User
 from antoan.accounts.selectors import user_is_admin
+from antoan.core import clock
 from antoan.core.errors import DomainError, NotFound
 from antoan.core.routers import reading_from_replica
 from antoan.indicators.periods import Period, period_parse
@@ -182,7 +183,7 @@ def batch_list(*, user: User):
 
 def batch_is_stale(job: BatchJob, *, now=None) -> bool:
     """Cut short by a restart: RUNNING with no heartbeat for a while, or QUEUED and never picked up."""
-    limit = (now or timezone.now()) - timedelta(seconds=stale_seconds())
+    limit = (now or clock.now()) - timedelta(seconds=stale_seconds())
     if job.state == BatchJob.State.RUNNING:
         return job.heartbeat_at is None or job.heartbeat_at < limit
     if job.state == BatchJob.State.QUEUED:
@@ -230,7 +231,7 @@ _QUEUED = Q(state=BatchJob.State.QUEUED)
 
 
 def _stale_q() -> Q:
-    limit = timezone.now() - timedelta(seconds=stale_seconds())
+    limit = clock.now() - timedelta(seconds=stale_seconds())
     running = Q(state=BatchJob.State.RUNNING) & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=limit))
     return running | Q(state=BatchJob.State.QUEUED, started_at__lt=limit)
 
@@ -239,7 +240,7 @@ def _claim(job: BatchJob, claim: Q) -> bool:
     """Make the job RUNNING for this process if it is still in a state `claim` allows (one UPDATE: of two
     processes trying at once, one wins)."""
     claimed = BatchJob.objects.filter(claim, pk=job.pk).update(
-        state=BatchJob.State.RUNNING, heartbeat_at=timezone.now(), finished_at=None
+        state=BatchJob.State.RUNNING, heartbeat_at=clock.now(), finished_at=None
     )
     if claimed:
         job.refresh_from_db()
@@ -271,7 +272,7 @@ def _save(job: BatchJob, **extra) -> None:
 
     SQLite has one writer at a time: a write that finds the database locked past its timeout is tried again a
     few times (the UPDATE is idempotent) rather than losing the batch's thread to another request's write."""
-    now = timezone.now()
+    now = clock.now()
     values = {"done": job.done, "failed": job.failed, **extra}
     mine = BatchJob.objects.filter(pk=job.pk, state=BatchJob.State.RUNNING, heartbeat_at=job.heartbeat_at)
     for attempt in range(SAVE_ATTEMPTS):
@@ -303,7 +304,7 @@ def batch_run(job: BatchJob, *, on_progress=None) -> BatchJob:
         message = next(iter(exc.errors.values()))
         job.failed = [*job.failed, {"unit": None, "code": "", "name": "", "vi": message.vi, "en": message.en}]
         try:
-            _save(job, state=BatchJob.State.FAILED, finished_at=timezone.now())
+            _save(job, state=BatchJob.State.FAILED, finished_at=clock.now())
         except TakenOver:
             pass
     except Exception as exc:
@@ -312,7 +313,7 @@ def batch_run(job: BatchJob, *, on_progress=None) -> BatchJob:
                  "en": f"Internal error while writing the reports: {exc.__class__.__name__}: {exc}"}  # fmt: skip
         job.failed = [*job.failed, entry]
         try:
-            _save(job, state=BatchJob.State.FAILED, finished_at=timezone.now())
+            _save(job, state=BatchJob.State.FAILED, finished_at=clock.now())
         except TakenOver:
             pass
         raise
@@ -333,7 +334,7 @@ def _run(job: BatchJob, on_progress) -> None:
     )]  # fmt: skip
     done = set(job.done)
     pending = [pk for pk in job.children if pk not in done]
-    issued_on = timezone.localdate(job.started_at)  # the same date line however often the job is resumed
+    issued_on = timezone.localtime(job.started_at).date()  # the same date line however often the job is resumed
     size = pdf_chunk() if "pdf" in formats else 1
     for start in range(0, len(pending), size):
         written: list[Unit] = []
@@ -454,7 +455,7 @@ def _finish(job: BatchJob, units: dict[int, Unit], formats: list[str], period: P
                 archive.write(work / file_name, file_name)
     os.replace(temporary, target)
     shutil.rmtree(partial, ignore_errors=True)
-    _save(job, state=BatchJob.State.DONE, zip_path=str(target), finished_at=timezone.now())
+    _save(job, state=BatchJob.State.DONE, zip_path=str(target), finished_at=clock.now())
 
 
 def _manifest_text(job: BatchJob, period: Period, formats, rows) -> str:
@@ -469,7 +470,7 @@ def _manifest_text(job: BatchJob, period: Period, formats, rows) -> str:
         f"Loại / kind: {kind[0]} / {kind[1]}",
         f"Định dạng / formats: {', '.join(formats)}",
         f"Lô số / batch: {job.pk}",
-        f"Hoàn thành lúc / finished: {timezone.localtime().strftime('%d/%m/%Y %H:%M')}",
+        f"Hoàn thành lúc / finished: {clock.local_now().strftime('%d/%m/%Y %H:%M')}",
         "",
         f"Đã lập / written: {len(written)}/{len(rows)}",
         *(f"  {code} {name}: {', '.join(files)}" for code, name, _s, files, _vi, _en in written),

@@ -15,11 +15,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from antoan.accounts.selectors import user_memberships, user_scope
+from antoan.core import clock
 from antoan.core.errors import DomainError, Forbidden, NotFound
 from antoan.core.forms import add_domain_errors
 from antoan.core.routers import reading_from_replica
@@ -58,7 +58,7 @@ def _query(request, params) -> ReportQuery:
         unit = membership.unit if membership is not None else ""
     year, period = params.get("year"), params.get("period")
     if not (year or "").strip() and not (period or "").strip():
-        year = str(default_year(timezone.localdate()))
+        year = str(default_year(clock.today()))
     return report_query(user=request.user, unit=unit, year=year, period=period, on=params.get("on"))
 
 
@@ -94,7 +94,7 @@ def _unit_choices(user, unit: Unit | None) -> list[tuple[str, str]]:
 
 
 def _years(selected: int | None) -> list[int]:
-    this_year = timezone.localdate().year
+    this_year = clock.today().year
     years = list(range(this_year, this_year - YEARS_SHOWN, -1))
     if selected and selected not in years:
         years.append(selected)
@@ -133,7 +133,7 @@ def _render_page(request, *, query=None, errors=None, status=200, draft_form=Non
         "years": _years(query.period.start.year if query and query.kind == "annual" else None),
         "recent_batches": jobs.batch_list(user=user)[:RECENT_BATCHES],
     }
-    today_year = default_year(timezone.localdate())
+    today_year = default_year(clock.today())
     if query is None:
         context.update(year=today_year, period_groups=period_option_groups(today_year, user=user))
         return render(request, "reports/page.html", context, status=status)

@@ -4,10 +4,10 @@ system's own lookups (CLI, imports) where a code and a date name a unit."""
 from datetime import date
 
 from django.db.models import Count, F, QuerySet
-from django.utils import timezone
 
 from antoan.accounts.models import User
 from antoan.accounts.selectors import Scope, user_scope
+from antoan.core import clock
 from antoan.core.audit import AuditEntry, audit_entries
 from antoan.core.errors import NotFound
 from antoan.units.models import Kind, Succession, Unit
@@ -22,7 +22,7 @@ def unit_resolve(*, code: str, on: date | None = None) -> Unit:
 
     A code alone never picks a unit: 23059 is Thị trấn Ma Lâm until 30/06/2025 and Xã Hàm Thuận after.
     """
-    on = on or timezone.localdate()
+    on = on or clock.today()
     code = (code or "").replace("\x00", "").strip()  # PostgreSQL refuses NUL in a parameter
     matches = list(_valid_on(Unit.objects.filter(code=code), on).select_related("parent"))
     if len(matches) == 1:

@@ -4,11 +4,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F, ProtectedError
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from antoan.accounts.models import User
 from antoan.accounts.selectors import scope_require
+from antoan.core import clock
 from antoan.core.errors import DomainError, Message
 from antoan.units.loader import read_dataset, source_label
 from antoan.units.models import ESTABLISHMENT_TYPE_NAMES, EstablishmentType, Hierarchy, Kind, Succession, Unit
@@ -184,7 +184,7 @@ def establishment_create(*, user: User, commune: Unit, name: str, establishment_
         commune=commune,
         establishment_type=establishment_type,
         address=(address or "").strip(),
-        valid_from=timezone.localdate(),
+        valid_from=clock.today(),
         latitude=commune.latitude,
         longitude=commune.longitude,
     )

@@ -369,3 +369,12 @@ def test_rating_scope_and_delete(officer, make_user, hong_son, ham_thuan):
     rating_delete(user=officer, rating=rating)
     assert not Rating.objects.filter(pk=rating.pk).exists()
     assert Rating.history.filter(id=rating.pk, deleted_at__isnull=False, history_user=officer).exists()
+
+
+def test_a_year_is_assessed_up_to_this_one_and_not_the_next(today):
+    from antoan.assessment.services import clean_year
+
+    assert clean_year(str(today.year)) == today.year
+    with pytest.raises(DomainError) as error:
+        clean_year(str(today.year + 1))
+    assert f"đến {today.year}" in error.value.errors["year"].vi

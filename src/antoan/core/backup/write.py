@@ -8,13 +8,13 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import django
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from antoan.core import clock
 from antoan.core.backup.layout import (
     AREAS,
     COPY_BYTES,
@@ -105,7 +105,7 @@ def backup_write(path: Path, *, using: str = DEFAULT_DB_ALIAS, overwrite: bool =
                     "format_version": FORMAT_VERSION,
                     "antoan_version": _antoan_version(),
                     "django_version": django.get_version(),
-                    "created_at": datetime.now(UTC).isoformat(),
+                    "created_at": clock.now().isoformat(),
                     "source": {"vendor": connection.vendor},
                     "migrations": applied_migrations(using) or {},
                     "tables": [],

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from antoan.accounts.models import User
 from antoan.accounts.selectors import scope_require, user_scope
+from antoan.core import clock
 from antoan.core.errors import DomainError, Message, NotFound
 from antoan.core.locks import period_lock_check
 from antoan.core.records import FieldSpec, RecordType, record_type_of
@@ -108,9 +109,9 @@ def record_clean(rt: RecordType, values: dict, *, user: User, instance=None) -> 
             errors[spec.name] = _REQUIRED
     day = _record_day(rt, clean)
     if day is not None and rt.date_field not in errors and not errors.get(rt.year_field or ""):
-        if day > timezone.localdate() and rt.date_field:
+        if day > clock.today() and rt.date_field:
             errors[rt.date_field] = Message("Ngày ở tương lai", "The date is in the future")
-        elif day.year < EARLIEST_YEAR or day.year > timezone.localdate().year + 1:
+        elif day.year < EARLIEST_YEAR or day.year > clock.today().year + 1:
             errors[rt.year_field or rt.date_field] = Message("Năm không hợp lệ", "Invalid year")
     if not errors and rt.validate is not None:
         errors.update(rt.validate(clean, instance, user))
@@ -222,7 +223,7 @@ def record_delete(rt: RecordType, *, user: User, instance, reason: str = "") -> 
     current = {f: getattr(instance, f) for f in (*rt.fields, rt.unit_field)}
     _check_place_and_time(rt, user, current)
     reason = to_text(reason, field="reason", max_length=REASON_MAX)
-    when = timezone.now()
+    when = clock.now()
     for model, field in _children(rt):
         child_rt = record_type_of(model)
         for child in model.objects.select_for_update().filter(**{field: instance}).order_by("pk"):

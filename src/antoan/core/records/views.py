@@ -11,12 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from antoan.accounts.selectors import user_scope
+from antoan.core import clock
 from antoan.core.errors import DomainError, NotFound
 from antoan.core.forms import UPLOAD_ERRORS, TextField, add_domain_errors
 from antoan.core.pagination import LateRowsPaginator
@@ -197,7 +197,7 @@ def _export(rt: RecordType):
         except DomainError as exc:
             return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
         listed = records.record_list(rt, user=request.user, filters=filters).iterator(chunk_size=2000)
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        stamp = clock.local_now().strftime("%Y%m%d-%H%M")
         if fmt == "csv":
             response = StreamingHttpResponse(export_csv(rt, listed), content_type="text/csv; charset=utf-8")
         else:

@@ -18,6 +18,8 @@ from decimal import Decimal
 from pathlib import Path
 from uuid import UUID
 
+from antoan.core import clock
+
 
 def canonical(value):
     """A value as plain JSON, the same whichever vendor it was read from."""
@@ -86,7 +88,6 @@ def file_digests() -> dict[str, dict[str, str]]:
 def new_incident() -> dict:
     """A new record after a restore: the key must come after every restored one (sequences were reset)."""
     from django.db.models import Max
-    from django.utils import timezone
 
     from antoan.accounts.models import Membership
     from antoan.incidents.models import Incident
@@ -98,7 +99,7 @@ def new_incident() -> dict:
         user=membership.user,
         unit=membership.unit,
         kind="traffic",
-        occurred_at=timezone.now() - timedelta(days=1),
+        occurred_at=clock.now() - timedelta(days=1),
         summary="Va chạm sau khi khôi phục",
         dead=0,
         injured=1,

@@ -32,6 +32,7 @@ from antoan.assessment import transfer as assessment_transfer
 from antoan.assessment.criteria import criteria_set_choose, subject_type_of
 from antoan.assessment.ratings import rating_sheet_choose
 from antoan.assessment.selectors import assessment_list, rating_list
+from antoan.core import clock
 from antoan.core.records import services as record_services
 from antoan.core.records.transfer import export_csv as records_export_csv
 from antoan.incidents import jobs as import_jobs
@@ -221,7 +222,7 @@ def build_world(tmp: Path) -> World:
     for name, description in (("tip", f"{MARK}-tip Có người lạ"), ("tip_other", f"{MARK}-tip-other")):
         w.records[name] = tip_submit(
             photos=[_photo()] if name == "tip" else [], unit=unit_a, category="security_order",
-            occurred_at=timezone.now() - timedelta(days=1), description=description, contact_name="Nguyễn Văn A",
+            occurred_at=clock.now() - timedelta(days=1), description=description, contact_name="Nguyễn Văn A",
         )  # fmt: skip
     w.records["photo"] = w.records["tip"].photos.get()
     w.texts["tip_sent_token"] = signing.dumps(w.records["tip"].tracking_code, salt=portal_views._SENT_SALT)

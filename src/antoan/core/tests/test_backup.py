@@ -29,6 +29,7 @@ from antoan.accounts.models import Role
 from antoan.accounts.services import api_token_create, membership_grant, user_create
 from antoan.assessment.ratings import rating_sheet_choose
 from antoan.assessment.services import rating_record
+from antoan.core import clock
 from antoan.core.backup import AREAS
 from antoan.core.demo import demo_seed
 from antoan.core.locks import period_lock
@@ -120,7 +121,7 @@ def world(unit, client):
                     ended_at=local(2025, 10, 17, 6), summary="Lũ quét", dead=0, missing=1, injured=0,
                     houses_damaged=12, economic_loss_million_vnd=1500)  # fmt: skip
 
-    tip = tip_submit(unit=ham_thuan, category="traffic", occurred_at=timezone.now() - timedelta(hours=3),
+    tip = tip_submit(unit=ham_thuan, category="traffic", occurred_at=clock.now() - timedelta(hours=3),
                      description="Xe tải chở cát chạy quá tốc độ qua cổng trường", address="Quốc lộ 28",
                      photos=[jpeg()])  # fmt: skip
     tip_convert(user=officer, tip=tip, kind="traffic", unit=ham_thuan, occurred_at=tip.occurred_at,

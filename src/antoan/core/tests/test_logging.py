@@ -13,9 +13,9 @@ from django.core.cache import cache
 from django.core.signing import dumps
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
 
 from antoan.accounts.models import Role
+from antoan.core import clock
 from antoan.core.logs import JsonFormatter, RequestContextFilter, TextFormatter
 from antoan.portal import views as portal_views
 from antoan.portal.forms import stamp_new
@@ -141,7 +141,7 @@ def _tip(commune, **overrides):
         "category": "other",
         "province": commune.parent_id,
         "unit": commune.pk,
-        "occurred_at": (timezone.localtime() - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
+        "occurred_at": (clock.local_now() - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
         "description": DESCRIPTION,
         "address": SENDER_PLACE,
         "contact_name": SENDER_NAME,

@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import uuid
 from contextlib import contextmanager
 from datetime import datetime
@@ -20,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from antoan.accounts.models import Role, User
-from antoan.core import routers
+from antoan.core import clock, routers
 from antoan.core.routers import (
     COOKIE,
     ReadYourWritesMiddleware,
@@ -132,7 +131,7 @@ def test_a_write_sets_a_cookie_that_lasts_the_lag_window():
     assert read == "default"
     cookie = response.cookies[COOKIE]
     assert cookie["max-age"] == 10 and cookie["httponly"]
-    assert abs(float(cookie.value) - time.time()) < 5
+    assert abs(float(cookie.value) - clock.timestamp()) < 5
 
 
 def test_a_request_without_a_write_sets_no_cookie_and_reads_the_replica():
@@ -145,10 +144,10 @@ def test_a_request_without_a_write_sets_no_cookie_and_reads_the_replica():
 def test_the_cookie_keeps_reads_on_the_primary_only_within_the_lag_window():
     factory = RequestFactory()
     recent = factory.get("/")
-    recent.COOKIES[COOKIE] = str(time.time() - 1)
+    recent.COOKIES[COOKIE] = str(clock.timestamp() - 1)
     assert _through_middleware(recent, write=False)[1] == "default"
     old = factory.get("/")
-    old.COOKIES[COOKIE] = str(time.time() - 4)
+    old.COOKIES[COOKIE] = str(clock.timestamp() - 4)
     assert _through_middleware(old, write=False)[1] == "replica"
     forged = factory.get("/")
     forged.COOKIES[COOKIE] = "not a time"
@@ -282,7 +281,7 @@ def test_on_postgresql_a_lagging_replica_serves_the_readers_and_the_writer_reads
         assert not on_replica.captured_queries and _incident_queries(on_primary)
 
         # Once the window has passed, the writer reads the replica again.
-        writer_client.cookies[COOKIE] = str(time.time() - 60)
+        writer_client.cookies[COOKIE] = str(clock.timestamp() - 60)
         with CaptureQueriesContext(replica) as on_replica:
             later = writer_client.get(INDICATORS, query)
         assert later.json() == before.json() and _incident_queries(on_replica)

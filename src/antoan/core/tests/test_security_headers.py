@@ -36,13 +36,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
 from antoan.accounts.models import Role
 from antoan.accounts.services import api_token_create
 from antoan.assessment import services as assessment_services
 from antoan.assessment.criteria import criteria_set_choose
 from antoan.assessment.ratings import rating_sheet_choose
+from antoan.core import clock
 from antoan.core.api import api
 from antoan.core.records import services as record_services
 from antoan.core.tests.probe_world import _photo, local
@@ -109,7 +109,7 @@ def world(settings, tmp_path, make_user, unit):
         user=officer, unit=commune, occurred_at=local(YEAR, 9, 15, 10, 10), summary="Trộm xe máy", **crime
     )
     w["tip"] = tip_submit(
-        photos=[_photo()], unit=commune, category="security_order", occurred_at=timezone.now() - timedelta(days=1),
+        photos=[_photo()], unit=commune, category="security_order", occurred_at=clock.now() - timedelta(days=1),
         description="Có người lạ tụ tập", contact_name="Nguyễn Văn A",
     )  # fmt: skip
     w["photo"] = w["tip"].photos.get()
@@ -473,7 +473,7 @@ def test_the_public_pages_refuse_a_post_without_the_csrf_token(world, caplog):
     visitor = Client(enforce_csrf_checks=True)
     page = check_html(visitor.get(reverse("tip-submit")))
     (form,) = [f for f in page.forms if f["method"] == "post" and f["action"] in (None, "", reverse("tip-submit"))]
-    when = timezone.localtime().strftime("%Y-%m-%dT00:00")
+    when = clock.local_now().strftime("%Y-%m-%dT00:00")
     form["fields"].pop("show_communes", None)  # the province step of a browser without JavaScript: not "Send"
     tip = dict(form["fields"], category="drugs", province=commune.parent_id, unit=commune.pk, occurred_at=when,
                description="Có người lạ tụ tập ở bãi đất trống")  # fmt: skip

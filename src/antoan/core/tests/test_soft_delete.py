@@ -5,9 +5,9 @@ import pytest
 from django.contrib import admin
 from django.db.models import Manager
 from django.test import RequestFactory
-from django.utils import timezone
 
 from antoan.accounts.models import Role
+from antoan.core import clock
 from antoan.core.records.services import record_create, record_delete, record_restore
 from antoan.core.softdelete import LiveManager, SoftDeleteModel, deleted_kinds
 from antoan.incidents.models import Incident
@@ -54,8 +54,8 @@ def test_delete_and_restore_keep_every_history_row_and_an_establishment_with_del
     administrator = make_user(Role.ADMIN, unit("68"))
     school = establishment_create(user=officer, commune=ham_thuan, name="Trường THCS", establishment_type="school")
     model = record_create(rt.MODELS, user=officer, unit=school, name="Camera an ninh trường học", model_type="camera",
-                          started_on=timezone.localdate())  # fmt: skip
-    record_create(rt.INSPECTIONS, user=officer, model=model.pk, inspected_on=timezone.localdate(), inspector="CA xã",
+                          started_on=clock.today())  # fmt: skip
+    record_create(rt.INSPECTIONS, user=officer, model=model.pk, inspected_on=clock.today(), inspector="CA xã",
                   rating="good")  # fmt: skip
     before = {m: set(m.history.values_list("history_id", flat=True)) for m in (type(model), Inspection)}
 

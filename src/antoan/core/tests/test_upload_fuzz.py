@@ -38,7 +38,6 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
@@ -51,6 +50,7 @@ from antoan.assessment.criteria import criteria_set_choose
 from antoan.assessment.models import Assessment, Rating
 from antoan.assessment.ratings import rating_sheet_choose
 from antoan.assessment.transfer import ASSESSMENT_COLUMNS, ASSESSMENT_REQUIRED, RATING_COLUMNS, RATING_REQUIRED
+from antoan.core import clock
 from antoan.core.errors import DomainError
 from antoan.core.records.transfer import columns as record_columns
 from antoan.core.tabular import ImportFileError, read_header, read_rows
@@ -786,7 +786,7 @@ def test_the_tip_form_takes_or_refuses_any_photos(public_form, unit, photos):
         "category": "drugs",
         "province": commune.parent_id,
         "unit": commune.pk,
-        "occurred_at": timezone.localtime().replace(hour=0, minute=0).strftime("%Y-%m-%dT%H:%M"),
+        "occurred_at": clock.local_now().replace(hour=0, minute=0).strftime("%Y-%m-%dT%H:%M"),
         "description": "Có người lạ tụ tập ở bãi đất trống cuối thôn",
         "started": stamp_new(),
         "photos": [SimpleUploadedFile(name, content) for name, content in photos],

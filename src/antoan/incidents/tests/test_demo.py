@@ -44,7 +44,7 @@ def test_demo_seed_follows_the_2020_review_places_records_inside_communes_and_is
     assert people == {2019: {"dead": 31, "injured": 48}, 2020: {"dead": 26, "injured": 41}}
     crimes = Incident.objects.filter(kind="crime", unit__path__startswith=district.path)
     assert 0.8 <= crimes.filter(solved=True).count() / crimes.count() <= 0.9
-    assert all(c.solved_on > timezone.localdate(c.occurred_at) for c in crimes.filter(solved=True))
+    assert all(c.solved_on > timezone.localtime(c.occurred_at).date() for c in crimes.filter(solved=True))
     legacy_communes = set(district.children.filter(kind="commune").values_list("pk", flat=True))
     assert set(Incident.objects.filter(unit__parent=district).values_list("unit", flat=True)) == legacy_communes
     assert set(Incident.objects.filter(unit__hierarchy=Hierarchy.CURRENT).values_list("unit__code", flat=True)) == set(

@@ -1,11 +1,13 @@
 """The registry's one validation path: every kind, its required fields, bad values, scope, locks,
 severity and duplicates, judged by the services that forms, the API and the import all call."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from antoan.accounts.models import Role
+from antoan.core import clock
 from antoan.core.errors import DomainError, Forbidden, NotFound
 from antoan.core.locks import period_lock, period_unlock
 from antoan.incidents.models import DuplicateState, Incident
@@ -16,7 +18,7 @@ from antoan.incidents.services import (
     incident_merge_duplicate,
     incident_update,
 )
-from antoan.incidents.tests.conftest import local
+from antoan.incidents.tests.conftest import HAM_THUAN, local
 
 pytestmark = pytest.mark.django_db
 
@@ -261,3 +263,27 @@ def test_kind_cannot_change(officer, ham_thuan, traffic_fields):
     with pytest.raises(DomainError) as error:
         incident_update(user=officer, incident=incident, kind="crime")
     assert "kind" in error.value.errors
+
+
+def test_a_case_of_a_minute_ago_is_taken_and_one_of_tomorrow_is_refused(officer, unit, traffic_fields, today):
+    """Whatever the day — just after midnight local time too, when UTC is still on the day before."""
+    a_minute_ago = clock.local_now() - timedelta(minutes=1)
+    taken = incident_create(user=officer, **traffic_fields(unit=unit(HAM_THUAN, a_minute_ago.date()),
+                                                            occurred_at=a_minute_ago))  # fmt: skip
+    assert timezone.localtime(taken.occurred_at).date() == a_minute_ago.date()
+    tomorrow = local(*(today + timedelta(days=1)).timetuple()[:3], 0, 30)
+    with pytest.raises(DomainError) as error:
+        incident_create(user=officer, **traffic_fields(unit=unit(HAM_THUAN), occurred_at=tomorrow))
+    assert "tương lai" in error.value.errors["occurred_at"].vi
+
+
+def test_a_case_solved_today_is_taken_and_tomorrow_is_refused(officer, unit, traffic_fields, today):
+    when = clock.local_now() - timedelta(minutes=5)
+    fields = {"kind": "crime", "category": "social_order", "summary": "Trộm cắp xe máy", "solved": True}
+    solved = incident_create(user=officer, unit=unit(HAM_THUAN, when.date()), occurred_at=when, solved_on=today,
+                             **fields)  # fmt: skip
+    assert solved.solved_on == today
+    with pytest.raises(DomainError) as error:
+        incident_create(user=officer, unit=unit(HAM_THUAN, when.date()), occurred_at=when,
+                        solved_on=today + timedelta(days=1), **fields)  # fmt: skip
+    assert "tương lai" in error.value.errors["solved_on"].vi

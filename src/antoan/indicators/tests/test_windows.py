@@ -7,7 +7,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, include, path, reverse
-from django.utils import timezone
 
 from antoan import urls as project_urls
 from antoan.accounts.models import Role, User
@@ -309,8 +308,11 @@ def test_the_pickers_groups_are_each_years_options_read_in_one_query(windows, co
     for year, options in groups:
         assert [p.code for p in options] == [p.code for p in period_options(int(year), user=commune_leader)]
     assert len([q for q in queries if "indicators_specialwindow" in q["sql"]]) == 1
-    this_year = timezone.localdate().year
-    assert [year for year, _ in period_option_groups(this_year)] == [str(this_year), str(this_year - 1)]  # no future
+
+
+def test_the_pickers_offer_no_year_after_this_one(today):
+    assert [year for year, _ in period_option_groups(today.year)] == [str(today.year), str(today.year - 1)]
+    assert [year for year, _ in period_option_groups(today.year - 1)][0] == str(today.year)
 
 
 # Pages ------------------------------------------------------------------------------------------------------

@@ -1,13 +1,14 @@
 """/api/v1/tips over HTTP: the officers' steps as JSON, scoped like the triage pages, errors bilingual."""
 
 import json
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
 
 from antoan.accounts.models import Role
 from antoan.accounts.services import api_token_create
+from antoan.core import clock
 from antoan.incidents.models import Incident
 from antoan.portal.models import Tip, TipStatus
 from antoan.portal.services import tip_convert, tip_mark_not_actionable, tip_submit
@@ -61,7 +62,7 @@ def submit(unit, **overrides) -> Tip:
     values = {
         "unit": unit,
         "category": "gambling",
-        "occurred_at": timezone.now() - timedelta(hours=3),
+        "occurred_at": clock.now() - timedelta(hours=3),
         "description": "Tụ tập đánh bạc ăn tiền trong quán cà phê cuối thôn",
         "address": "Thôn Lâm Hòa",
         "latitude": 11.05,
@@ -81,7 +82,7 @@ def errors_of(response, status=422) -> dict:
 def test_list_is_scoped_and_filtered(client, token, ham_thuan, hong_son):
     gambling, drugs = submit(ham_thuan), submit(ham_thuan, category="drugs")
     submit(hong_son)
-    Tip.objects.filter(pk=gambling.pk).update(received_at=timezone.now() - timedelta(hours=30))
+    Tip.objects.filter(pk=gambling.pk).update(received_at=clock.now() - timedelta(hours=30))
     body = call(client, "get", TIPS, token).json()
     assert body["count"] == 2 and {t["id"] for t in body["items"]} == {gambling.pk, drugs.pk}
     assert "officer_notes" not in body["items"][0] and "contact_phone" not in body["items"][0]
@@ -232,14 +233,15 @@ def test_figures_per_commune_and_in_total(client, token, officer, make_user, uni
         category="gambling", summary="Đánh bạc",
     )  # fmt: skip
     tip_mark_not_actionable(user=officer, tip=closed, reason="Không có cơ sở")
-    now = timezone.now()
+    now = clock.now()
     Tip.objects.filter(pk=converted.pk).update(
         received_at=now - timedelta(minutes=100), first_action_at=now - timedelta(minutes=70)
     )
     Tip.objects.filter(pk=closed.pk).update(
         received_at=now - timedelta(minutes=100), first_action_at=now - timedelta(minutes=10)
     )
-    rows = call(client, "get", f"{TIPS}/figures", token).json()
+    days = f"date_from={timezone.localtime(now - timedelta(days=1)).date()}&date_to={timezone.localtime(now).date()}"
+    rows = call(client, "get", f"{TIPS}/figures?{days}", token).json()
     assert [r["unit_name"] for r in rows] == ["Xã Hàm Thuận", "Tổng cộng / total"]
     commune, total = rows
     assert commune == {**total, "unit_id": ham_thuan.pk, "unit_name": "Xã Hàm Thuận"}
@@ -249,17 +251,27 @@ def test_figures_per_commune_and_in_total(client, token, officer, make_user, uni
     assert waiting.first_action_at is None
     # A province officer sees both communes; narrowed to one by unit.
     province = token_of(make_user(Role.OFFICER, unit("68")))
-    rows = call(client, "get", f"{TIPS}/figures", province).json()
+    rows = call(client, "get", f"{TIPS}/figures?{days}", province).json()
     assert [(r["unit_name"], r["received"]) for r in rows] == [
         ("Xã Hàm Thuận", 3),
         ("Xã Hồng Sơn", 1),
         ("Tổng cộng / total", 4),
     ]
-    rows = call(client, "get", f"{TIPS}/figures?unit={hong_son.pk}", province).json()
+    rows = call(client, "get", f"{TIPS}/figures?unit={hong_son.pk}&{days}", province).json()
     assert [(r["unit_id"], r["received"]) for r in rows] == [(elsewhere.unit_id, 1), (None, 1)]
     # Out of the period: nothing.
     rows = call(client, "get", f"{TIPS}/figures?date_from=2020-01-01&date_to=2020-12-31", token).json()
     assert rows == [{**rows[0], "unit_id": None, "received": 0, "median_minutes_to_first_action": None}]
+
+
+def test_figures_are_of_this_month_up_to_today_unless_asked(client, token, ham_thuan, today):
+    """Received just now (in this month, whatever the day) and a minute before this month began (not counted)."""
+    submit(ham_thuan)
+    earlier = submit(ham_thuan)
+    month_began = timezone.make_aware(datetime.combine(today.replace(day=1), time()))
+    Tip.objects.filter(pk=earlier.pk).update(received_at=month_began - timedelta(minutes=1))
+    rows = call(client, "get", f"{TIPS}/figures", token).json()
+    assert [(r["unit_name"], r["received"]) for r in rows] == [("Xã Hàm Thuận", 1), ("Tổng cộng / total", 1)]
 
 
 @pytest.mark.parametrize(

@@ -10,10 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from PIL import Image
 
 from antoan.accounts.models import Role
+from antoan.core import clock
 from antoan.portal import views
 from antoan.portal.forms import stamp_new
 from antoan.portal.models import Tip, TipPhoto, TipStatus
@@ -37,7 +37,7 @@ def public_settings(settings, monkeypatch):
 
 
 def when(hours_ago=2) -> str:
-    return (timezone.localtime() - timedelta(hours=hours_ago)).strftime("%Y-%m-%dT%H:%M")
+    return (clock.local_now() - timedelta(hours=hours_ago)).strftime("%Y-%m-%dT%H:%M")
 
 
 def tip_data(commune, **overrides) -> dict:
@@ -301,14 +301,15 @@ def test_a_filled_honeypot_is_refused(client, ham_thuan, photo_dir):
     assert BILINGUAL in response.context["form"].non_field_errors()[0]
 
 
-def test_a_tip_sent_too_fast_is_refused_then_accepted(client, ham_thuan, settings, photo_dir, monkeypatch):
+def test_a_tip_sent_too_fast_is_refused_then_accepted(client, ham_thuan, settings, photo_dir, time_machine):
     settings.ANTOAN_TIP_MIN_FILL_SECONDS = 5
+    time_machine.move_to(clock.now())
     response = send(client, ham_thuan)
     assert_refused(response, photo_dir)
     message = response.context["form"].non_field_errors()[0]
     assert "quá nhanh" in message and "too quickly" in message
     stamp = response.context["form"].stamp  # the re-rendered form keeps the time it was first opened
-    monkeypatch.setattr(time, "time", lambda real=time.time: real() + 6)
+    time_machine.shift(6)
     assert send(client, ham_thuan, started=stamp).status_code == 302
 
 
@@ -320,9 +321,10 @@ def test_a_tampered_or_missing_timestamp_is_refused(client, ham_thuan, photo_dir
     assert response.context["form"].stamp != stamp  # a fresh form to send again from
 
 
-def test_an_expired_form_is_refused(client, ham_thuan, photo_dir, monkeypatch):
+def test_an_expired_form_is_refused(client, ham_thuan, photo_dir, time_machine):
+    time_machine.move_to(clock.now())
     stamp = stamp_new()
-    monkeypatch.setattr(time, "time", lambda real=time.time: real() + 3 * 3600)
+    time_machine.shift(3 * 3600)
     assert_refused(send(client, ham_thuan, started=stamp), photo_dir)
 
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from PIL import Image
 
 from antoan.accounts.models import Role
+from antoan.core import clock
 from antoan.core.errors import DomainError, NotFound
 from antoan.incidents.models import Incident
 from antoan.portal.models import Tip, TipStatus
@@ -38,7 +38,7 @@ def submit(unit, **overrides):
     values = {
         "unit": unit,
         "category": "drugs",
-        "occurred_at": timezone.now() - timedelta(hours=2),
+        "occurred_at": clock.now() - timedelta(hours=2),
         "description": "Có người lạ tụ tập sử dụng ma túy ở bãi đất trống cuối thôn",
         "address": "Thôn Lâm Hòa",
     }
@@ -98,7 +98,7 @@ def test_disguised_text_is_cleaned(unit):
     [
         ({"category": "ufo"}, "category"),
         ({"description": "  "}, "description"),
-        ({"occurred_at": timezone.now() + timedelta(days=2)}, "occurred_at"),
+        ({"occurred_at": clock.now() + timedelta(days=2)}, "occurred_at"),
         ({"contact_email": "not-an-email"}, "contact_email"),
         ({"contact_phone": "<script>"}, "contact_phone"),
         ({"latitude": 11.0}, "latitude"),
@@ -199,8 +199,8 @@ def test_figures_count_what_became_of_the_tips(officer, unit):
     tip_mark_not_actionable(user=officer, tip=tips[0], reason="Không đủ thông tin")
     tip_convert(user=officer, tip=tips[1], kind="crime", unit=tips[1].unit, occurred_at=tips[1].occurred_at,
                 summary="Mua bán ma túy", category="drugs", solved=False)  # fmt: skip
-    Tip.objects.filter(pk=tips[0].pk).update(received_at=timezone.now() - timedelta(minutes=30))
-    today = timezone.localdate()
+    Tip.objects.filter(pk=tips[0].pk).update(received_at=clock.now() - timedelta(minutes=30))
+    today = clock.today()
     *communes, total = tip_figures(user=officer, date_from=today - timedelta(days=1), date_to=today)
     assert (total.received, total.handled, total.converted, total.not_actionable, total.open) == (3, 1, 1, 1, 1)
     assert communes[0].unit_name == "Xã Hàm Thuận"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image
 
 from antoan.accounts.models import Role
+from antoan.core import clock
 from antoan.core.errors import DomainError
 from antoan.incidents.models import Incident
 from antoan.portal.models import Tip, TipStatus
@@ -79,7 +80,7 @@ def submit(unit, **overrides) -> Tip:
     values = {
         "unit": unit,
         "category": "gambling",
-        "occurred_at": timezone.now() - timedelta(hours=3),
+        "occurred_at": clock.now() - timedelta(hours=3),
         "description": "Nhóm người tụ tập đánh bạc ăn tiền trong quán cà phê cuối thôn",
         "address": "Thôn Lâm Hòa",
     }
@@ -88,7 +89,7 @@ def submit(unit, **overrides) -> Tip:
 
 
 def age(tip: Tip, hours: float) -> Tip:
-    Tip.objects.filter(pk=tip.pk).update(received_at=timezone.now() - timedelta(hours=hours))
+    Tip.objects.filter(pk=tip.pk).update(received_at=clock.now() - timedelta(hours=hours))
     tip.refresh_from_db()
     return tip
 
@@ -159,7 +160,7 @@ def test_filters_narrow_the_queue(client, province_officer, officer, ham_thuan, 
     assert listed(client.get(QUEUE, {"unit": ham_thuan.pk})) == {gambling.pk, drugs.pk}
     assert listed(client.get(QUEUE, {"overdue": "1"})) == {old.pk}
     assert listed(client.get(QUEUE, {"mine": "1"})) == {drugs.pk}
-    today = timezone.localdate()
+    today = clock.today()
     yesterday = timezone.localtime(old.received_at).date()
     assert listed(client.get(QUEUE, {"date_to": yesterday.isoformat()})) == {old.pk}
     assert listed(client.get(QUEUE, {"date_from": today.isoformat()})) == {gambling.pk, drugs.pk, hong_son_tip.pk}
@@ -398,7 +399,7 @@ def test_a_tip_whose_incident_was_deleted_says_so_and_links_it_only_for_an_admin
     html = page_of(client.get(detail(tip)))
     notice = re.search(r'<p class="notice" id="tip-incident">(.*?)</p>', html, re.S).group(1)
     assert link not in notice  # the record's page would answer 404 to the officer
-    assert f"đã xóa ngày {timezone.localdate():%d/%m/%Y}" in notice
+    assert f"đã xóa ngày {clock.today():%d/%m/%Y}" in notice
     assert client.get(reverse("incident-detail", args=[incident.pk])).status_code == 404
 
     admin = make_user(Role.ADMIN, ham_thuan)
@@ -489,7 +490,7 @@ def test_an_incident_made_by_hand_has_no_tip_link(client, officer, ham_thuan):
     from antoan.incidents.services import incident_create
 
     incident = incident_create(
-        user=officer, unit=ham_thuan, kind="social_evil", occurred_at=timezone.now(), category="gambling",
+        user=officer, unit=ham_thuan, kind="social_evil", occurred_at=clock.now(), category="gambling",
         summary="Đánh bạc",
     )  # fmt: skip
     html = page_of(as_user(client, officer).get(reverse("incident-detail", args=[incident.pk])))

@@ -18,6 +18,7 @@ from django.utils import timezone
 from docx import Document
 
 from antoan.accounts.models import Role
+from antoan.core import clock
 from antoan.core.errors import DomainError, NotFound
 from antoan.incidents.services import incident_create
 from antoan.indicators.periods import period_parse
@@ -117,7 +118,7 @@ def test_an_interrupted_batch_resumes_from_done_and_leaves_the_first_file_alone(
     Path(job.zip_path).unlink()
     BatchJob.objects.filter(pk=job.pk).update(
         state=BatchJob.State.RUNNING, done=job.children[:1], zip_path="", finished_at=None,
-        heartbeat_at=timezone.now() - timedelta(minutes=5),
+        heartbeat_at=clock.now() - timedelta(minutes=5),
     )  # fmt: skip
     login_verified(client, leader)
     page = client.get(reverse("reports:batch", args=[job.pk]))  # the next visit resumes it
@@ -145,7 +146,7 @@ def test_a_child_whose_files_vanished_is_written_again_on_resume(leader, phu_qui
 
 def test_a_running_batch_with_a_fresh_heartbeat_is_not_taken_over(client, leader, phu_qui, login_verified):
     job = jobs.batch_create(user=leader, unit=phu_qui, period=period_parse("2020"), kind="annual", formats="docx")
-    BatchJob.objects.filter(pk=job.pk).update(state=BatchJob.State.RUNNING, heartbeat_at=timezone.now())
+    BatchJob.objects.filter(pk=job.pk).update(state=BatchJob.State.RUNNING, heartbeat_at=clock.now())
     login_verified(client, leader)
     fragment = client.get(reverse("reports:batch", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
     job.refresh_from_db()
@@ -160,7 +161,7 @@ def test_a_process_that_lost_its_job_stops_writing(leader, phu_qui):
     job = jobs.batch_create(user=leader, unit=phu_qui, period=period_parse("2020"), kind="annual", formats="docx")
 
     def taken_over(job, unit, ok):
-        BatchJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() + timedelta(seconds=1))
+        BatchJob.objects.filter(pk=job.pk).update(heartbeat_at=clock.now() + timedelta(seconds=1))
 
     jobs.batch_launch(job, background=False, on_progress=taken_over)
     job.refresh_from_db()
@@ -250,7 +251,7 @@ def test_the_command_runs_a_batch_with_a_progress_line_and_resumes_one(tmp_path,
         )
     job = BatchJob.objects.get()
     BatchJob.objects.filter(pk=job.pk).update(
-        state=BatchJob.State.RUNNING, done=job.children[:2], heartbeat_at=timezone.now() - timedelta(minutes=5)
+        state=BatchJob.State.RUNNING, done=job.children[:2], heartbeat_at=clock.now() - timedelta(minutes=5)
     )
     out = io.StringIO()
     call_command("report", "batch", "--resume", str(job.pk), "--user", leader.username, stdout=out)

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from antoan.accounts.models import Role
+from antoan.core import clock
 from antoan.core.errors import NotFound
 from antoan.incidents.services import incident_create
 from antoan.indicators.periods import period_parse
@@ -130,12 +131,12 @@ def test_citizens_tips_are_in_the_indicators_and_the_movement_section(make_user,
 
     ham_thuan = unit("23059")
     officer = make_user(Role.OFFICER, ham_thuan)
-    when = timezone.now()
+    when = clock.now()
     tips = [
         tip_submit(category="drugs", unit=ham_thuan, occurred_at=when, description=f"Tin báo {i}") for i in range(3)
     ]
     tip_note(user=officer, tip=tips[0], public_reply="Đã tiếp nhận, đang xác minh")
-    period = period_parse(str(timezone.localdate().year))
+    period = period_parse(str(clock.today().year))
     figures = indicator_set(user=officer, unit=ham_thuan, period=period)
     [*_, total] = tip_figures(user=officer, date_from=period.start, date_to=period.end, unit=ham_thuan)
     assert figures.figure("tips.received").value == total.received == 3

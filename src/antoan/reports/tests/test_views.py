@@ -1,6 +1,7 @@
 """The report page of a unit: preview, sections II and III, heading and signature, downloads, errors."""
 
 import io
+import re
 from datetime import date, datetime
 
 import pytest
@@ -197,3 +198,12 @@ def test_a_bad_period_or_format_is_a_bad_request(client, leader, login_verified)
     page = response.content.decode()
     assert response.status_code == 400 and "Định dạng &#x27;odt&#x27; không hợp lệ" in page
     assert '<article class="report"' in page  # the page of the report asked for, with the error above it
+
+
+def test_without_a_year_the_page_proposes_the_year_under_review(client, leader, login_verified, today):
+    """Reviews are written from November (ratings close on 20 and 30/11): then this year, before that the last."""
+    login_verified(client, leader)
+    page = client.get(PAGE).content.decode()
+    under_review = today.year if today.month >= 11 else today.year - 1
+    assert re.search(rf'<option value="{under_review}" selected>', page)
+    assert f'<option value="{today.year + 1}"' not in page
