@@ -7,8 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "antoan"
 
     def ready(self) -> None:
-        from antoan.core import history_guard, lookups, pg_loaders
+        from antoan.core import functions, history_guard, lookups, pg_loaders
 
         lookups.register()
         history_guard.connect()
         pg_loaders.connect()
+        functions.connect()

@@ -23,24 +23,21 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
 )
 from django.db.models.functions import Extract
-from django.utils import timezone
 
 from antoan.accounts.selectors import Scope
+from antoan.core import clock
 from antoan.core.parallel_reads import run_reads
 from antoan.incidents import daily
 from antoan.incidents.models import DailyTotal
 from antoan.indicators.catalogue import SOURCES, SQL_AGGREGATES, Indicator, Source, indicators
 from antoan.indicators.periods import Period
-from antoan.movement.models import Inspection, ModelStatus
-from antoan.movement.record_types import add_months
+from antoan.movement.selectors import model_due_on, models_active_on, models_running_on, plans_overdue_on
 from antoan.units.models import Hierarchy, Unit
 from antoan.units.reorg import children_owners, incidents_q, records_q
 
@@ -62,7 +59,7 @@ def annual_years(period) -> list[int]:
 
 def as_of(period) -> date:
     """The day a state indicator (models overdue, plans overdue) is read on: the period's end, or today."""
-    return min(period.end, timezone.localdate())
+    return min(period.end, clock.today())
 
 
 def _unit_q(source: Source, unit: Unit | None) -> Q:
@@ -256,46 +253,19 @@ class Evaluation:
         return apply
 
     def _read_model_dues(self) -> Callable[[], None]:
-        """For each period's end (or today), how many models active then are inspected on time and how many are
-        overdue. Due is the last inspection up to that day (or the start) plus the model's interval. Read once
-        for all the periods (two indicators use it): per model and day, the last inspection as a subquery served
-        by the inspections' index. PostgreSQL counts them (its `date + interval 'n months'` keeps the day within
-        the month as add_months does); elsewhere the models come to Python."""
+        """For each period's end (or today), how many models running then are inspected on time and how many are
+        overdue (movement.selectors defines both, for these figures and for the overdue lists alike): one query of
+        filtered counts for all the periods (two indicators use it)."""
         days = sorted({as_of(p) for p in self.periods})
-        active, columns = Q(pk__in=[]), {}
+        running, counts = Q(pk__in=[]), {}
+        dues = {f"_due{n}": model_due_on(day) for n, day in enumerate(days)}
         for n, day in enumerate(days):
-            active |= active_on(day)
-            last = Inspection.objects.filter(model=OuterRef("pk"), inspected_on__lte=day).order_by("-inspected_on")
-            columns[f"_active{n}"] = ExpressionWrapper(active_on(day), output_field=BooleanField())
-            columns[f"_last{n}"] = Subquery(last.values("inspected_on")[:1])
-        models = (
-            self.records(SOURCES["models"])
-            .filter(active)
-            .annotate(**columns)
-            .values_list("started_on", "inspection_interval_months", *columns)
-            .order_by()
-        )
-        dues: dict[date, list[int]] = {day: [0, 0] for day in days}  # day → [on time, overdue]
-        if connection.vendor == "postgresql":
-            sql, params = models.query.sql_with_params()
-            counts = ", ".join(
-                f"COUNT(*) FILTER (WHERE _active{n}), COUNT(*) FILTER (WHERE _active{n} AND "
-                f"COALESCE(_last{n}, started_on) + make_interval(months => inspection_interval_months) < %s)"
-                for n in range(len(days))
-            )
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT {counts} FROM ({sql}) AS models", [*days, *params])
-                row = cursor.fetchone()
-            for n, day in enumerate(days):
-                running, late = row[2 * n], row[2 * n + 1]
-                dues[day] = [running - late, late]
-        else:
-            for started, interval, *states in models:
-                for n, day in enumerate(days):
-                    is_active, last = states[2 * n], states[2 * n + 1]
-                    if is_active:
-                        dues[day][add_months(last or started, interval) < day] += 1
-        return partial(setattr, self, "_dues", dues)
+            running |= models_running_on(day)
+            counts[f"running{n}"] = Count("pk", filter=models_running_on(day))
+            counts[f"late{n}"] = Count("pk", filter=models_running_on(day) & Q(**{f"_due{n}__lt": day}))
+        row = self.records(SOURCES["models"]).filter(running).alias(**dues).aggregate(**counts)
+        found = {day: [row[f"running{n}"] - row[f"late{n}"], row[f"late{n}"]] for n, day in enumerate(days)}
+        return partial(setattr, self, "_dues", found)
 
     def _models_on_time(self, indicator: Indicator, period) -> int:
         return self._dues[as_of(period)][0]
@@ -396,15 +366,10 @@ STATE_AGGREGATES = ("as_of", "models_active", "plans_overdue")
 
 def _state(indicator: Indicator, day: date) -> Q:
     if indicator.aggregate == "models_active":
-        return active_on(day)
+        return models_active_on(day)
     if indicator.aggregate == "plans_overdue":
-        return Q(approved_on__lte=day, next_review_on__lt=day)
+        return plans_overdue_on(day)
     return Q(**{f"{SOURCES[indicator.source].date_field}__lte": day}, **dict(indicator.where))
-
-
-def active_on(day: date) -> Q:
-    """Models running on `day`: started by then, and still active or stopped only later."""
-    return Q(started_on__lte=day) & (Q(status=ModelStatus.ACTIVE) | Q(ended_on__gt=day))
 
 
 def _window(source: Source, periods) -> Q:

@@ -7,17 +7,18 @@ only), `on` (the day the code is read on), `period` (a period code, this year by
 """
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 from antoan.accounts.selectors import user_memberships, user_scope
+from antoan.core import clock
 from antoan.core.errors import DomainError, NotFound
 from antoan.core.pagination import head_and_count
 from antoan.core.routers import reading_from_replica
@@ -26,6 +27,7 @@ from antoan.incidents.categories import CATEGORIES, IncidentKind
 from antoan.incidents.selectors import incident_unit_choices
 from antoan.indicators import selectors
 from antoan.indicators.catalogue import indicators
+from antoan.indicators.compute import as_of
 from antoan.indicators.format import number_vi
 from antoan.indicators.periods import Period, period_option_groups
 from antoan.movement.selectors import models_overdue, plans_overdue
@@ -132,14 +134,14 @@ def _unit(request, on: date | None) -> Unit | None:
 def _period(request) -> Period:
     params = {name: request.GET.get(name, "") for name in ("period", "from", "to")}
     if not any(value.strip() for value in params.values()):
-        params["period"] = str(timezone.localdate().year)
+        params["period"] = str(clock.today().year)
     return selectors.indicator_period(params, user=request.user)
 
 
 def _unit_choices(user, unit: Unit | None) -> list[tuple[str, str]]:
     """(code, label) of the units to pick from: the user's units and the communes in them, the children of the
     unit shown, and the unit shown itself; "" is the whole country, for administrators."""
-    today = timezone.localdate()
+    today = clock.today()
     current = Q(valid_to__isnull=True) | Q(valid_to__gte=today)
     units = {u.pk: u for u in incident_unit_choices(user=user).filter(current)}
     if unit is not None:
@@ -262,7 +264,7 @@ def dashboard(request):
         "unit_code": request.GET.get("unit", unit.code if unit else "") if errors else (unit.code if unit else ""),
         "unit_choices": _unit_choices(request.user, unit),
         "period_code": period.code if period else request.GET.get("period", ""),
-        "period_groups": _period_choices(request.user, period or Period.of_year(timezone.localdate().year)),
+        "period_groups": _period_choices(request.user, period or Period.of_year(clock.today().year)),
         "date_from": request.GET.get("from", ""),
         "date_to": request.GET.get("to", ""),
         "on": on,
@@ -279,14 +281,17 @@ def dashboard(request):
             grid_kinds=[(k, str(IncidentKind(k).label)) for k in selectors.GRID_KINDS],
             map_kinds=[("", _("All kinds")), *((k.value, str(k.label)) for k in IncidentKind)],
         )
-        models, models_count = head_and_count(models_overdue(user=request.user, unit=unit), OVERDUE_SHOWN)
-        plans, plans_count = head_and_count(plans_overdue(user=request.user, unit=unit), OVERDUE_SHOWN)
+        # The lists under the cards "models overdue" and "plans overdue", on the day those cards are read.
+        day = as_of(period)
+        models, models_count = head_and_count(models_overdue(user=request.user, unit=unit, day=day), OVERDUE_SHOWN)
+        plans, plans_count = head_and_count(plans_overdue(user=request.user, unit=unit, day=day), OVERDUE_SHOWN)
+        query = urlencode({**({"unit": unit.pk} if unit else {}), **({"day": day} if day != clock.today() else {})})
         context.update(
             overdue_models=models,
             overdue_models_count=models_count,
             overdue_plans=plans,
             overdue_plans_count=plans_count,
-            overdue_url=reverse("movement-overdue") + (f"?unit={unit.pk}" if unit else ""),
-            today=timezone.localdate(),
+            overdue_day=day,
+            overdue_url=reverse("movement-overdue") + (f"?{query}" if query else ""),
         )
     return render(request, "indicators/dashboard.html", context, status=status)

@@ -24,7 +24,7 @@ class OverdueOut(Schema):
 def overdue_models(request, unit: int | None = None):
     scope_unit = unit_get(user=request.user, pk=unit) if unit is not None else None
     return [
-        {"id": m.pk, "name": m.name, "unit_id": m.unit_id, "due": m.next_inspection_due}
+        {"id": m.pk, "name": m.name, "unit_id": m.unit_id, "due": m.due}
         for m in selectors.models_overdue(user=request.user, unit=scope_unit)
     ]
 

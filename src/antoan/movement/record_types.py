@@ -3,11 +3,12 @@
 import unicodedata
 from datetime import date
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from antoan.accounts.selectors import user_scope
+from antoan.core import clock
 from antoan.core.errors import Message
+from antoan.core.functions import add_months
 from antoan.core.records import RecordType, register
 from antoan.movement.models import (
     Award,
@@ -25,17 +26,6 @@ from antoan.movement.models import (
 )
 
 MAX_INTERVAL_MONTHS = 60
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError(day)
 
 
 def next_inspection_due(model: MovementModel) -> date:
@@ -96,7 +86,7 @@ def person_key(name: str) -> str:
 
 
 def _commendation_rules(clean: dict, instance, user) -> dict[str, Message]:
-    if clean["decision_date"] > timezone.localdate():
+    if clean["decision_date"] > clock.today():
         return {"decision_date": Message("Ngày quyết định ở tương lai", "The decision date is in the future")}
     if clean["award"] != Award.MEDAL:
         return {}

@@ -1,36 +1,76 @@
-"""Reads of the movement beyond the generic lists: what is overdue, and the totals the report quotes."""
+"""Reads of the movement beyond the generic lists: what is overdue, and the totals the report quotes.
 
-from django.db.models import QuerySet, Sum
-from django.utils import timezone
+"Overdue on a day" is defined here once, for the lists (dashboard, the overdue page, the API) and for the
+indicators that count the same records (models.on_time, models.overdue, plans.overdue), so that a card and the
+list under it cannot disagree:
+- a model is *running* on a day when it had started, was not stopped by then, and its unit still existed (a commune
+  abolished in 2025 inspects nothing after it); it is *due* on its last inspection up to that day (or its start)
+  plus its interval, and *overdue* when that due date is before the day;
+- a response plan is overdue when it was approved by the day, its review date is before the day, and its unit still
+  existed.
+A list is ranked longest overdue first, ties broken by the earlier start (or approval), then the name, then the id.
+"""
+
+from datetime import date
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from antoan.accounts.models import User
-from antoan.accounts.selectors import Scope, user_scope
-from antoan.movement.models import ForceDeployment, ModelStatus, MovementModel, ResponsePlan
+from antoan.accounts.selectors import user_scope
+from antoan.core import clock
+from antoan.core.functions import AddMonths
+from antoan.movement.models import ForceDeployment, Inspection, ModelStatus, MovementModel, ResponsePlan
 from antoan.units.models import Unit
+from antoan.units.reorg import records_q
 
 
-def _scoped(queryset: QuerySet, user: User, unit: Unit | None) -> QuerySet:
-    queryset = queryset.filter(user_scope(user=user).q("unit"))
-    return queryset.filter(Scope.of_units([unit]).q("unit")) if unit is not None else queryset
+def unit_exists_on(day: date, field: str = "unit") -> Q:
+    return Q(**{f"{field}__valid_to__isnull": True}) | Q(**{f"{field}__valid_to__gte": day})
 
 
-def models_overdue(*, user: User, unit: Unit | None = None) -> QuerySet:
-    """Active models whose next inspection date has passed (the seeds name irregular inspection of the
-    models' quality as a weakness: this list makes it visible)."""
-    today = timezone.localdate()
-    overdue = MovementModel.objects.filter(status=ModelStatus.ACTIVE, next_inspection_due__lt=today)
-    overdue = overdue.exclude(unit__valid_to__lt=today)  # a unit that no longer exists inspects nothing
-    return _scoped(overdue, user, unit).select_related("unit").order_by("next_inspection_due", "name")
+def models_active_on(day: date) -> Q:
+    """Models running on `day`: started by then, and still active or stopped only later."""
+    return Q(started_on__lte=day) & (Q(status=ModelStatus.ACTIVE) | Q(ended_on__gt=day))
 
 
-def plans_overdue(*, user: User, unit: Unit | None = None) -> QuerySet:
-    """Disaster response plans whose review date has passed."""
-    today = timezone.localdate()
-    overdue = ResponsePlan.objects.filter(next_review_on__lt=today).exclude(unit__valid_to__lt=today)
-    return _scoped(overdue, user, unit).select_related("unit").order_by("next_review_on")
+def models_running_on(day: date) -> Q:
+    """Models that are expected to be inspected on `day`: active then, in a unit that existed then."""
+    return models_active_on(day) & unit_exists_on(day)
+
+
+def model_due_on(day: date) -> AddMonths:
+    """A model's inspection due date as it stood on `day`: its last inspection up to then (or its start) plus its
+    interval. The last inspection is a subquery served by the inspections' (model, day) index."""
+    last = Inspection.objects.filter(model=OuterRef("pk"), inspected_on__lte=day).order_by("-inspected_on")
+    return AddMonths(Coalesce(Subquery(last.values("inspected_on")[:1]), "started_on"), "inspection_interval_months")
+
+
+def plans_overdue_on(day: date) -> Q:
+    return Q(approved_on__lte=day, next_review_on__lt=day) & unit_exists_on(day)
+
+
+def _counted(queryset: QuerySet, user: User, unit: Unit | None) -> QuerySet:
+    """The records the user may read that count toward `unit` (across the 2025 reorganisation, as the indicators
+    count them)."""
+    return queryset.filter(user_scope(user=user).q("unit"), records_q(unit, "unit"))
+
+
+def models_overdue(*, user: User, unit: Unit | None = None, day: date | None = None) -> QuerySet:
+    """Models overdue for inspection on `day` (default today), each with its `due` date, longest overdue first (the
+    seeds name irregular inspection of the models' quality as a weakness: this list makes it visible)."""
+    day = day or clock.today()
+    overdue = MovementModel.objects.filter(models_running_on(day)).annotate(due=model_due_on(day)).filter(due__lt=day)
+    return _counted(overdue, user, unit).select_related("unit").order_by("due", "started_on", "name", "pk")
+
+
+def plans_overdue(*, user: User, unit: Unit | None = None, day: date | None = None) -> QuerySet:
+    """Disaster response plans overdue for review on `day` (default today), longest overdue first."""
+    overdue = _counted(ResponsePlan.objects.filter(plans_overdue_on(day or clock.today())), user, unit)
+    return overdue.select_related("unit").order_by("next_review_on", "approved_on", "unit__name", "hazard", "pk")
 
 
 def officers_deployed(*, user: User, unit: Unit | None = None, year: int) -> int:
     """Regular police officers sent to the communes in a year ("tăng cường 75 cán bộ … về các xã")."""
-    deployments = _scoped(ForceDeployment.objects.filter(deployed_on__year=year), user, unit)
+    deployments = _counted(ForceDeployment.objects.filter(deployed_on__year=year), user, unit)
     return deployments.aggregate(total=Sum("officers"))["total"] or 0

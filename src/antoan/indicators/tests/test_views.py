@@ -3,22 +3,24 @@ a bad unit or period is answered in both languages with a 404 or a 400, never a 
 
 import json
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from antoan.accounts.models import Role
+from antoan.core import clock
 from antoan.core.records.services import record_create
 from antoan.incidents.services import incident_create
 from antoan.incidents.tests.conftest import HAM_THUAN, HONG_SON, local
 from antoan.indicators.periods import period_parse
 from antoan.indicators.selectors import indicator_set
 from antoan.indicators.views import HEADLINE
-from antoan.movement.record_types import MODELS
+from antoan.movement.record_types import MODELS, PLANS
 
 pytestmark = pytest.mark.django_db
+HO_CHI_MINH = ZoneInfo("Asia/Ho_Chi_Minh")
 
 DASHBOARD = reverse("indicators:dashboard")
 FIGURE = re.compile(r'data-indicator="([^"]+)" data-value="([^"]*)" data-comparison="([^"]*)">([^<]*)<')
@@ -51,8 +53,8 @@ def config(page: str) -> dict:
 
 
 @pytest.fixture
-def year():
-    return timezone.localdate().year
+def year(today):
+    return today.year
 
 
 @pytest.fixture
@@ -72,23 +74,29 @@ def officer_client(client, officer):
 
 
 @pytest.fixture
-def records(officer, ham_thuan, year):
-    """Accidents, a crime and a gambling case this year and the year before, in Xã Hàm Thuận."""
+def records(officer, unit, today):
+    """Accidents, a crime and a gambling case this year (up to now, whatever the day: on 1 January they all
+    happened in its first minutes) and the year before, in Hàm Thuận — Thị trấn Ma Lâm before the 2025
+    reorganisation, whose records count toward the commune it became."""
+    now, new_year = clock.local_now(), local(today.year, 1, 1, 0, 0)
+
+    def this_year(days: int) -> datetime:
+        return max(new_year, now - timedelta(days=days, minutes=1))
+
+    def create(kind, when, **fields):
+        return incident_create(user=officer, unit=unit(HAM_THUAN, when.date()), kind=kind, occurred_at=when, **fields)
 
     def traffic(when, **fields):
         values = {"summary": "Tai nạn trên QL28", "dead": 0, "injured": 1, "latitude": 11.05, "longitude": 108.05}
-        return incident_create(user=officer, unit=ham_thuan, kind="traffic", occurred_at=when, **{**values, **fields})
+        return create("traffic", when, **{**values, **fields})
 
-    traffic(local(year, 2, 3, 18, 30), dead=1)
-    traffic(local(year, 3, 9, 7, 15))
-    traffic(local(year, 5, 20, 21, 0), injured=2, latitude=None, longitude=None)
-    traffic(local(year - 1, 9, 1, 9, 0))  # after 1/7/2025: the commune existed
-    incident_create(user=officer, unit=ham_thuan, kind="crime", occurred_at=local(year, 1, 5, 22), solved=True,
-                    category="social_order", summary="Trộm cắp xe máy")  # fmt: skip
-    incident_create(user=officer, unit=ham_thuan, kind="crime", occurred_at=local(year - 1, 10, 1, 10),
-                    category="economic", summary="Lừa đảo", solved=False)  # fmt: skip
-    incident_create(user=officer, unit=ham_thuan, kind="social_evil", occurred_at=local(year, 4, 4, 23),
-                    category="gambling", summary="Đánh bạc", persons_involved=5)  # fmt: skip
+    traffic(this_year(60), dead=1)
+    traffic(this_year(30))
+    traffic(this_year(2), injured=2, latitude=None, longitude=None)
+    traffic(local(today.year - 1, 9, 1, 9, 0))
+    create("crime", this_year(90), solved=True, category="social_order", summary="Trộm cắp xe máy")
+    create("crime", local(today.year - 1, 10, 1, 10), category="economic", summary="Lừa đảo", solved=False)
+    create("social_evil", this_year(10), category="gambling", summary="Đánh bạc", persons_involved=5)
 
 
 def test_a_visitor_is_sent_to_the_login_page(client):
@@ -121,14 +129,17 @@ def test_the_officer_sees_the_figures_of_their_commune_this_year(officer_client,
     assert change_of(page, "traffic-accidents") == "▲ tăng 2 (+200%)"  # 3 accidents against 1
 
 
-def test_a_chosen_period_and_a_range_of_days(officer_client, officer, ham_thuan, records, year):
-    page = officer_client.get(DASHBOARD, {"unit": HAM_THUAN, "period": f"{year}-Q1"}).content.decode()
-    assert f"Quý I/{year}" in page
+def test_a_chosen_period_and_a_range_of_days(officer_client, officer, ham_thuan):
+    for when in (local(2026, 2, 3, 18, 30), local(2026, 3, 9, 7, 15), local(2026, 5, 20, 21, 0)):
+        incident_create(user=officer, unit=ham_thuan, kind="traffic", occurred_at=when, summary="Tai nạn trên QL28",
+                        dead=0, injured=1)  # fmt: skip
+    page = officer_client.get(DASHBOARD, {"unit": HAM_THUAN, "period": "2026-Q1"}).content.decode()
+    assert "Quý I/2026" in page
     assert 'data-indicator="traffic.accidents" data-value="2"' in page
-    page = officer_client.get(DASHBOARD, {"unit": HAM_THUAN, "from": f"{year}-03-01", "to": f"{year}-06-30"})
+    page = officer_client.get(DASHBOARD, {"unit": HAM_THUAN, "from": "2026-03-01", "to": "2026-06-30"})
     assert page.status_code == 200
     assert 'data-indicator="traffic.accidents" data-value="2"' in page.content.decode()
-    assert config(page.content.decode())["period"] == f"{year}-03-01..{year}-06-30"
+    assert config(page.content.decode())["period"] == "2026-03-01..2026-06-30"
 
 
 def test_another_commune_is_not_found_in_both_languages(officer_client, records):
@@ -202,8 +213,9 @@ def test_no_inline_script_and_the_map_settings(officer_client, records, settings
     assert config(officer_client.get(DASHBOARD).content.decode())["map"]["tiles"] == settings.ANTOAN_MAP_TILES
 
 
+@pytest.mark.time_machine(datetime(2026, 12, 7, 9, tzinfo=HO_CHI_MINH))
 def test_overdue_models_are_listed(officer_client, officer, ham_thuan):
-    started = timezone.localdate() - timedelta(days=400)
+    started = date(2025, 11, 2)
     record_create(MODELS, user=officer, unit=ham_thuan, name="Tổ tự quản khu phố 3", model_type="self_managed",
                   started_on=started)  # fmt: skip
     page = officer_client.get(DASHBOARD).content.decode()
@@ -212,16 +224,57 @@ def test_overdue_models_are_listed(officer_client, officer, ham_thuan):
     assert "Xem tất cả" not in block  # every overdue model is shown
 
 
+@pytest.mark.time_machine(datetime(2026, 12, 7, 9, tzinfo=HO_CHI_MINH))
 def test_more_overdue_models_than_shown_link_to_all_of_them(officer_client, officer, ham_thuan):
+    """Started 400 + n days before 7/12/2026: 31/10 and 30/10/2025 plus six months are both 30/04/2026 — a tie,
+    broken by the earlier start (the issue that made CI red on that day)."""
     for n in range(12):
         record_create(MODELS, user=officer, unit=ham_thuan, name=f"Tổ tự quản số {n:02d}", model_type="self_managed",
-                      started_on=timezone.localdate() - timedelta(days=400 + n))  # fmt: skip
+                      started_on=date(2026, 12, 7) - timedelta(days=400 + n))  # fmt: skip
     page = officer_client.get(DASHBOARD).content.decode()
     block = re.search(r'id="dashboard-overdue-models".*?</article>', page, re.S).group(0)
     assert re.search(r'class="badge warn">12<', block)
     shown = re.findall(r"Tổ tự quản số (\d\d)", block)
     assert shown == [f"{n:02d}" for n in range(11, 1, -1)]  # the ten longest overdue first
     assert "Xem tất cả 12" in block
+
+
+def _overdue_block(page: str, which: str) -> tuple[int, list[str]]:
+    block = re.search(rf'id="dashboard-overdue-{which}".*?</article>', page, re.S).group(0)
+    badge = int(re.search(r'class="badge[^"]*">(\d+)<', block).group(1))
+    return badge, re.findall(r'<tr><td><a href="[^"]+/(\d+)/"', block)
+
+
+@pytest.mark.parametrize("period", ["2020", "2026"])
+def test_the_overdue_cards_count_the_models_and_plans_listed_under_them(
+    client, make_user, unit, period, time_machine, login_verified
+):
+    """The leader of the old district Hàm Thuận Bắc, a year before and a year after the 2025 reorganisation: the
+    card and the list under it count the same records — those counted toward the district (a new ward mostly made
+    of another district's commune is not, though the leader may read it), in units that existed on the day."""
+    time_machine.move_to(datetime(2026, 12, 7, 9, tzinfo=HO_CHI_MINH))
+    district = unit("597", date(2020, 1, 1))
+    leader = make_user(Role.LEADER, district)
+    officer = make_user(Role.OFFICER, district)
+    ma_lam, ham_thuan, ham_thang = unit(HAM_THUAN, date(2020, 1, 1)), unit(HAM_THUAN), unit("22933")
+    for n, (where, started) in enumerate(
+        [(ma_lam, date(2019, 3, 1)), (ma_lam, date(2019, 9, 1)), (ham_thuan, date(2025, 8, 1)),
+         (ham_thuan, date(2025, 9, 1)), (ham_thang, date(2025, 8, 1))]  # fmt: skip
+    ):
+        record_create(MODELS, user=officer, unit=where, name=f"Tổ tự quản số {n}", model_type="self_managed",
+                      started_on=started)  # fmt: skip
+    for where, approved, review in [(ma_lam, "2019-05-01", "2020-05-01"), (ham_thuan, "2025-08-01", "2026-08-01"),
+                                    (ham_thang, "2025-08-01", "2026-08-01")]:  # fmt: skip
+        record_create(PLANS, user=officer, unit=where, hazard="flood", approved_on=approved, next_review_on=review)
+    login_verified(client, leader)
+    page = client.get(DASHBOARD, {"unit": "597", "on": "2020-01-01", "period": period}).content.decode()
+    cards = {code: value for code, value, _comparison, _text in figures(page)}
+    for which, code, expected in [("models", "models.overdue", {"2020": 2, "2026": 2}),
+                                  ("plans", "plans.overdue", {"2020": 1, "2026": 1})]:  # fmt: skip
+        badge, listed = _overdue_block(page, which)
+        assert int(cards[code]) == badge == len(listed) == expected[period], (which, period)
+    link = re.search(r'id="dashboard-overdue-models".*?<p class="meta">([^<]*)<', page, re.S).group(1)
+    assert link == ("Tính đến ngày 31/12/2020" if period == "2020" else "Tính đến ngày 07/12/2026")
 
 
 def test_the_menu_links_to_the_dashboard(officer_client):

@@ -4,10 +4,10 @@ lives, audit and idempotence."""
 from datetime import date
 
 import pytest
-from django.utils import timezone
 
 from antoan.accounts.models import User
 from antoan.core.demo import demo_seed
+from antoan.incidents.demo import SEED_UNTIL
 from antoan.movement import record_types as rt
 from antoan.movement.demo import EXTERNAL_PREFIX, demo_items, seed_movement
 from antoan.movement.models import Commendation, Inspection, MovementModel
@@ -44,12 +44,12 @@ def test_demo_seed_has_the_2020_review_figures_overdue_items_audit_and_is_idempo
     # 75 regular officers sent to the communes in 2020.
     assert officers_deployed(user=admin, unit=district, year=2020) == 75
 
-    # Some models and plans are overdue today: the lists have something to show.
-    overdue = list(models_overdue(user=admin))
+    # Some models and plans are overdue when the demo's records end: the lists have something to show.
+    overdue = list(models_overdue(user=admin, day=SEED_UNTIL))
     assert 4 <= len(overdue) <= 20
     assert all(m.unit.hierarchy == Hierarchy.CURRENT for m in overdue)
-    assert plans_overdue(user=admin).exists()
-    assert MovementModel.objects.filter(status="active", next_inspection_due__gte=timezone.localdate()).exists()
+    assert plans_overdue(user=admin, day=SEED_UNTIL).exists()
+    assert MovementModel.objects.filter(status="active", next_inspection_due__gte=SEED_UNTIL).exists()
     ratings = set(Inspection.objects.values_list("rating", flat=True))
     assert ratings >= {"good", "fair", "average"}
 

@@ -2,11 +2,11 @@
 the pages, the API and the import/export round trip."""
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from antoan.accounts.models import Role
 from antoan.core.errors import DomainError, Forbidden, NotFound
@@ -17,7 +17,7 @@ from antoan.movement.models import Commendation, Inspection, MovementModel
 from antoan.movement.selectors import models_overdue, officers_deployed, plans_overdue
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+HO_CHI_MINH = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @pytest.fixture
@@ -43,13 +43,14 @@ def test_a_new_model_is_due_for_inspection_six_months_after_it_started(officer, 
     assert model.inspection_interval_months == 6
 
 
-def test_an_inspection_moves_the_due_date_and_takes_the_model_off_the_overdue_list(officer, ham_thuan):
-    model = a_model(officer, ham_thuan, started=TODAY - timedelta(days=400))
+def test_an_inspection_moves_the_due_date_and_takes_the_model_off_the_overdue_list(officer, ham_thuan, time_machine):
+    time_machine.move_to(datetime(2026, 12, 7, 9, tzinfo=HO_CHI_MINH))
+    model = a_model(officer, ham_thuan, started=date(2025, 11, 2))
     assert list(models_overdue(user=officer)) == [model]
-    inspection = record_create(rt.INSPECTIONS, user=officer, model=model.pk, inspected_on=TODAY - timedelta(days=2),
+    inspection = record_create(rt.INSPECTIONS, user=officer, model=model.pk, inspected_on=date(2026, 12, 5),
                                inspector="Trần Văn Mười", rating="good", findings="Duy trì tốt")  # fmt: skip
     model.refresh_from_db()
-    assert model.next_inspection_due > TODAY and not models_overdue(user=officer).exists()
+    assert model.next_inspection_due == date(2027, 6, 5) and not models_overdue(user=officer).exists()
     assert inspection.unit == ham_thuan
     record_delete(rt.INSPECTIONS, user=officer, instance=inspection)
     assert list(models_overdue(user=officer)) == [model]
@@ -122,8 +123,34 @@ def test_patrols_plans_and_signage_have_their_rules(officer, ham_thuan):
     with pytest.raises(DomainError):
         record_create(rt.SIGNAGE, user=officer, unit=ham_thuan, done_on="2026-01-05", location="QL28")
     plan = record_create(rt.PLANS, user=officer, unit=ham_thuan, hazard="flood", approved_on="2025-08-01",
-                         next_review_on=(TODAY - timedelta(days=1)).isoformat())  # fmt: skip
-    assert list(plans_overdue(user=officer)) == [plan]
+                         next_review_on="2026-06-30")  # fmt: skip
+    assert list(plans_overdue(user=officer, day=date(2026, 7, 1))) == [plan]
+    assert not plans_overdue(user=officer, day=date(2026, 6, 30)).exists()
+
+
+def test_models_due_the_same_day_are_ranked_by_their_start_then_their_name(officer, ham_thuan):
+    """30/12 and 31/12/2025 plus two months are both 28/02/2026 (the day is kept within the month): the list is
+    still in one defined order, on both databases."""
+    for name, started in [("Chợ", "2025-12-30"), ("Bến xe", "2025-12-31"), ("An Phú", "2025-12-30"),
+                          ("Đồi Dương", "2025-12-29")]:  # fmt: skip
+        a_model(officer, ham_thuan, name=name, started=started, inspection_interval_months="2")
+    overdue = models_overdue(user=officer, day=date(2026, 3, 1))
+    assert [(m.name, m.due) for m in overdue] == [
+        ("Đồi Dương", date(2026, 2, 28)),
+        ("An Phú", date(2026, 2, 28)),
+        ("Chợ", date(2026, 2, 28)),
+        ("Bến xe", date(2026, 2, 28)),
+    ]
+    assert not models_overdue(user=officer, day=date(2026, 2, 28)).exists()  # due that day: not yet overdue
+
+
+def test_a_model_is_overdue_by_the_inspections_made_up_to_the_day_asked(officer, ham_thuan):
+    model = a_model(officer, ham_thuan, started=date(2025, 8, 31))  # due 28/02/2026
+    record_create(rt.INSPECTIONS, user=officer, model=model.pk, inspected_on="2026-04-15", inspector="A",
+                  rating="good")  # fmt: skip
+    assert [(m, m.due) for m in models_overdue(user=officer, day=date(2026, 4, 1))] == [(model, date(2026, 2, 28))]
+    assert not models_overdue(user=officer, day=date(2026, 4, 15)).exists()
+    assert [(m, m.due) for m in models_overdue(user=officer, day=date(2026, 10, 16))] == [(model, date(2026, 10, 15))]
 
 
 def test_officers_deployed_come_from_the_records(make_user, unit):
@@ -257,3 +284,15 @@ def test_the_inspection_list_reads_its_models_in_one_query(client, officer, ham_
     with django_assert_max_num_queries(11):  # 14 when each row read its model
         page = client.get(reverse("inspections-list")).content.decode()
     assert page.count("Mô hình ") >= 5
+
+
+def test_a_patrol_of_today_is_taken_and_one_of_tomorrow_is_refused(make_user, unit, today):
+    commune = unit("23059")  # the commune of that code today: Thị trấn Ma Lâm until 30/06/2025, then Xã Hàm Thuận
+    officer = make_user(Role.OFFICER, commune)
+    patrol = record_create(rt.PATROLS, user=officer, unit=commune, patrolled_on=today.isoformat(), hours=4,
+                           violations_found=3, violations_handled=2)  # fmt: skip
+    assert patrol.patrolled_on == today
+    with pytest.raises(DomainError) as error:
+        record_create(rt.PATROLS, user=officer, unit=commune, patrolled_on=(today + timedelta(days=1)).isoformat(),
+                      hours=4, violations_found=0, violations_handled=0)  # fmt: skip
+    assert "tương lai" in error.value.errors["patrolled_on"].vi
