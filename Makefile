@@ -56,7 +56,8 @@ demo: install
 	$(BIN)/antoan runserver --noreload $(HOST):$(PORT)
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench conftest.py
+	$(BIN)/lint-imports
 
 test: install lint test-sqlite test-postgres test-clock
 

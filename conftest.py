@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from antoan.accounts.models import Membership, User
-from antoan.units.selectors import unit_resolve
+from antoan.units.selectors import unit_for_code
 
 LEGACY_DAY = date(2020, 1, 1)
 CURRENT_DAY = date(2026, 1, 1)
@@ -142,7 +142,7 @@ def unit():
     """unit("23059", date) → the unit that code names on that date (today if omitted)."""
 
     def resolve(code, on=None):
-        return unit_resolve(code=code, on=on)
+        return unit_for_code(code=code, day=on)
 
     return resolve
 

@@ -99,17 +99,17 @@ def main() -> None:
     from antoan.incidents.models import Incident
     from antoan.incidents.transfer import export_csv, import_incidents
     from antoan.units.models import Kind, Unit
-    from antoan.units.selectors import unit_resolve
+    from antoan.units.selectors import unit_for_code
     from antoan.units.services import units_load
 
     call_command("migrate", verbosity=0)
     units_load(actor=None)
     print(f"database: {connection.vendor}, rows: {rows:,}")
 
-    district = unit_resolve(code="597", on=datetime(2020, 1, 1).date())
+    district = unit_for_code(code="597", day=datetime(2020, 1, 1).date())
     legacy = list(Unit.objects.filter(parent=district, kind=Kind.COMMUNE).values_list("code", "pk"))
-    current = [unit_resolve(code=c) for c in ("23059", "23086", "23089", "23065", "23074", "23095")]
-    province = unit_resolve(code="68")
+    current = [unit_for_code(code=c) for c in ("23059", "23086", "23089", "23065", "23074", "23095")]
+    province = unit_for_code(code="68")
     user = User.objects.create(username="bench")
     Membership.objects.create(user=user, unit=province, role=Role.OFFICER)
     Membership.objects.create(user=user, unit=district, role=Role.OFFICER)

@@ -258,14 +258,14 @@ def run_case(args, client, label, code, on, year, results) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext, override_settings
 
-    from antoan.units.selectors import unit_resolve
+    from antoan.units.selectors import unit_for_code
 
     query = {"period": str(year)}
     if code:
         query["unit"] = code
     if on:
         query["on"] = on.isoformat()
-    unit = unit_resolve(code=code, on=on) if code else None
+    unit = unit_for_code(code=code, day=on) if code else None
 
     def request():
         response = client.get("/api/v1/indicators", query)

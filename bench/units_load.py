@@ -53,7 +53,7 @@ def main() -> None:
 
     from antoan.units.loader import read_dataset
     from antoan.units.models import Unit
-    from antoan.units.selectors import unit_resolve
+    from antoan.units.selectors import unit_for_code
     from antoan.units.services import units_load
 
     call_command("migrate", verbosity=0)
@@ -80,7 +80,7 @@ def main() -> None:
     print(f"second load (no change):        {t_second:6.2f} s")
     print(f"raw executemany of unit rows:   {t_raw:6.2f} s  → first load / raw = {t_first / t_raw:4.1f}×")
 
-    province = unit_resolve(code="68")  # Tỉnh Lâm Đồng, current: 124 communes
+    province = unit_for_code(code="68")  # Tỉnh Lâm Đồng, current: 124 communes
     n, t_orm = timed(lambda: Unit.objects.filter(path__startswith=province.path).count(), repeat=50)
 
     def raw_subtree():

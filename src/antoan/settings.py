@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "antoan.assessment",
     "antoan.indicators",
     "antoan.reports",
+    "antoan.site",
 ]
 
 MIDDLEWARE = [
@@ -86,7 +87,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "antoan.urls"
+ROOT_URLCONF = "antoan.site.urls"
 WSGI_APPLICATION = "antoan.wsgi.application"
 
 TEMPLATES = [
@@ -203,6 +204,9 @@ if PRODUCTION:
 # shows markers on a blank background and picking a location still works).
 ANTOAN_MAP_TILES = os.environ.get("ANTOAN_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 ANTOAN_MAP_ATTRIBUTION = os.environ.get("ANTOAN_MAP_ATTRIBUTION", "© OpenStreetMap")
+# The Tết window (indicators/periods.py) around lunar new year's day, in days before and after it (0–60).
+ANTOAN_TET_DAYS_BEFORE = int(os.environ.get("ANTOAN_TET_DAYS_BEFORE", 7))
+ANTOAN_TET_DAYS_AFTER = int(os.environ.get("ANTOAN_TET_DAYS_AFTER", 7))
 _TILE_ORIGIN = "/".join(ANTOAN_MAP_TILES.split("/")[:3]) if ANTOAN_MAP_TILES.startswith("http") else ""
 
 CONTENT_SECURITY_POLICY = {

@@ -72,13 +72,13 @@ def page(browser, live_server):
 def _home_unit_rows(django_db_setup, django_db_blocker):
     """The rows of the home unit, its ancestors and its children, read once while they are still there."""
     from antoan.units.models import Unit
-    from antoan.units.selectors import unit_resolve
+    from antoan.units.selectors import unit_for_code
     from antoan.units.services import units_load
 
     with django_db_blocker.unblock():
         if not Unit.objects.filter(code=HOME_UNIT_CODE).exists():
             units_load(actor=None)  # an earlier transactional test flushed them
-        unit = unit_resolve(code=HOME_UNIT_CODE, on=HOME_UNIT_DAY)
+        unit = unit_for_code(code=HOME_UNIT_CODE, day=HOME_UNIT_DAY)
         wanted = {unit.pk, *(a.pk for a in unit.ancestors())}
         wanted.update(Unit.objects.filter(parent=unit).values_list("pk", flat=True))
         if unit.commune_id:
@@ -106,10 +106,10 @@ def password():
 @pytest.fixture
 def officer(home_units, password):
     from antoan.accounts.services import membership_grant, user_create
-    from antoan.units.selectors import unit_resolve
+    from antoan.units.selectors import unit_for_code
 
     user = user_create(actor=None, username="canbo.hamthuan", password=password, full_name="Nguyễn Văn Kiểm")
-    membership_grant(actor=None, user=user, unit=unit_resolve(code=HOME_UNIT_CODE, on=HOME_UNIT_DAY), role="officer")
+    membership_grant(actor=None, user=user, unit=unit_for_code(code=HOME_UNIT_CODE, day=HOME_UNIT_DAY), role="officer")
     return user
 
 

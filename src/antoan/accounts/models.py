@@ -5,8 +5,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history import register as simple_history_register
 from simple_history.models import HistoricalRecords
 
-from antoan.units.models import Unit
-
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")  # everything, everywhere
@@ -32,7 +30,7 @@ class Membership(models.Model):
     """The user works for this unit in this role; their scope is the unit's subtree (see selectors)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices)
 
     history = HistoricalRecords()

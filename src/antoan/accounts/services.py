@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -13,7 +14,9 @@ from antoan.accounts.models import ApiToken, Membership, Role, User
 from antoan.accounts.selectors import user_is_admin
 from antoan.core import clock
 from antoan.core.errors import DomainError, Forbidden, Message
-from antoan.units.models import Unit
+
+if TYPE_CHECKING:  # the units are above the accounts: a unit is only passed through here
+    from antoan.units.models import Unit
 
 
 def _require_admin(actor: User | None) -> None:
@@ -84,7 +87,7 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> User:
 
 
 @transaction.atomic
-def membership_grant(*, actor: User | None, user: User, unit: Unit, role: str) -> Membership:
+def membership_grant(*, actor: User | None, user: User, unit: "Unit", role: str) -> Membership:
     """Give `user` the `role` on `unit` (and so its subtree). Granting twice returns the same membership."""
     _require_admin(actor)
     if role not in Role.values:

@@ -146,7 +146,7 @@ def _unit_of(request, unit_id, unit_code, year):
     if unit_id is not None:
         return selectors.unit_visible(user=request.user, pk=unit_id)
     if unit_code:
-        return selectors.unit_for_code(code=unit_code, year=services.clean_year(year))
+        return selectors.unit_of_year(code=unit_code, year=services.clean_year(year))
     return None
 
 

@@ -8,7 +8,7 @@ from antoan.accounts.models import User
 from antoan.assessment.criteria import criteria_set_choose
 from antoan.assessment.services import assessment_record
 from antoan.units.models import EstablishmentType, Kind, Unit
-from antoan.units.selectors import unit_resolve
+from antoan.units.selectors import unit_for_code
 from antoan.units.services import establishment_create
 
 YEAR = 2020
@@ -23,7 +23,7 @@ def _all_passed(subject_type: str, what: str) -> dict:
 
 
 def seed_assessments(*, user: User) -> dict[str, int]:
-    district = unit_resolve(code="597", on=date(YEAR, 1, 1))
+    district = unit_for_code(code="597", day=date(YEAR, 1, 1))
     counts = {"residential_areas": 0, "assessments": 0}
     for commune in Unit.objects.filter(parent=district, kind=Kind.COMMUNE).order_by("code"):
         word = "Khu phố" if commune.type_name == "Thị trấn" else "Thôn"

@@ -10,6 +10,7 @@ from antoan.assessment.criteria import Subject, subject_choices
 from antoan.assessment.ratings import RatingSheet, grade_choices
 from antoan.assessment.services import evidence_field
 from antoan.core.forms import UPLOAD_ERRORS, TextField
+from antoan.core.values import YEAR_MAX, YEAR_MIN
 from antoan.incidents.selectors import incident_unit_choices
 from antoan.units.models import Hierarchy, Kind, Unit
 from antoan.units.selectors import unit_writable_communes
@@ -26,7 +27,7 @@ def _unit_filter_choices(user) -> list[tuple[str, str]]:
 
 
 def _year_widget():
-    return forms.NumberInput(attrs={"min": 1975, "max": 9999, "step": 1, "inputmode": "numeric"})
+    return forms.NumberInput(attrs={"min": YEAR_MIN, "max": YEAR_MAX, "step": 1, "inputmode": "numeric"})
 
 
 class AssessmentFilterForm(forms.Form):

@@ -13,16 +13,17 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 
 from antoan.accounts.models import User
-from antoan.accounts.selectors import Scope, user_is_admin, user_scope
+from antoan.accounts.selectors import user_is_admin
 from antoan.assessment.criteria import SubjectType, criteria_set_get
 from antoan.assessment.models import Assessment, AssessmentCriterion, Rating
 from antoan.assessment.ratings import grade_choices, rating_scale_get
 from antoan.assessment.services import clean_year
 from antoan.core.audit import AuditEntry, audit_entries
 from antoan.core.errors import DomainError, Message, NotFound
-from antoan.core.values import is_empty, to_bool, to_int
-from antoan.units.models import EstablishmentType, Hierarchy, Kind, Unit
-from antoan.units.selectors import unit_get, unit_resolve
+from antoan.core.values import is_empty, to_bool, to_int, year_check
+from antoan.units.models import EstablishmentType, Kind, Unit
+from antoan.units.scope import Scope, counted_for, user_scope
+from antoan.units.selectors import unit_for_code, unit_get
 
 RESIDENTIAL_AREA = EstablishmentType.RESIDENTIAL_AREA
 
@@ -210,33 +211,15 @@ def unit_visible(*, user: User, pk) -> Unit:
 
 # Units named by code (imports, API) -------------------------------------------------------------------------
 
-FIRST_CURRENT_DAY = date(2025, 7, 1)
 
-
-def unit_day(year: int) -> date:
-    """The day on which a code is read for `year`: 31/12 from 2025 on (the 2025 results are decided in November
-    2025 by the communes formed on 1/7/2025), 30/06 before (the old hierarchy)."""
-    return date(year, 12, 31) if year >= FIRST_CURRENT_DAY.year else date(year, 6, 30)
-
-
-def unit_for_code(*, code, year: int) -> Unit:
-    """The unit a code names for `year` ("23059" is Thị trấn Ma Lâm for 2020 and Xã Hàm Thuận for 2026).
-    An establishment ("23059-001") is found in the hierarchy of that day even when its record is newer than the
-    year: its dates are those of the record, not of the organisation."""
-    if isinstance(code, float) and code.is_integer():
-        code = int(code)
-    code = str(code or "").replace("\x00", "").strip()[:40]
-    if not code:
-        raise DomainError.single("unit_code", "Bắt buộc nhập", "Required")
-    day = unit_day(year)
+def unit_of_year(*, code, year: int) -> Unit:
+    """The unit a code names for a year's assessment or rating ("23059" is Thị trấn Ma Lâm for 2020 and Xã Hàm
+    Thuận for 2026): the one at the end of the year — the 2025 results are decided in November 2025 by the communes
+    formed on 1/7/2025."""
     try:
-        return unit_resolve(code=code, on=day)
+        return unit_for_code(code=code, day=date(year_check(year, field="year"), 12, 31))
     except DomainError as exc:
-        hierarchy = Hierarchy.CURRENT if day >= FIRST_CURRENT_DAY else Hierarchy.LEGACY
-        found = Unit.objects.filter(code=code, hierarchy=hierarchy, kind=Kind.ESTABLISHMENT).first()
-        if found is None:
-            raise DomainError({"unit_code": next(iter(exc.errors.values()))}) from None
-        return found
+        raise DomainError({"unit_code": next(iter(exc.errors.values()))}) from None
 
 
 def residential_areas_of(assessment: Assessment) -> list[tuple[Unit, Assessment | None]]:
@@ -653,3 +636,10 @@ def rating_lines(rating: Rating) -> list[RatingLine]:
     for code, value in sorted(points.items()):
         lines.append(RatingLine("", code, code, 0, value))
     return lines
+
+
+def units_not_recognised(*, user: User, unit: Unit, year: int) -> list[str]:
+    """Names of the units counted toward `unit` (not `unit` itself) assessed in `year` and not recognised."""
+    assessments = Assessment.objects.filter(counted_for(user, unit), year=year).exclude(unit=unit)
+    rows = with_recognition(assessments).values_list("unit__name", "recognised").order_by("unit__name")
+    return [name for name, recognised in rows if not recognised]

@@ -11,18 +11,17 @@ from datetime import date
 from django.db import IntegrityError, transaction
 
 from antoan.accounts.models import User
-from antoan.accounts.selectors import scope_require
 from antoan.assessment.criteria import CriteriaSet, Subject, SubjectType, criteria_set_choose, subject_type_of
 from antoan.assessment.models import Assessment, AssessmentCriterion, Rating
 from antoan.assessment.ratings import RatingScale, RatingSheet, rating_sheet_choose
 from antoan.core import clock
 from antoan.core.errors import DomainError, Message
-from antoan.core.locks import period_lock_check
-from antoan.core.softdelete import REASON_MAX, deleted_get, mark_deleted, mark_restored, restore_require
-from antoan.core.values import to_bool, to_int, to_text
+from antoan.core.softdelete import REASON_MAX, deleted_get, mark_deleted, mark_restored
+from antoan.core.values import YEAR_MIN, to_bool, to_int, to_text
+from antoan.units.locks import period_lock_check
 from antoan.units.models import Kind, Unit
+from antoan.units.scope import restore_require, scope_require
 
-EARLIEST_YEAR = 1975
 EVIDENCE_MAX = 2000
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 _REQUIRED = Message("Bắt buộc nhập", "Required")
@@ -38,11 +37,11 @@ def clean_year(value) -> int:
     if year is None:
         raise DomainError({"year": _REQUIRED})
     this_year = clock.today().year
-    if not EARLIEST_YEAR <= year <= this_year:
+    if not YEAR_MIN <= year <= this_year:
         raise DomainError.single(
             "year",
-            f"Năm {year} không hợp lệ (từ {EARLIEST_YEAR} đến {this_year})",
-            f"Year {year} is out of range ({EARLIEST_YEAR}–{this_year})",
+            f"Năm {year} không hợp lệ (từ {YEAR_MIN} đến {this_year})",
+            f"Year {year} is out of range ({YEAR_MIN}–{this_year})",
         )
     return year
 

@@ -19,7 +19,7 @@ from django.db import transaction
 from antoan.accounts.models import User
 from antoan.assessment.criteria import criteria_set_choose, subject_type_of
 from antoan.assessment.ratings import rating_sheet_choose
-from antoan.assessment.selectors import assessment_lines, rating_lines, unit_for_code
+from antoan.assessment.selectors import assessment_lines, rating_lines, unit_of_year
 from antoan.assessment.services import CREATED, UPDATED, assessment_record, rating_record
 from antoan.core.errors import DomainError, Message
 from antoan.core.memo import memoized
@@ -34,7 +34,7 @@ from antoan.core.tabular import (
     read_rows,
     write_xlsx,
 )
-from antoan.core.values import is_empty, to_int
+from antoan.core.values import is_empty, to_year
 from antoan.units.models import Unit
 
 ASSESSMENT_COLUMNS = ("unit_code", "unit_name", "year", "criteria_set", "criterion_code", "passed", "evidence")
@@ -52,7 +52,7 @@ class _Group:
 
 @memoized
 def _unit(code: str, year: int) -> Unit:
-    return unit_for_code(code=code, year=year)
+    return unit_of_year(code=code, year=year)
 
 
 def _code_text(value) -> str:
@@ -91,7 +91,7 @@ def _group_unit(group: _Group) -> tuple[Unit, int]:
     """The group's unit and year, or a DomainError naming the column."""
     if not group.unit_code:
         raise DomainError({"unit_code": Message("Bắt buộc nhập", "Required")})
-    year = to_int(group.year_text, field="year", maximum=9999)
+    year = to_year(group.year_text, field="year")
     if year is None:
         raise DomainError({"year": Message("Bắt buộc nhập", "Required")})
     return _unit(group.unit_code, year), year

@@ -83,7 +83,7 @@ def _run_import(*, user, uploaded, all_or_nothing: bool, kind: str):
         raise DomainError.single(
             "file", "Chỉ nhận tệp .csv hoặc .xlsx", f"Only .csv and .xlsx files are accepted, not '{suffix or name}'"
         )
-    limit = getattr(settings, "ANTOAN_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+    limit = settings.ANTOAN_IMPORT_MAX_BYTES
     if uploaded.size > limit:
         raise DomainError.single(
             "file", f"Tệp lớn hơn {limit // (1024 * 1024)} MB", f"The file is larger than {limit // (1024 * 1024)} MB"

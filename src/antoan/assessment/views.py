@@ -17,7 +17,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from antoan.accounts.selectors import user_scope
 from antoan.assessment import selectors, services
 from antoan.assessment.criteria import criteria_set_choose, criteria_set_get, subject_type_of
 from antoan.assessment.forms import AssessmentFilterForm, AssessmentForm, SubjectPickForm
@@ -25,6 +24,7 @@ from antoan.core import clock
 from antoan.core.errors import DomainError, Message, NotFound
 from antoan.core.forms import add_domain_errors
 from antoan.units.models import Unit
+from antoan.units.scope import user_scope
 from antoan.units.selectors import unit_can_write, unit_children
 
 PAGE_SIZE = 50

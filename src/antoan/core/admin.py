@@ -1,7 +1,4 @@
-from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
-
-from antoan.core.models import PeriodLock
 
 
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
@@ -16,9 +13,3 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(PeriodLock)
-class PeriodLockAdmin(ReadOnlyHistoryAdmin):
-    list_display = ("unit", "month", "locked_by", "locked_at")
-    raw_id_fields = ("unit",)

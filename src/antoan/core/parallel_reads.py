@@ -40,7 +40,7 @@ _lane = threading.local()  # `busy` in a worker thread: reads it runs that ask f
 
 
 def lanes() -> int:
-    return max(1, int(getattr(settings, "ANTOAN_QUERY_LANES", 1)))
+    return max(1, settings.ANTOAN_QUERY_LANES)
 
 
 def side_by_side() -> bool:

@@ -40,7 +40,7 @@ class _RequestWrites:
 
 
 def lag_seconds() -> float:
-    return float(getattr(settings, "ANTOAN_REPLICA_LAG_SECONDS", 10))
+    return settings.ANTOAN_REPLICA_LAG_SECONDS
 
 
 @contextmanager

@@ -82,14 +82,6 @@ def mark_restored(instance: SoftDeleteModel, *, user, reason: str = ""):
     return instance
 
 
-def restore_require(*, user, unit) -> None:
-    """Only an administrator (or a superuser) whose scope covers the record's unit restores it."""
-    from antoan.accounts.models import Role
-    from antoan.accounts.selectors import scope_require
-
-    scope_require(user=user, unit=unit, roles=frozenset({Role.ADMIN}), what=ONLY_ADMINS)
-
-
 def deleted_get(model: type[SoftDeleteModel], pk) -> SoftDeleteModel:
     """A deleted row, locked for the restore; NotFound when there is none (or it is live)."""
     found = model.all_objects.select_for_update().filter(pk=pk, deleted_at__isnull=False).first()

@@ -17,6 +17,9 @@ DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 TRUE_WORDS = frozenset({"1", "true", "yes", "có", "co", "x", "đã", "rồi"})
 FALSE_WORDS = frozenset({"0", "false", "no", "không", "khong", "chưa"})
+# The years antoan takes anywhere — a record's, a period's, a report's: from 1975 (the oldest commendations and figures
+# a unit may enter) to the end of the century. A record is also refused after today (its service says so).
+YEAR_MIN, YEAR_MAX = 1975, 2100
 # 1.500.000 or 1 500 000 (Vietnamese thousands separators); a bare decimal point is refused instead.
 _GROUPED_INT = re.compile(r"^\d{1,3}([. ,]\d{3})+$")
 # Characters that are never meant in a text field: control characters other than tab and newline, and
@@ -50,6 +53,22 @@ def to_text(value, *, field: str, max_length: int, multiline: bool = False) -> s
             f"{len(text):,} characters long, more than the {max_length:,} allowed",
         )
     return text
+
+
+def year_check(year: int, *, field: str = "year") -> int:
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise DomainError.single(
+            field,
+            f"Năm phải từ {YEAR_MIN} đến {YEAR_MAX} (nhận {year})",
+            f"The year must be from {YEAR_MIN} to {YEAR_MAX} (got {year})",
+        )
+    return year
+
+
+def to_year(value, *, field: str = "year") -> int | None:
+    """A year: a whole number from YEAR_MIN to YEAR_MAX."""
+    year = to_int(value, field=field, maximum=10**6)
+    return None if year is None else year_check(year, field=field)
 
 
 def to_int(value, *, field: str, maximum: int = 10**15) -> int | None:

@@ -17,7 +17,7 @@ from antoan.incidents import selectors, services
 from antoan.incidents.categories import category_label
 from antoan.incidents.models import Incident
 from antoan.incidents.severity import severity_label
-from antoan.units.selectors import unit_get, unit_resolve
+from antoan.units.selectors import unit_for_code, unit_get
 
 router = Router(tags=["incidents"])
 
@@ -151,7 +151,7 @@ def _service_fields(request, payload: IncidentFields, *, occurred_before=None) -
         occurred = to_datetime(fields.get("occurred_at"), field="occurred_at") or occurred_before
         on = timezone.localtime(occurred).date() if occurred else None
         try:
-            fields["unit"] = unit_resolve(code=unit_code, on=on)
+            fields["unit"] = unit_for_code(code=unit_code, day=on)
         except DomainError as exc:
             raise DomainError({"unit_code": exc.errors["code"]}) from None
     return fields

@@ -26,7 +26,7 @@ from antoan.incidents.categories import IncidentKind, IncidentStatus
 from antoan.incidents.models import Incident
 from antoan.incidents.services import incident_create_many
 from antoan.units.models import Hierarchy, Kind, Unit
-from antoan.units.selectors import unit_resolve
+from antoan.units.selectors import unit_for_code
 
 DISTRICT_CODE = "597"
 DISTRICT_DAY = date(2020, 1, 1)
@@ -561,7 +561,7 @@ def _duplicate_of(rng, record: _Record) -> _Record:
 
 def _communes(hierarchy: str) -> list[tuple[Unit, float]]:
     if hierarchy == Hierarchy.LEGACY:
-        district = unit_resolve(code=DISTRICT_CODE, on=DISTRICT_DAY)
+        district = unit_for_code(code=DISTRICT_CODE, day=DISTRICT_DAY)
         units = Unit.objects.filter(parent=district, kind=Kind.COMMUNE)
         weights = LEGACY_WEIGHTS
     else:

@@ -7,13 +7,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from antoan.accounts.models import User
-from antoan.accounts.selectors import Scope, user_is_admin, user_scope
+from antoan.accounts.selectors import user_is_admin
 from antoan.core.audit import AuditEntry, audit_entries
 from antoan.core.errors import DomainError, Message, NotFound
 from antoan.core.values import is_empty, to_bool, to_date
 from antoan.incidents.categories import IncidentKind, IncidentStatus
 from antoan.incidents.models import DuplicateState, Incident
 from antoan.units.models import Unit
+from antoan.units.scope import Scope, user_scope
 
 
 @dataclass(frozen=True)

@@ -12,18 +12,27 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from antoan.accounts.models import User
-from antoan.accounts.selectors import scope_require
 from antoan.core import clock
 from antoan.core.errors import DomainError, Message
-from antoan.core.locks import period_lock_check
-from antoan.core.softdelete import REASON_MAX, deleted_get, mark_deleted, mark_restored, restore_require
-from antoan.core.values import is_empty, to_bool, to_date, to_datetime, to_float, to_int, to_text
+from antoan.core.softdelete import REASON_MAX, deleted_get, mark_deleted, mark_restored
+from antoan.core.values import (
+    YEAR_MIN,
+    is_empty,
+    to_bool,
+    to_date,
+    to_datetime,
+    to_float,
+    to_int,
+    to_text,
+)
 from antoan.incidents.categories import CATEGORIES, CATEGORY_REQUIRED, IncidentKind, IncidentStatus, category_find
 from antoan.incidents.daily import daily_totals_refresh, local_day
 from antoan.incidents.models import DuplicateState, Incident
 from antoan.incidents.severity import severity_rule_on
+from antoan.units.locks import period_lock_check
 from antoan.units.models import Unit
 from antoan.units.reorg import attribute_communes
+from antoan.units.scope import restore_require, scope_require
 
 # Which fields each kind uses, beyond the ones every record has. A value in a field the kind does not use
 # is refused rather than dropped.
@@ -99,7 +108,6 @@ TEXT_LIMITS = {
 # Vietnam with its islands, generously: a coordinate outside is a typing error (swapped or mis-scaled).
 LATITUDE_RANGE = (7.0, 24.0)
 LONGITUDE_RANGE = (101.0, 118.0)
-EARLIEST_DAY_YEAR = 1975
 DUPLICATE_WINDOW = timedelta(minutes=30)
 DUPLICATE_DISTANCE_M = 200
 # A clock a few minutes fast on the officer's phone is not an error.
@@ -212,9 +220,9 @@ def _cross_checks(clean: dict, errors: dict) -> dict[str, Message]:
                 f"Thời gian xảy ra ở tương lai ({timezone.localtime(occurred):%d/%m/%Y %H:%M})",
                 f"The time is in the future ({timezone.localtime(occurred):%d/%m/%Y %H:%M})",
             )
-        elif occurred.year < EARLIEST_DAY_YEAR:
+        elif occurred.year < YEAR_MIN:
             found["occurred_at"] = Message(
-                f"Năm {occurred.year} quá xa (từ {EARLIEST_DAY_YEAR})", f"Year {occurred.year} is too early"
+                f"Năm {occurred.year} quá xa (từ {YEAR_MIN})", f"Year {occurred.year} is too early"
             )
     lat, lon = clean.get("latitude"), clean.get("longitude")
     if "latitude" not in errors and "longitude" not in errors:

@@ -7,14 +7,12 @@ Vietnamese and English), and which rows had legacy-encoded text converted.
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
-from datetime import date
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 
 from antoan.accounts.models import User
-from antoan.core import clock
 from antoan.core.errors import DomainError, Message
 from antoan.core.memo import memoized
 from antoan.core.tabular import (
@@ -33,7 +31,7 @@ from antoan.core.values import is_empty, to_datetime, to_text
 from antoan.incidents.models import Incident
 from antoan.incidents.services import TEXT_LIMITS, incident_create_many, incident_update
 from antoan.units.models import Unit
-from antoan.units.selectors import unit_resolve
+from antoan.units.selectors import unit_for_code
 
 # The columns first, then the rest of a record's fields (all optional in a file).
 COLUMNS = (
@@ -78,17 +76,11 @@ BATCH_SIZE = 500
 
 # Services name the unit "unit"; a file names it "unit_code".
 _SERVICE_TO_COLUMN = {"unit": "unit_code", "code": "unit_code"}
-LEGACY_DAY = date(2025, 6, 30)
 
 
 class _RowRejected(Exception):
     def __init__(self, errors: dict[str, Message]):
         self.errors = errors
-
-
-@memoized
-def _unit_for(code: str, legacy: bool) -> Unit:
-    return unit_resolve(code=code, on=LEGACY_DAY if legacy else max(clock.today(), date(2025, 7, 1)))
 
 
 def _resolve_unit(code, occurred_at) -> Unit:
@@ -101,13 +93,8 @@ def _resolve_unit(code, occurred_at) -> Unit:
         raise _RowRejected(exc.errors) from None
     if when is None:
         raise _RowRejected({"occurred_at": Message("Bắt buộc nhập", "Required")})
-    day = timezone.localtime(when).date()
     try:
-        unit = _unit_for(code, day <= LEGACY_DAY)
-        if not (
-            (unit.valid_from is None or unit.valid_from <= day) and (unit.valid_to is None or day <= unit.valid_to)
-        ):
-            unit = unit_resolve(code=code, on=day)
+        unit = unit_for_code(code=code, day=timezone.localtime(when).date())
     except DomainError as exc:
         raise _RowRejected({"unit_code": next(iter(exc.errors.values()))}) from None
     return unit

@@ -3,9 +3,9 @@
 Each view parses, calls one selector or service and renders; the rules live in selectors.py and services.py.
 """
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,18 +14,23 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from antoan.accounts.selectors import user_scope
 from antoan.core.errors import DomainError, NotFound
 from antoan.core.forms import add_domain_errors
+from antoan.core.maps import map_settings
 from antoan.core.pagination import LateRowsPaginator
 from antoan.incidents import selectors, services
 from antoan.incidents.categories import IncidentKind
 from antoan.incidents.forms import IncidentFilterForm, incident_form_class
 from antoan.incidents.models import DuplicateState
-from antoan.portal.selectors import tip_for_incident
+from antoan.units.scope import user_scope
 from antoan.units.selectors import unit_get
 
 PAGE_SIZE = 50
+
+# What apps above incidents know of an incident, for its page (the portal: the citizen's tip it came from, as
+# "tip"): each is called with the user and the incident and returns entries for the template's context. They register
+# in their AppConfig.ready, so that incidents need not know them.
+INCIDENT_PAGE_EXTRAS: list[Callable[..., dict]] = []
 
 
 def _incident_or_404(request, pk, *, write=False, deleted_too=False):
@@ -49,12 +54,6 @@ def _kind_or_404(kind: str) -> str:
 def _can_write_somewhere(user) -> bool:
     return not user_scope(user=user, write=True).nothing
 
-
-def _map_context() -> dict:
-    return {
-        "tiles": getattr(settings, "ANTOAN_MAP_TILES", ""),
-        "attribution": getattr(settings, "ANTOAN_MAP_ATTRIBUTION", ""),
-    }
 
 
 def _list_page(request, params, *, duplicates: bool):
@@ -119,9 +118,10 @@ def incident_detail(request, pk):
         "unit_names": unit_names,
         "copies": selectors.incident_copies(user=request.user, incident=incident),
         "can_write": selectors.incident_can_write(user=request.user, incident=incident),
-        "map": _map_context(),
-        "tip": tip_for_incident(user=request.user, incident=incident),  # the citizen's tip it came from
+        "map": map_settings(),
     }
+    for extra in INCIDENT_PAGE_EXTRAS:
+        context.update(extra(user=request.user, incident=incident))
     return render(request, "incidents/incident_detail.html", context)
 
 
@@ -147,7 +147,7 @@ def incident_create(request, kind):
         else:
             messages.success(request, _("Saved: %(what)s") % {"what": incident.get_kind_display()})
             return redirect("incident-detail", pk=incident.pk)
-    context = {"form": form, "kind": kind, "kind_label": IncidentKind(kind).label, "map": _map_context()}
+    context = {"form": form, "kind": kind, "kind_label": IncidentKind(kind).label, "map": map_settings()}
     return render(request, "incidents/incident_form.html", context)
 
 
@@ -169,7 +169,7 @@ def incident_update(request, pk):
         "incident": incident,
         "kind": incident.kind,
         "kind_label": incident.get_kind_display(),
-        "map": _map_context(),
+        "map": map_settings(),
     }
     return render(request, "incidents/incident_form.html", context)
 

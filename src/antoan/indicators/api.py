@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from antoan.core.errors import DomainError
 from antoan.core.routers import reading_from_replica
 from antoan.core.tabular import csv_lines, write_xlsx
+from antoan.core.values import year_check
 from antoan.indicators import selectors
 from antoan.indicators.catalogue import indicators, sections
 from antoan.indicators.periods import period_options
@@ -150,9 +151,7 @@ def catalogue(request):
 @router.get("/periods", response=list[PeriodOut], summary="Periods to choose from in a year")
 @reading_from_replica()
 def periods(request, year: int):
-    if not 1990 <= year <= 2100:
-        raise DomainError.single("year", "Năm phải từ 1990 đến 2100", "The year must be from 1990 to 2100")
-    return period_options(year, user=request.user)
+    return period_options(year_check(year), user=request.user)
 
 
 class TrendOut(Schema):
@@ -165,7 +164,7 @@ class TrendOut(Schema):
 @router.get("/trend", response=TrendOut, summary="One indicator month by month, this year and the year before")
 @reading_from_replica()
 def trend(request, indicator: str, year: int, unit: str | None = None, on: date | None = None):
-    selectors.check_year(year)
+    year_check(year)
     return selectors.indicator_trend(user=request.user, unit=_unit(request, unit, on), year=year, code=indicator)
 
 
@@ -184,7 +183,7 @@ def crosstab(
 ):  # fmt: skip
     """Rows are the units directly under `unit`, columns the months of `year` (by=month) or the `years` years
     up to it (by=year), with a total column and a total row. format=csv or xlsx downloads the table."""
-    selectors.check_year(year)
+    year_check(year)
     if format not in ("json", "csv", "xlsx"):
         raise DomainError.single("format", "Định dạng phải là json, csv hoặc xlsx", "format must be json, csv or xlsx")
     table = selectors.indicator_crosstab(

@@ -30,7 +30,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Extract
 
-from antoan.accounts.selectors import Scope
 from antoan.core import clock
 from antoan.core.parallel_reads import run_reads
 from antoan.incidents import daily
@@ -40,6 +39,7 @@ from antoan.indicators.periods import Period
 from antoan.movement.selectors import model_due_on, models_active_on, models_running_on, plans_overdue_on
 from antoan.units.models import Hierarchy, Unit
 from antoan.units.reorg import children_owners, incidents_q, records_q
+from antoan.units.scope import Scope
 
 DAILY_TOTALS = Source(DailyTotal, "day")
 
@@ -410,13 +410,3 @@ def ratio(part, whole) -> float | None:
     return round(100 * part / whole, 1)
 
 
-def scope_filter(scope: Scope, unit: Unit | None) -> Scope | None:
-    """The scope still to apply to the records counted toward `unit`, or None when they are all inside it:
-    a user's own subtree reaches the other hierarchy's communes mapped onto it (accounts.selectors.Scope)."""
-    if scope.everything:
-        return None
-    if unit is not None:
-        paths = scope.current_paths if unit.hierarchy == Hierarchy.CURRENT else scope.legacy_paths
-        if any(unit.path.startswith(path) for path in paths):
-            return None
-    return scope

@@ -19,12 +19,11 @@ from django.utils.translation import get_language
 
 from antoan.core import clock
 from antoan.core.errors import DomainError, Message, NotFound
-from antoan.core.values import is_empty, to_date
+from antoan.core.values import YEAR_MAX, YEAR_MIN, is_empty, to_date, year_check
+from antoan.indicators.windows import special_window_find, special_window_list
 
-YEAR_MIN, YEAR_MAX = 1990, 2100
 # Nghị định 09/2019/NĐ-CP, Art. 12: the reporting month runs from the 15th of the month before to the 14th.
 STAT_CLOSING_DAY = 14
-TET_DAYS_DEFAULT = 7
 
 KINDS = ("year", "half", "quarter", "month", "stat_year", "stat_month", "tet", "window", "range")
 ROMAN = ("I", "II", "III", "IV")
@@ -109,8 +108,7 @@ def lunar_new_year(year: int) -> date:
 
 
 def _tet_days() -> tuple[int, int]:
-    before = getattr(settings, "ANTOAN_TET_DAYS_BEFORE", TET_DAYS_DEFAULT)
-    after = getattr(settings, "ANTOAN_TET_DAYS_AFTER", TET_DAYS_DEFAULT)
+    before, after = settings.ANTOAN_TET_DAYS_BEFORE, settings.ANTOAN_TET_DAYS_AFTER
     for name, value in (("ANTOAN_TET_DAYS_BEFORE", before), ("ANTOAN_TET_DAYS_AFTER", after)):
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 60:
             raise ImproperlyConfigured(f"{name} must be a whole number of days from 0 to 60, not {value!r}")
@@ -284,14 +282,7 @@ def _unknown(shown: str) -> DomainError:
 
 
 def _year(text: str, field: str = "period") -> int:
-    year = int(text)
-    if not YEAR_MIN <= year <= YEAR_MAX:
-        raise DomainError.single(
-            field,
-            f"Năm phải từ {YEAR_MIN} đến {YEAR_MAX} (nhận {year})",
-            f"The year must be from {YEAR_MIN} to {YEAR_MAX} (got {year})",
-        )
-    return year
+    return year_check(int(text), field=field)
 
 
 def _number(text: str, *, low: int, high: int, vi: str, en: str) -> int:
@@ -335,8 +326,6 @@ def _range(raw_from, raw_to, *, from_field: str, to_field: str) -> Period:
 
 
 def _window(slug: str, user) -> Period:
-    from antoan.indicators.window_services import special_window_find
-
     window = special_window_find(slug=slug, user=user)
     if window is None:
         shown = slug[:40]
@@ -408,14 +397,12 @@ def period_option_groups(year: int, *, user=None) -> list[tuple[str, list[Period
     """The pickers' options, a group per year: `year`, the year before and — unless it is in the future — the year
     after; the special windows read once for the three."""
     today = clock.today()
-    years = [y for y in (year + 1, year, year - 1) if 1990 <= y <= 2100 and y <= max(today.year, year)]
+    years = [y for y in (year + 1, year, year - 1) if YEAR_MIN <= y <= YEAR_MAX and y <= max(today.year, year)]
     windows = _windows_overlapping(min(years), max(years), user=user)
     return [(str(y), _options(y, windows)) for y in years]
 
 
 def _windows_overlapping(first_year: int, last_year: int, *, user) -> list:
-    from antoan.indicators.window_services import special_window_list
-
     windows = special_window_list(user=user).filter(start__lte=date(last_year, 12, 31), end__gte=date(first_year, 1, 1))
     return list(windows.order_by("start", "slug"))
 

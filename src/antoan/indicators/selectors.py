@@ -10,7 +10,6 @@ from django.db.models import Count
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 
 from antoan.accounts.models import User
-from antoan.accounts.selectors import user_scope
 from antoan.core.errors import DomainError, NotFound
 from antoan.core.kept import code_version, kept
 from antoan.core.memo import memoized
@@ -26,12 +25,12 @@ from antoan.indicators.blackspots import (
     window_start,
 )
 from antoan.indicators.catalogue import Indicator, indicators, sections
-from antoan.indicators.compute import Evaluation, groupable, scope_filter
+from antoan.indicators.compute import Evaluation, groupable
 from antoan.indicators.periods import Period, period_parse
-from antoan.units.loader import LEGACY_VALID_TO
-from antoan.units.models import Hierarchy, Kind, Unit
+from antoan.units.models import LEGACY_LAST_DAY, Hierarchy, Kind, Unit
 from antoan.units.reorg import Mapping, incidents_q, mapping_used
-from antoan.units.selectors import unit_resolve
+from antoan.units.scope import scope_filter, user_scope
+from antoan.units.selectors import unit_for_code
 
 NOT_FOUND = ("Không tìm thấy đơn vị", "Unit not found")
 
@@ -58,18 +57,12 @@ def indicator_unit_param(*, user: User, code: str | None, on: date | None = None
     if not code:
         return indicator_unit(user=user, unit=None)
     try:
-        unit = unit_resolve(code=code, on=on)
+        unit = unit_for_code(code=code, day=on)
     except NotFound:
         if on is not None:
             raise
-        unit = unit_resolve(code=code, on=LEGACY_VALID_TO)
+        unit = unit_for_code(code=code, day=LEGACY_LAST_DAY)
     return indicator_unit(user=user, unit=unit)
-
-
-def check_year(year: int) -> int:
-    if not 1990 <= year <= 2100:
-        raise DomainError.single("year", "Năm phải từ 1990 đến 2100", "The year must be from 1990 to 2100")
-    return year
 
 
 def _codes(codes) -> list[str]:

@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
-from antoan.accounts.selectors import user_memberships, user_scope
+from antoan.accounts.selectors import user_memberships
 from antoan.core import clock
 from antoan.core.errors import DomainError, NotFound
+from antoan.core.maps import map_settings
 from antoan.core.pagination import head_and_count
 from antoan.core.routers import reading_from_replica
 from antoan.core.values import to_date
@@ -32,6 +33,7 @@ from antoan.indicators.format import number_vi
 from antoan.indicators.periods import Period, period_option_groups
 from antoan.movement.selectors import models_overdue, plans_overdue
 from antoan.units.models import Unit
+from antoan.units.scope import user_scope
 
 # The headline cards, in order, and whether a rise is good news (True), bad news (False) or neither (None).
 HEADLINE = (
@@ -165,12 +167,6 @@ def _period_choices(user, period: Period) -> list[tuple[str, list[Period]]]:
     return groups
 
 
-def _map_config() -> dict:
-    return {
-        "tiles": getattr(settings, "ANTOAN_MAP_TILES", ""),
-        "attribution": getattr(settings, "ANTOAN_MAP_ATTRIBUTION", ""),
-    }
-
 
 def _config(unit: Unit | None, on: date | None, period: Period, result: selectors.IndicatorSet) -> dict:
     """What dashboard.js needs, as JSON in the page (json_script: data, not code, so the CSP allows it)."""
@@ -198,7 +194,7 @@ def _config(unit: Unit | None, on: date | None, period: Period, result: selector
         "incidentUrl": reverse("incident-detail", args=[INCIDENT_PK_TOKEN]),
         "incidentToken": str(INCIDENT_PK_TOKEN),
         "map": {
-            **_map_config(),
+            **map_settings(),
             "centre": [unit.latitude, unit.longitude] if unit and unit.latitude is not None else None,
             "bounds": unit.bounds if unit and unit.bounds else None,
         },

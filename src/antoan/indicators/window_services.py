@@ -1,4 +1,4 @@
-"""Special windows (đợt đặc biệt): reads scoped to the user, and writes by leaders and administrators only.
+"""Special windows (đợt đặc biệt): writes by leaders and administrators only (the reads are windows.py).
 
 A window of a unit (a province's party congress) is written by a leader or an administrator of that unit;
 a national window (no unit) by an administrator. Everyone sees the national windows and those of the units
@@ -8,87 +8,22 @@ in their scope. Every write runs in one transaction and is audited with the acti
 import re
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
 
-from antoan.accounts.models import Role, User
-from antoan.accounts.selectors import scope_require, user_is_admin, user_scope
-from antoan.core.errors import DomainError, Forbidden, Message, NotFound
-from antoan.core.values import is_empty, to_date, to_text
+from antoan.accounts.models import User
+from antoan.core.errors import DomainError, Message
+from antoan.core.values import is_empty, to_date, to_text, year_check
 from antoan.indicators.models import SpecialWindow
-from antoan.indicators.periods import YEAR_MAX, YEAR_MIN
-from antoan.units.models import Hierarchy, Kind, Unit
+from antoan.indicators.windows import special_window_write_require
+from antoan.units.models import Unit
 
 FIELDS = ("slug", "name", "start", "end", "unit", "note")
-LEADERS = frozenset({Role.LEADER})  # user_scope adds administrators to any set of roles
 MAX_DAYS = 366
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 SLUG_MAX = 40
 _REQUIRED = Message("Bắt buộc nhập", "Required")
-_NATIONAL_NEEDS_ADMIN = Message(
-    "Chỉ quản trị viên được ghi đợt đặc biệt toàn quốc (không gắn với đơn vị)",
-    "Only an administrator may write a national special window (one without a unit)",
-)
-_UNIT_NEEDS_LEADER = Message(
-    "Chỉ lãnh đạo hoặc quản trị viên của đơn vị này được ghi đợt đặc biệt của đơn vị",
-    "Only a leader or an administrator of this unit may write its special windows",
-)
-
-
-# Reads ---------------------------------------------------------------------------------------------------
-
-
-def special_window_list(*, user: User | None) -> QuerySet:
-    """The national windows and those of the units in `user`'s scope (user None: the system itself, all)."""
-    windows = SpecialWindow.objects.select_related("unit", "unit__parent")
-    if user is None:
-        return windows
-    scope = user_scope(user=user)
-    if scope.everything:
-        return windows
-    return windows.filter(Q(unit__isnull=True) | scope.q("unit"))
-
-
-def special_window_find(*, slug: str, user: User | None = None) -> SpecialWindow | None:
-    """The window with this slug if `user` may see it; None otherwise (the two are never told apart)."""
-    return special_window_list(user=user).filter(slug=str(slug).replace("\x00", "")).first()
-
-
-def special_window_get(*, user: User, pk) -> SpecialWindow:
-    window = special_window_list(user=user).filter(pk=pk).first() if str(pk).isdigit() else None
-    if window is None:
-        raise NotFound.single("window", "Không tìm thấy đợt đặc biệt", "Special window not found")
-    return window
-
-
-def special_window_can_create(*, user: User) -> bool:
-    return user_is_admin(user=user) or not user_scope(user=user, roles=LEADERS).nothing
-
-
-def special_window_can_write(*, user: User, window: SpecialWindow) -> bool:
-    try:
-        _require_write(user, window.unit)
-    except DomainError:
-        return False
-    return True
-
-
-def special_window_unit_choices(*, user: User) -> QuerySet:
-    """The units a user is leader (or administrator) of; an administrator also gets the current provinces."""
-    own = Q(memberships__user=user, memberships__role__in=[Role.LEADER, Role.ADMIN])
-    if user_is_admin(user=user):
-        own |= Q(hierarchy=Hierarchy.CURRENT, kind=Kind.PROVINCE)
-    return Unit.objects.filter(own).distinct().order_by("hierarchy", "path")
 
 
 # Writes --------------------------------------------------------------------------------------------------
-
-
-def _require_write(user: User, unit: Unit | None) -> None:
-    if unit is None:
-        if not user_is_admin(user=user):
-            raise Forbidden({"unit": _NATIONAL_NEEDS_ADMIN})
-        return
-    scope_require(user=user, unit=unit, roles=LEADERS, what=_UNIT_NEEDS_LEADER)
 
 
 def _unit(value) -> Unit | None:
@@ -104,12 +39,8 @@ def _unit(value) -> Unit | None:
 
 def _day(value, field: str):
     day = to_date(value, field=field)
-    if day is not None and not YEAR_MIN <= day.year <= YEAR_MAX:
-        raise DomainError.single(
-            field,
-            f"Năm phải từ {YEAR_MIN} đến {YEAR_MAX} (nhận {day.year})",
-            f"The year must be from {YEAR_MIN} to {YEAR_MAX} (got {day.year})",
-        )
+    if day is not None:
+        year_check(day.year, field=field)
     return day
 
 
@@ -189,7 +120,7 @@ def _save(window: SpecialWindow, user: User) -> None:
 def special_window_create(*, user: User, **fields) -> SpecialWindow:
     clean, errors = _clean(fields)
     if "unit" not in errors:
-        _require_write(user, clean["unit"])
+        special_window_write_require(user, clean["unit"])
     if errors:
         raise DomainError(errors)
     window = SpecialWindow(**clean, created_by=user)
@@ -202,10 +133,10 @@ def special_window_update(*, user: User, window: SpecialWindow, **fields) -> Spe
     """Change the given fields (nothing changed → nothing written); the writer needs the right on the window's
     unit as it was and as it becomes."""
     window = SpecialWindow.objects.select_for_update().get(pk=window.pk)
-    _require_write(user, window.unit)
+    special_window_write_require(user, window.unit)
     clean, errors = _clean(fields, instance=window)
     if "unit" not in errors and clean["unit"] != window.unit:
-        _require_write(user, clean["unit"])
+        special_window_write_require(user, clean["unit"])
     if errors:
         raise DomainError(errors)
     if all(getattr(window, field) == value for field, value in clean.items()):
@@ -219,6 +150,6 @@ def special_window_update(*, user: User, window: SpecialWindow, **fields) -> Spe
 @transaction.atomic
 def special_window_delete(*, user: User, window: SpecialWindow) -> None:
     window = SpecialWindow.objects.select_for_update().get(pk=window.pk)
-    _require_write(user, window.unit)
+    special_window_write_require(user, window.unit)
     window._history_user = user
     window.delete()

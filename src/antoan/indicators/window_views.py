@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from antoan.core.errors import DomainError, NotFound
 from antoan.core.forms import TextField, add_domain_errors
 from antoan.indicators import window_services as services
+from antoan.indicators import windows
 from antoan.indicators.periods import Period
 
 REQUIRED = ("slug", "name", "start", "end")
@@ -32,7 +33,7 @@ class WindowForm(forms.Form):
 
     def __init__(self, *args, user, window=None, **kwargs):
         super().__init__(*args, **kwargs)
-        units = list(services.special_window_unit_choices(user=user))
+        units = list(windows.special_window_unit_choices(user=user))
         if window is not None and window.unit is not None and window.unit not in units:
             units.insert(0, window.unit)
         national = _("National (no unit)")
@@ -54,26 +55,26 @@ def _initial(window) -> dict:
 
 def _get(request, pk, *, write=False):
     try:
-        window = services.special_window_get(user=request.user, pk=pk)
+        window = windows.special_window_get(user=request.user, pk=pk)
     except NotFound:
         raise Http404 from None
-    if write and not services.special_window_can_write(user=request.user, window=window):
+    if write and not windows.special_window_can_write(user=request.user, window=window):
         raise PermissionDenied
     return window
 
 
 @login_required
 def window_list(request):
-    windows = services.special_window_list(user=request.user)
-    rows = [(w, Period.of_window(w), services.special_window_can_write(user=request.user, window=w)) for w in windows]
-    context = {"rows": rows, "can_create": services.special_window_can_create(user=request.user)}
+    listed = windows.special_window_list(user=request.user)
+    rows = [(w, Period.of_window(w), windows.special_window_can_write(user=request.user, window=w)) for w in listed]
+    context = {"rows": rows, "can_create": windows.special_window_can_create(user=request.user)}
     return render(request, "indicators/windows.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def window_create(request):
-    if not services.special_window_can_create(user=request.user):
+    if not windows.special_window_can_create(user=request.user):
         raise PermissionDenied
     return _form(request, None)
 

@@ -4,8 +4,8 @@ from datetime import date
 
 from ninja import Router, Schema
 
-from antoan.core.records.api import record_router
 from antoan.movement import record_types, selectors
+from antoan.movement.records.api import record_router
 from antoan.units.selectors import unit_get
 
 router = Router(tags=["movement"])

@@ -23,17 +23,16 @@ from django.db import transaction
 from antoan.accounts.models import User
 from antoan.core import clock
 from antoan.core.memo import memoized
-from antoan.core.records import RecordType
-from antoan.core.records.services import record_create
 from antoan.incidents.demo import CURRENT_ROADS, DISTRICT_CODE, DISTRICT_DAY, LOCAL_ROADS, ROADS, SEED_UNTIL
 from antoan.movement import record_types as rt
 from antoan.movement.models import Authority, Award, ModelStatus, ModelType, RecipientKind, Topic
-from antoan.units.models import Hierarchy, Kind, Unit
-from antoan.units.selectors import unit_resolve
+from antoan.movement.records import RecordType
+from antoan.movement.records.services import record_create
+from antoan.units.models import CUTOVER, LEGACY_LAST_DAY, Hierarchy, Kind, Unit
+from antoan.units.selectors import unit_for_code
 
 EXTERNAL_PREFIX = "DEMO-"
-LEGACY_END = date(2025, 6, 30)
-CURRENT_START = date(2025, 7, 1)
+LEGACY_END, CURRENT_START = LEGACY_LAST_DAY, CUTOVER
 TYPE_CODES = {
     rt.MODELS.key: "MH",  # mô hình
     rt.INSPECTIONS.key: "KT",  # kiểm tra
@@ -632,7 +631,7 @@ def _plans(legacy: list[Unit], current: list[Unit]) -> list[_Item]:
 
 
 def _units() -> tuple[list[Unit], list[Unit]]:
-    district = unit_resolve(code=DISTRICT_CODE, on=DISTRICT_DAY)
+    district = unit_for_code(code=DISTRICT_CODE, day=DISTRICT_DAY)
     legacy = list(Unit.objects.filter(parent=district, kind=Kind.COMMUNE).order_by("code"))
     current = list(
         Unit.objects.filter(hierarchy=Hierarchy.CURRENT, kind=Kind.COMMUNE, code__in=PREDECESSORS).order_by("code")

@@ -5,11 +5,9 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
-from antoan.accounts.selectors import user_scope
 from antoan.core import clock
 from antoan.core.errors import Message
 from antoan.core.functions import add_months
-from antoan.core.records import RecordType, register
 from antoan.movement.models import (
     Award,
     Commendation,
@@ -24,6 +22,8 @@ from antoan.movement.models import (
     RoadSignage,
     TrafficPatrol,
 )
+from antoan.movement.records import RecordType, register
+from antoan.units.scope import user_scope
 
 MAX_INTERVAL_MONTHS = 60
 

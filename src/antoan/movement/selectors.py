@@ -13,16 +13,25 @@ A list is ranked longest overdue first, ties broken by the earlier start (or app
 
 from datetime import date
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from antoan.accounts.models import User
-from antoan.accounts.selectors import user_scope
 from antoan.core import clock
 from antoan.core.functions import AddMonths
-from antoan.movement.models import ForceDeployment, Inspection, ModelStatus, MovementModel, ResponsePlan
+from antoan.movement.models import (
+    Authority,
+    Award,
+    Commendation,
+    ForceDeployment,
+    Inspection,
+    ModelStatus,
+    MovementModel,
+    RecipientKind,
+    ResponsePlan,
+)
 from antoan.units.models import Unit
-from antoan.units.reorg import records_q
+from antoan.units.scope import counted_for
 
 
 def unit_exists_on(day: date, field: str = "unit") -> Q:
@@ -50,27 +59,36 @@ def plans_overdue_on(day: date) -> Q:
     return Q(approved_on__lte=day, next_review_on__lt=day) & unit_exists_on(day)
 
 
-def _counted(queryset: QuerySet, user: User, unit: Unit | None) -> QuerySet:
-    """The records the user may read that count toward `unit` (across the 2025 reorganisation, as the indicators
-    count them)."""
-    return queryset.filter(user_scope(user=user).q("unit"), records_q(unit, "unit"))
-
-
 def models_overdue(*, user: User, unit: Unit | None = None, day: date | None = None) -> QuerySet:
     """Models overdue for inspection on `day` (default today), each with its `due` date, longest overdue first (the
     seeds name irregular inspection of the models' quality as a weakness: this list makes it visible)."""
     day = day or clock.today()
     overdue = MovementModel.objects.filter(models_running_on(day)).annotate(due=model_due_on(day)).filter(due__lt=day)
-    return _counted(overdue, user, unit).select_related("unit").order_by("due", "started_on", "name", "pk")
+    return overdue.filter(counted_for(user, unit)).select_related("unit").order_by("due", "started_on", "name", "pk")
 
 
 def plans_overdue(*, user: User, unit: Unit | None = None, day: date | None = None) -> QuerySet:
     """Disaster response plans overdue for review on `day` (default today), longest overdue first."""
-    overdue = _counted(ResponsePlan.objects.filter(plans_overdue_on(day or clock.today())), user, unit)
+    overdue = ResponsePlan.objects.filter(plans_overdue_on(day or clock.today()), counted_for(user, unit))
     return overdue.select_related("unit").order_by("next_review_on", "approved_on", "unit__name", "hazard", "pk")
 
 
 def officers_deployed(*, user: User, unit: Unit | None = None, year: int) -> int:
     """Regular police officers sent to the communes in a year ("tăng cường 75 cán bộ … về các xã")."""
-    deployments = _counted(ForceDeployment.objects.filter(deployed_on__year=year), user, unit)
+    deployments = ForceDeployment.objects.filter(counted_for(user, unit), deployed_on__year=year)
     return deployments.aggregate(total=Sum("officers"))["total"] or 0
+
+
+def commendation_counts(*, user: User, unit: Unit | None, start: date, end: date) -> list[tuple[str, str, str, int]]:
+    """(award, authority, recipient kind, how many) of the commendations decided from `start` to `end` that count
+    toward `unit`, in the order of the award, then the authority (as their choices list them), collectives before
+    individuals (as reports name them: "2 tập thể và 5 cá nhân")."""
+    groups = (
+        Commendation.objects.filter(counted_for(user, unit), decision_date__range=(start, end))
+        .values_list("award", "authority", "recipient_kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    award, authority = ({value: i for i, value in enumerate(c.values)} for c in (Award, Authority))
+    kind = {RecipientKind.COLLECTIVE: 0, RecipientKind.INDIVIDUAL: 1}
+    return sorted(groups, key=lambda g: (award[g[0]], authority[g[1]], kind[g[2]]))

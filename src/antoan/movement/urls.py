@@ -1,7 +1,7 @@
 from django.urls import path
 
-from antoan.core.records.views import record_urlpatterns
 from antoan.movement import record_types, views
+from antoan.movement.records.views import record_urlpatterns
 
 urlpatterns = [
     path("phong-trao/", views.movement_index, name="movement-index"),

@@ -7,9 +7,9 @@ from django.shortcuts import render
 
 from antoan.core import clock
 from antoan.core.errors import DomainError, NotFound
-from antoan.core.records import record_types
 from antoan.core.values import to_date
 from antoan.movement import selectors
+from antoan.movement.records import record_types
 from antoan.units.selectors import unit_get
 
 

@@ -11,7 +11,7 @@ from antoan.accounts.models import User
 from antoan.core import clock
 from antoan.portal.models import Tip
 from antoan.portal.services import tip_convert, tip_mark_not_actionable, tip_note, tip_submit
-from antoan.units.selectors import unit_resolve
+from antoan.units.selectors import unit_for_code
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def seed_tips(*, user: User) -> int:
     created = 0
     now = clock.now()
     for spec in DEMO_TIPS:
-        commune = unit_resolve(code=spec.commune)
+        commune = unit_for_code(code=spec.commune)
         if Tip.objects.filter(unit=commune, description=spec.description).exists():
             continue
         received = now - timedelta(hours=spec.hours_ago)

@@ -11,13 +11,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from antoan.accounts.models import Membership, User
-from antoan.accounts.selectors import Scope, user_scope
 from antoan.core import clock
 from antoan.core.audit import AuditEntry, audit_entries
 from antoan.core.errors import NotFound
 from antoan.portal.models import Tip, TipStatus
 from antoan.portal.services import tracking_code_normalise
 from antoan.units.models import Hierarchy, Kind, Unit
+from antoan.units.scope import Scope, user_scope
 
 OPEN = (TipStatus.RECEIVED, TipStatus.PROCESSING)
 

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.db import transaction
 
 from antoan.accounts.models import User
-from antoan.accounts.selectors import scope_require, user_scope
 from antoan.core import clock
 from antoan.core.errors import DomainError, Message
 from antoan.core.values import is_empty, to_bool, to_datetime, to_float, to_text
@@ -21,6 +20,7 @@ from antoan.incidents.services import incident_create
 from antoan.portal.models import Tip, TipCategory, TipPhoto, TipStatus
 from antoan.portal.photos import photo_clean, photo_path, photo_store
 from antoan.units.models import Hierarchy, Kind, Unit
+from antoan.units.scope import scope_require, user_scope
 
 # Easy to read aloud and to type from a phone: no 0/O, 1/I/L.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from antoan.core.errors import DomainError, NotFound
 from antoan.core.forms import add_domain_errors
+from antoan.core.maps import map_settings
 from antoan.core.pagination import LateRowsPaginator
 from antoan.incidents.categories import IncidentKind
 from antoan.portal import selectors, services
@@ -52,12 +53,6 @@ def _tip_or_404(request, pk, *, write=False) -> Tip:
         raise PermissionDenied
     return tip
 
-
-def _map_context() -> dict:
-    return {
-        "tiles": getattr(settings, "ANTOAN_MAP_TILES", ""),
-        "attribution": getattr(settings, "ANTOAN_MAP_ATTRIBUTION", ""),
-    }
 
 
 @login_required
@@ -160,7 +155,7 @@ def _tip_page(request, tip: Tip, *, bound: dict | None = None):
         "can_write": can_write,
         "overdue": tip.status == TipStatus.RECEIVED and tip.received_at < selectors.overdue_before(),
         "overdue_hours": _hours(),
-        "map": _map_context(),
+        "map": map_settings(),
     }
     if can_write:
         context.update(_step_forms(request, tip))
@@ -317,7 +312,7 @@ def tip_convert(request, pk, kind):
         "kind": kind,
         "kind_label": IncidentKind(kind).label,
         "kinds": IncidentKind.choices,
-        "map": _map_context(),
+        "map": map_settings(),
     }
     return render(request, "portal/triage_convert.html", context)
 

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from antoan.core import clock
 from antoan.core.errors import DomainError
 from antoan.core.forms import add_domain_errors
+from antoan.core.maps import map_settings
 from antoan.portal import limits, selectors, services
 from antoan.portal.forms import TipForm, TrackForm
 
@@ -93,17 +94,11 @@ def _public_post(*, action: str, per_hour_setting: str, max_bytes):
     return decorate
 
 
-def _map_context() -> dict:
-    return {
-        "tiles": getattr(settings, "ANTOAN_MAP_TILES", ""),
-        "attribution": getattr(settings, "ANTOAN_MAP_ATTRIBUTION", ""),
-    }
-
 
 def _tip_form_page(request, form: TipForm, *, status: int = 200):
     context = {
         "form": form,
-        "map": _map_context(),
+        "map": map_settings(),
         "photos_lost": request.method == "POST" and bool(request.FILES),  # a file input never keeps them
         **_size_context(),
     }

@@ -50,7 +50,7 @@ def draft_for(*, user, unit: Unit, period: Period, facts) -> Draft:
 def auto_draft(*, user, facts) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The system's draft of sections II and III from the figures: what rose, the clearance rate under target,
     models overdue for inspection, units not recognised, plans overdue."""
-    from antoan.reports.facts import unrecognised_units
+    from antoan.assessment.selectors import units_not_recognised
 
     shortcomings, tasks = [], []
     rose = [
@@ -78,7 +78,7 @@ def auto_draft(*, user, facts) -> tuple[tuple[str, ...], tuple[str, ...]]:
             f"Kiểm tra, đánh giá chất lượng {count_vi(overdue)} mô hình quá hạn kiểm tra; củng cố, nhân rộng các mô "
             "hình hoạt động hiệu quả."
         )
-    names = unrecognised_units(user=user, unit=facts.unit, year=facts.period.end.year)
+    names = units_not_recognised(user=user, unit=facts.unit, year=facts.period.end.year)
     if names:
         listed = ", ".join(names[:LISTED]) + (f" và {len(names) - LISTED} đơn vị khác" if len(names) > LISTED else "")
         shortcomings.append(

@@ -3,11 +3,6 @@ sentences use ("năm 2020", "năm 2019"), and the reads the drafts need."""
 
 from dataclasses import dataclass
 
-from antoan.accounts.models import User
-from antoan.accounts.selectors import user_scope
-from antoan.assessment.models import Assessment
-from antoan.assessment.selectors import with_recognition
-from antoan.indicators.compute import scope_filter
 from antoan.indicators.periods import Period
 from antoan.indicators.selectors import (
     Figure,
@@ -16,7 +11,6 @@ from antoan.indicators.selectors import (
 from antoan.reports.document import Table
 from antoan.reports.phrases import Phrase, capitalised, count_vi, figure_sentence
 from antoan.units.models import Unit
-from antoan.units.reorg import records_q
 
 HEADER = ("Chỉ tiêu", "Đơn vị tính")
 
@@ -77,13 +71,3 @@ def period_labels(result: IndicatorSet) -> tuple[str, str]:
     if this.kind == "year":
         return f"năm {this.start.year}", f"năm {before.start.year}"
     return this.label_vi[:1].lower() + this.label_vi[1:], "cùng kỳ " + before.label_vi[:1].lower() + before.label_vi[1:]
-
-
-def unrecognised_units(*, user: User, unit: Unit, year: int) -> list[str]:
-    """Names of the units under `unit` assessed in `year` and not recognised (for the shortcomings draft)."""
-    scope = scope_filter(user_scope(user=user), unit)
-    assessments = Assessment.objects.filter(records_q(unit, "unit"), year=year).exclude(unit=unit)
-    if scope is not None:
-        assessments = assessments.filter(scope.q("unit"))
-    rows = with_recognition(assessments).values_list("unit__name", "recognised").order_by("unit__name")
-    return [name for name, recognised in rows if not recognised]

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from antoan.accounts.models import User
 from antoan.core.errors import DomainError
 from antoan.core.forms import TextField
-from antoan.core.values import to_date
+from antoan.core.values import to_date, year_check
 from antoan.indicators.periods import Period, period_parse
-from antoan.indicators.selectors import check_year, indicator_unit, indicator_unit_param
+from antoan.indicators.selectors import indicator_unit, indicator_unit_param
 from antoan.reports.models import SignForm
 from antoan.units.models import Unit
 
@@ -44,7 +44,7 @@ def clean(value) -> str:
 
 
 def report_year(value) -> Period:
-    """The calendar year of an annual report: four digits, 1990–2100."""
+    """The calendar year of an annual report: four digits, YEAR_MIN–YEAR_MAX."""
     text = clean(value)
     if not YEAR.fullmatch(text):
         raise DomainError.single(
@@ -52,7 +52,7 @@ def report_year(value) -> Period:
             f"Năm '{text[:20]}' không hợp lệ (bốn chữ số, ví dụ 2020)",
             f"'{text[:20]}' is not a year (e.g. 2020)",
         )
-    return Period.of_year(check_year(int(text)))
+    return Period.of_year(year_check(int(text)))
 
 
 def report_query(*, user: User, unit, year=None, period=None, on=None) -> ReportQuery:

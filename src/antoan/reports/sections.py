@@ -1,22 +1,20 @@
 """The sections of section I (security, the movement, traffic, disasters, special periods), the charts and
 section IV (commendations): each a `Section` of sentences and tables written from the `Facts`."""
 
-from django.db.models import Count
+from functools import partial
 
 from antoan.accounts.models import User
-from antoan.accounts.selectors import user_scope
 from antoan.assessment.selectors import share_rows
-from antoan.indicators.blackspots import BlackSpotResult
-from antoan.indicators.compute import scope_filter
 from antoan.indicators.format import number_vi
 from antoan.indicators.periods import Period, period_options
-from antoan.indicators.selectors import children_values, evaluate, indicator_children
-from antoan.movement.models import Authority, Award, Commendation, RecipientKind
+from antoan.indicators.selectors import BlackSpotResult, children_values, evaluate, indicator_children
+from antoan.movement.models import Authority, Award, RecipientKind
+from antoan.movement.selectors import commendation_counts
 from antoan.reports.document import Chart, Section, Table
 from antoan.reports.facts import Facts
 from antoan.reports.phrases import capitalised, count_vi, join_clauses
 from antoan.units.models import Unit
-from antoan.units.reorg import records_q
+from antoan.units.scope import counted_for
 
 MAX_CHILDREN_IN_CHART = 40
 
@@ -96,13 +94,7 @@ def _recognition_sentence(user: User, facts: Facts) -> str:
     years = [y for y in range(facts.period.start.year, facts.period.end.year + 1)]
     if not any(facts.figure(f"recognised.{s}").value is not None for s in SUBJECT_NAMES):
         return ""
-    scope = scope_filter(user_scope(user=user), facts.unit)
-
-    def within(field):
-        q = records_q(facts.unit, field)
-        return q & scope.q(field) if scope is not None else q
-
-    rows = share_rows(unit=facts.unit, year=years[-1], within=within)
+    rows = share_rows(unit=facts.unit, year=years[-1], within=partial(counted_for, user, facts.unit))
     clauses = [
         f"{count_vi(r.recognised)}/{count_vi(r.total)} {SUBJECT_NAMES[r.subject_type]} ({r.share_vi})"
         for r in rows
@@ -353,14 +345,7 @@ RECIPIENT_VI = {RecipientKind.INDIVIDUAL: "cá nhân", RecipientKind.COLLECTIVE:
 
 
 def commendations(user: User, facts: Facts) -> Section:
-    records = Commendation.objects.filter(
-        records_q(facts.unit), decision_date__range=(facts.period.start, facts.period.end)
-    )
-    scope = scope_filter(user_scope(user=user), facts.unit)
-    if scope is not None:
-        records = records.filter(scope.q("unit"))
-    groups = records.values_list("award", "authority", "recipient_kind").annotate(n=Count("pk")).order_by()
-    groups = sorted(groups, key=lambda g: (list(Award.values).index(g[0]), list(Authority.values).index(g[1]), g[2]))
+    groups = commendation_counts(user=user, unit=facts.unit, start=facts.period.start, end=facts.period.end)
     clauses = [
         f"{count_vi(n)} {RECIPIENT_VI[kind]} được {AUTHORITY_VI[authority]} tặng {AWARD_VI[award]}"
         for award, authority, kind, n in groups

@@ -3,11 +3,11 @@
 from django.db import transaction
 
 from antoan.accounts.models import Role, User
-from antoan.accounts.selectors import scope_require
 from antoan.core.values import to_text
 from antoan.indicators.periods import Period
 from antoan.reports.models import ReportDraft, ReportProfile, SignForm
 from antoan.units.models import Unit
+from antoan.units.scope import scope_require
 
 TEXT_LIMIT = 20000
 # Officers draft the report, leaders sign it: both may edit its words and its heading.

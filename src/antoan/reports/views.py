@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from antoan.accounts.selectors import user_memberships, user_scope
+from antoan.accounts.selectors import user_memberships
 from antoan.core import clock
 from antoan.core.errors import DomainError, Forbidden, NotFound
 from antoan.core.forms import add_domain_errors
@@ -34,6 +34,7 @@ from antoan.reports.profiles import report_profile
 from antoan.reports.render import FORMATS, build_and_render, check_format
 from antoan.reports.services import report_draft_save, report_profile_save
 from antoan.units.models import Hierarchy, Kind, Unit
+from antoan.units.scope import user_scope
 
 FORMAT_LABELS = {"docx": "Word (.docx)", "pdf": "PDF", "xlsx": "Excel (.xlsx)", "html": "HTML"}
 YEARS_SHOWN = 8

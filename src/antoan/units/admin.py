@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from antoan.core.admin import ReadOnlyHistoryAdmin
-from antoan.units.models import Succession, Unit
+from antoan.units.models import PeriodLock, Succession, Unit
 
 
 @admin.register(Unit)
@@ -15,3 +15,9 @@ class UnitAdmin(ReadOnlyHistoryAdmin):
 class SuccessionAdmin(ReadOnlyHistoryAdmin):
     list_display = ("predecessor", "successor", "is_default")
     search_fields = ("predecessor__name", "successor__name", "predecessor__code", "successor__code")
+
+
+@admin.register(PeriodLock)
+class PeriodLockAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("unit", "month", "locked_by", "locked_at")
+    raw_id_fields = ("unit",)

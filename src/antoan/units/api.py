@@ -37,7 +37,7 @@ def list_units(request, parent: int | None = None, kind: str | None = None, q: s
 
 @router.get("/resolve", response=UnitOut, summary="The unit a code names on a date")
 def resolve_unit(request, code: str, on: date | None = None):
-    unit = selectors.unit_resolve(code=code, on=on)
+    unit = selectors.unit_for_code(code=code, day=on)
     return selectors.unit_get(user=request.user, pk=unit.pk)
 
 

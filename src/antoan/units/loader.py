@@ -12,10 +12,8 @@ from datetime import date
 from importlib.metadata import version
 from importlib.resources import files
 
-# Nghị quyết 202/2025/QH15 and the Standing Committee's resolutions on commune-level units take effect
-# on 1 July 2025: the three-level hierarchy ends the day before.
-LEGACY_VALID_TO = date(2025, 6, 30)
-CURRENT_VALID_FROM = date(2025, 7, 1)
+from antoan.units.models import CUTOVER, LEGACY_LAST_DAY
+
 PROVINCE_TYPES = ("Thành phố", "Tỉnh")
 
 
@@ -90,8 +88,8 @@ def _level_row(r: sqlite3.Row, level: str, hierarchy: str, path: str, parent_pat
         type_name=r[f"{level}Type"] if level != "province" else _province_type(r[level]),
         path=path,
         parent_path=parent_path,
-        valid_from=None if legacy else CURRENT_VALID_FROM,
-        valid_to=LEGACY_VALID_TO if legacy else None,
+        valid_from=None if legacy else CUTOVER,
+        valid_to=LEGACY_LAST_DAY if legacy else None,
         latitude=r[f"{level}Lat"],
         longitude=r[f"{level}Lon"],
         bounds=_bounds(r[f"{level}Bounds"]) if f"{level}Bounds" in columns else None,

@@ -1,8 +1,16 @@
+from datetime import date, timedelta
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from antoan.core.lookups import Ids
+
+# The 2025 reorganisation (Nghị quyết 202/2025/QH15): from this day the current hierarchy (province → commune) is in
+# force; the legacy one (province → district → commune) ended the day before. The one place these days are written.
+CUTOVER = date(2025, 7, 1)
+LEGACY_LAST_DAY = CUTOVER - timedelta(days=1)
 
 
 class Hierarchy(models.TextChoices):
@@ -47,7 +55,7 @@ class Unit(models.Model):
     """An administrative unit of either hierarchy, or an establishment located in a commune.
 
     Official codes are reused across the two hierarchies (23059 was Thị trấn Ma Lâm and is now Xã Hàm
-    Thuận), so a code is only meaningful together with a date: see selectors.unit_resolve.
+    Thuận), so a code is only meaningful together with a date: see selectors.unit_for_code.
     """
 
     hierarchy = models.CharField(max_length=10, choices=Hierarchy.choices)
@@ -128,3 +136,26 @@ class Succession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor}"
+
+
+class PeriodLock(models.Model):
+    """A leader has approved a unit's month: records of the unit's subtree dated in it are frozen.
+
+    Unlocking deletes the row; simple-history keeps who locked and who unlocked, and when.
+    """
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"), help_text="The first day of the month")
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("locked by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    locked_at = models.DateTimeField(_("locked at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "month"], name="period_lock_unique")]
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.month:%m/%Y}"

@@ -24,8 +24,7 @@ from django.db.models import F, Q
 
 from antoan.core.errors import Message
 from antoan.core.lookups import Ids
-from antoan.units.loader import CURRENT_VALID_FROM, LEGACY_VALID_TO
-from antoan.units.models import Hierarchy, Kind, Succession, Unit
+from antoan.units.models import CUTOVER, LEGACY_LAST_DAY, Hierarchy, Kind, Succession, Unit
 
 
 def _nearest(lat: float, lon: float, candidates: list[tuple[int, float | None, float | None]]) -> int | None:
@@ -207,7 +206,7 @@ def mapping_used(unit: Unit | None, start, end) -> Mapping | None:
     """How `unit`'s figures for the days start..end reach across the 2025 reorganisation, or None."""
     if unit is None:
         return None
-    if unit.hierarchy == Hierarchy.CURRENT and start < CURRENT_VALID_FROM:
+    if unit.hierarchy == Hierarchy.CURRENT and start < CUTOVER:
         links = Succession.objects.filter(successor__path__startswith=unit.path, is_default=True)
         names = _names(links.values_list("predecessor__name", flat=True).order_by("predecessor__name"))
         return Mapping(
@@ -220,7 +219,7 @@ def mapping_used(unit: Unit | None, start, end) -> Mapping | None:
             ),
             names.units,
         )
-    if unit.hierarchy == Hierarchy.LEGACY and end > LEGACY_VALID_TO:
+    if unit.hierarchy == Hierarchy.LEGACY and end > LEGACY_LAST_DAY:
         links = Succession.objects.filter(predecessor__path__startswith=unit.path, is_primary=True)
         names = _names(links.values_list("successor__name", flat=True).order_by("successor__name"))
         return Mapping(

@@ -1,4 +1,4 @@
-"""Reads of units. Anything a user asks for goes through `user_scope`; `unit_resolve` is for the
+"""Reads of units. Anything a user asks for goes through `user_scope`; `unit_for_code` is for the
 system's own lookups (CLI, imports) where a code and a date name a unit."""
 
 from datetime import date
@@ -6,32 +6,45 @@ from datetime import date
 from django.db.models import Count, F, QuerySet
 
 from antoan.accounts.models import User
-from antoan.accounts.selectors import Scope, user_scope
 from antoan.core import clock
 from antoan.core.audit import AuditEntry, audit_entries
 from antoan.core.errors import NotFound
-from antoan.units.models import Kind, Succession, Unit
+from antoan.core.memo import memoized
+from antoan.units.models import CUTOVER, Hierarchy, Kind, Succession, Unit
+from antoan.units.scope import Scope, user_scope
 
 
-def _valid_on(queryset: QuerySet, on: date) -> QuerySet:
-    return queryset.exclude(valid_from__gt=on).exclude(valid_to__lt=on)
+@memoized
+def _units_with_code(code: str) -> list[Unit]:
+    """Every unit that ever carried `code` (codes are reused across the reorganisation): in an import, one query per
+    code, then each row's day picks among them."""
+    return list(Unit.objects.filter(code=code).select_related("parent").order_by("valid_from"))
 
 
-def unit_resolve(*, code: str, on: date | None = None) -> Unit:
-    """The unit that carries `code` on date `on` (default: today).
+def unit_for_code(*, code, day: date | None = None) -> Unit:
+    """The unit that carries `code` on `day` (default: today) — the one place antoan decides it, for the pages, the
+    API, the commands and every import. A code alone never picks a unit: 23059 is Thị trấn Ma Lâm until 30/06/2025
+    and Xã Hàm Thuận after (units.reorg.day_for_year gives the day for a year's records).
 
-    A code alone never picks a unit: 23059 is Thị trấn Ma Lâm until 30/06/2025 and Xã Hàm Thuận after.
-    """
-    on = on or clock.today()
-    code = (code or "").replace("\x00", "").strip()  # PostgreSQL refuses NUL in a parameter
-    matches = list(_valid_on(Unit.objects.filter(code=code), on).select_related("parent"))
+    An establishment ("23059-001") is found in the hierarchy of that day even before its record was made: its dates
+    are those of the record, not of the organisation (a school assessed for 2024 and entered in 2026)."""
+    day = day or clock.today()
+    if isinstance(code, float) and code.is_integer():
+        code = int(code)
+    code = str(code or "").replace("\x00", "").strip()[:40]  # PostgreSQL refuses NUL in a parameter
+    candidates = _units_with_code(code)
+    matches = [u for u in candidates if _valid(u, day)]
     if len(matches) == 1:
         return matches[0]
-    when = on.strftime("%d/%m/%Y")
+    when = day.strftime("%d/%m/%Y")
     if not matches:
-        others = list(Unit.objects.filter(code=code).order_by("valid_from"))
-        if others:
-            other = others[0]
+        hierarchy = Hierarchy.CURRENT if day >= CUTOVER else Hierarchy.LEGACY
+        establishment = [u for u in candidates if u.kind == Kind.ESTABLISHMENT and u.hierarchy == hierarchy
+                         and u.valid_from is not None and u.valid_from > day]  # fmt: skip
+        if establishment:
+            return establishment[0]
+        if candidates:
+            other = candidates[0]
             span_vi, span_en = _validity_text(other)
             raise NotFound.single(
                 "code",
@@ -44,6 +57,10 @@ def unit_resolve(*, code: str, on: date | None = None) -> Unit:
         f"Mã {code} ứng với nhiều đơn vị vào ngày {when}: " + ", ".join(u.name for u in matches),
         f"Code {code} names several units on {when}: " + ", ".join(u.name for u in matches),
     )
+
+
+def _valid(unit: Unit, day: date) -> bool:
+    return (unit.valid_from is None or unit.valid_from <= day) and (unit.valid_to is None or day <= unit.valid_to)
 
 
 def _validity_text(unit: Unit) -> tuple[str, str]:

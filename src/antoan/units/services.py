@@ -7,11 +7,11 @@ from django.db.models import F, ProtectedError
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from antoan.accounts.models import User
-from antoan.accounts.selectors import scope_require
 from antoan.core import clock
 from antoan.core.errors import DomainError, Message
 from antoan.units.loader import read_dataset, source_label
 from antoan.units.models import ESTABLISHMENT_TYPE_NAMES, EstablishmentType, Hierarchy, Kind, Succession, Unit
+from antoan.units.scope import scope_require
 
 SYNCED_FIELDS = (
     "kind",

@@ -7,14 +7,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from antoan.accounts.selectors import user_scope
-from antoan.core import locks
 from antoan.core.errors import DomainError, NotFound
 from antoan.core.forms import add_domain_errors
-from antoan.core.locks import LOCKING_ROLES
-from antoan.units import selectors, services
+from antoan.units import locks, selectors, services
 from antoan.units.forms import EstablishmentForm, PeriodLockForm
+from antoan.units.locks import LOCKING_ROLES
 from antoan.units.models import Kind
+from antoan.units.scope import user_scope
 
 
 def _unit_or_404(request, pk, *, kind=None, write=False):

@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from antoan.accounts.selectors import user_scope
 from antoan.units import selectors
 from antoan.units.models import Hierarchy, Kind, Unit
+from antoan.units.scope import user_scope
 from antoan.units.services import establishment_create
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from antoan.assessment.selectors import (
 from antoan.assessment.services import assessment_delete, assessment_record, rating_delete, rating_record
 from antoan.assessment.tests.conftest import points_for, results_for
 from antoan.core.errors import DomainError, Forbidden, NotFound
-from antoan.core.locks import period_lock
+from antoan.units.locks import period_lock
 from antoan.units.services import establishment_create
 
 pytestmark = pytest.mark.django_db

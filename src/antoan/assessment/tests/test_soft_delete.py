@@ -28,7 +28,7 @@ from antoan.assessment.services import (
 )
 from antoan.assessment.tests.conftest import points_for, results_for
 from antoan.core.errors import DomainError, Forbidden, NotFound
-from antoan.core.locks import period_lock
+from antoan.units.locks import period_lock
 
 pytestmark = pytest.mark.django_db
 

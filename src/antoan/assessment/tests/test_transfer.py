@@ -9,7 +9,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from antoan.assessment.models import Assessment, Rating
-from antoan.assessment.selectors import assessment_list, rating_list, unit_for_code
+from antoan.assessment.selectors import assessment_list, rating_list, unit_of_year
 from antoan.assessment.services import assessment_record, rating_record
 from antoan.assessment.tests.conftest import points_for, results_for
 from antoan.assessment.transfer import (
@@ -100,9 +100,9 @@ def test_codes_are_read_in_the_hierarchy_of_the_year(district_officer, district_
     area = establishment_create(
         user=district_officer, commune=commune, name="Thôn 3", establishment_type="residential_area"
     )
-    assert unit_for_code(code=commune.code, year=2020) == commune
-    assert unit_for_code(code=area.code, year=2020) == area  # the record is newer than 2020
-    assert unit_for_code(code=float(commune.code), year=2020) == commune  # a number cell from Excel
+    assert unit_of_year(code=commune.code, year=2020) == commune
+    assert unit_of_year(code=area.code, year=2020) == area  # the record is newer than 2020
+    assert unit_of_year(code=float(commune.code), year=2020) == commune  # a number cell from Excel
 
 
 def test_export_then_import_round_trips(district_officer, district_communes, tmp_path):

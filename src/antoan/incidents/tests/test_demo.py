@@ -9,11 +9,11 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from antoan.accounts.models import User
-from antoan.core.demo import demo_seed
 from antoan.incidents.demo import CURRENT_WEIGHTS, _casualties, demo_records, seed_incidents
 from antoan.incidents.models import DuplicateState, Incident
+from antoan.site.demo import demo_seed
 from antoan.units.models import Hierarchy, Unit
-from antoan.units.selectors import unit_resolve
+from antoan.units.selectors import unit_for_code
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def _year(district: Unit, kind: str, year: int):
 def test_demo_seed_follows_the_2020_review_places_records_inside_communes_and_is_idempotent():
     demo_seed()
     admin = User.objects.get(username="quantri")
-    district = unit_resolve(code="597", on=date(2020, 1, 1))
+    district = unit_for_code(code="597", day=date(2020, 1, 1))
 
     # Báo cáo tổng kết 2020 của huyện: 49 → 44 vụ phạm pháp hình sự, 57 → 54 vụ TNGT, ít người chết và bị thương hơn.
     assert [_year(district, "crime", y).count() for y in (2019, 2020)] == [49, 44]

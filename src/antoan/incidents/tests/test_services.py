@@ -9,7 +9,6 @@ from django.utils import timezone
 from antoan.accounts.models import Role
 from antoan.core import clock
 from antoan.core.errors import DomainError, Forbidden, NotFound
-from antoan.core.locks import period_lock, period_unlock
 from antoan.incidents.models import DuplicateState, Incident
 from antoan.incidents.services import (
     incident_create,
@@ -19,6 +18,7 @@ from antoan.incidents.services import (
     incident_update,
 )
 from antoan.incidents.tests.conftest import HAM_THUAN, local
+from antoan.units.locks import period_lock, period_unlock
 
 pytestmark = pytest.mark.django_db
 
@@ -245,7 +245,7 @@ def test_a_locked_month_refuses_writes_until_a_leader_unlocks_it(make_user, offi
     create(officer, ham_thuan, **traffic_fields(occurred_at=local(2026, 4, 2, 8, 0)))
     period_unlock(user=leader, unit=unit("68"), month=date(2026, 3, 1))
     incident_delete(user=officer, incident=incident)
-    from antoan.core.models import PeriodLock
+    from antoan.units.models import PeriodLock
 
     assert [h.history_type for h in PeriodLock.history.order_by("history_id")] == ["+", "-"]
     assert PeriodLock.history.filter(history_user=leader).count() == 2

@@ -10,7 +10,6 @@ from django.urls import reverse
 from antoan.accounts.models import Role
 from antoan.accounts.services import api_token_create
 from antoan.core.errors import DomainError, Forbidden, NotFound
-from antoan.core.locks import period_lock
 from antoan.incidents.daily import _count, _on_days, local_day
 from antoan.incidents.models import DailyTotal, Incident
 from antoan.incidents.selectors import incident_get, incident_history, incident_list
@@ -18,6 +17,7 @@ from antoan.incidents.services import incident_create, incident_delete, incident
 from antoan.incidents.transfer import import_incidents
 from antoan.indicators.periods import period_parse
 from antoan.indicators.selectors import indicator_set
+from antoan.units.locks import period_lock
 
 pytestmark = pytest.mark.django_db
 CODES = ["traffic.accidents", "traffic.dead", "traffic.injured"]

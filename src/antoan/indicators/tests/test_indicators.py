@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from antoan.accounts.models import Role
 from antoan.core.errors import DomainError, NotFound
-from antoan.core.records.services import record_create
 from antoan.incidents.models import Incident
 from antoan.incidents.services import incident_create, incident_create_many, incident_update
 from antoan.indicators.catalogue import indicators
@@ -26,6 +25,7 @@ from antoan.indicators.selectors import (
     indicator_trend,
 )
 from antoan.movement import record_types as rt
+from antoan.movement.records.services import record_create
 from antoan.units.models import Hierarchy, Succession, Unit
 
 LEGACY, CURRENT = date(2020, 1, 1), date(2026, 1, 1)

@@ -11,13 +11,13 @@ from django.urls import reverse
 
 from antoan.accounts.models import Role
 from antoan.core import clock
-from antoan.core.records.services import record_create
 from antoan.incidents.services import incident_create
 from antoan.incidents.tests.conftest import HAM_THUAN, HONG_SON, local
 from antoan.indicators.periods import period_parse
 from antoan.indicators.selectors import indicator_set
 from antoan.indicators.views import HEADLINE
 from antoan.movement.record_types import MODELS, PLANS
+from antoan.movement.records.services import record_create
 
 pytestmark = pytest.mark.django_db
 HO_CHI_MINH = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -6,14 +6,14 @@ from datetime import date
 import pytest
 
 from antoan.accounts.models import User
-from antoan.core.demo import demo_seed
 from antoan.incidents.demo import SEED_UNTIL
 from antoan.movement import record_types as rt
 from antoan.movement.demo import EXTERNAL_PREFIX, demo_items, seed_movement
 from antoan.movement.models import Commendation, Inspection, MovementModel
 from antoan.movement.selectors import models_overdue, officers_deployed, plans_overdue
+from antoan.site.demo import demo_seed
 from antoan.units.models import Hierarchy
-from antoan.units.selectors import unit_resolve
+from antoan.units.selectors import unit_for_code
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_seed_has_the_2020_review_figures_overdue_items_audit_and_is_idempotent():
     demo_seed()
     admin = User.objects.get(username="quantri")
-    district = unit_resolve(code="597", on=date(2020, 1, 1))
+    district = unit_for_code(code="597", day=date(2020, 1, 1))
 
     # 9 persons given the Kỷ niệm chương "Bảo vệ an ninh Tổ quốc" by Bộ Công an in 2020, each once.
     medals = Commendation.objects.filter(award="medal", authority="ministry", year=2020)

@@ -10,14 +10,14 @@ from django.urls import reverse
 from antoan.accounts.models import Role
 from antoan.accounts.services import api_token_create
 from antoan.core.errors import DomainError, Forbidden, NotFound
-from antoan.core.locks import period_lock
-from antoan.core.records.selectors import record_get, record_history, record_list
-from antoan.core.records.services import record_create, record_delete, record_restore
-from antoan.core.records.transfer import import_records
 from antoan.indicators.periods import period_parse
 from antoan.indicators.selectors import indicator_set
 from antoan.movement import record_types as rt
 from antoan.movement.models import Inspection, MovementModel, TrafficPatrol
+from antoan.movement.records.selectors import record_get, record_history, record_list
+from antoan.movement.records.services import record_create, record_delete, record_restore
+from antoan.movement.records.transfer import import_records
+from antoan.units.locks import period_lock
 
 pytestmark = pytest.mark.django_db
 

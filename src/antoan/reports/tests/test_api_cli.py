@@ -190,7 +190,7 @@ def test_the_command_reads_a_code_on_a_day(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("annual", "--unit", "597", "--year", "1800"), "Năm phải từ 1990 đến 2100"),
+        (("annual", "--unit", "597", "--year", "1800"), "Năm phải từ 1975 đến 2100"),
         (("annual", "--unit", "597", "--year", "20x0"), "is not a year"),
         (("annual", "--unit", "99999", "--year", "2020"), "There is no unit with code '99999'"),
         (("annual", "--unit", "597", "--year", "2020", "--format", "odt"), "Định dạng 'odt' không hợp lệ"),

@@ -25,7 +25,7 @@ TRAFFIC = "Số vụ tai nạn giao thông xảy ra 54 vụ, giảm 03 vụ (-5,
 
 @pytest.fixture
 def demo_report(make_user, unit):
-    from antoan.core.demo import demo_seed
+    from antoan.site.demo import demo_seed
 
     demo_seed()
     leader = make_user(Role.LEADER, unit("597", LEGACY))

@@ -66,7 +66,7 @@ def test_second_load_changes_nothing():
 
 
 def test_load_repairs_a_unit_changed_by_hand_and_records_it():
-    ma_lam = selectors.unit_resolve(code="23059", on=date(2020, 1, 1))
+    ma_lam = selectors.unit_for_code(code="23059", day=date(2020, 1, 1))
     Unit.objects.filter(pk=ma_lam.pk).update(name="Sai tên")
     report = units_load(actor=None)
     assert report.updated == 1

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from antoan.core.errors import DomainError
 from antoan.core.values import to_date
 from antoan.units import selectors, services
-from antoan.units.models import Hierarchy, Kind
+from antoan.units.models import LEGACY_LAST_DAY, Hierarchy, Kind
 
 
 def _date(value: str) -> date:
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         show.add_argument("--on", type=_date, help="Date the code is resolved on (default: today).")
         succ = sub.add_parser("successors", help="The current commune(s) a legacy commune became.")
         succ.add_argument("code")
-        succ.add_argument("--on", type=_date, default=date(2025, 6, 30), help="Default: 2025-06-30.")
+        succ.add_argument("--on", type=_date, default=LEGACY_LAST_DAY, help="Default: 2025-06-30.")
         pred = sub.add_parser("predecessors", help="The legacy communes that became a current commune.")
         pred.add_argument("code")
         pred.add_argument("--on", type=_date, help="Default: today.")
@@ -74,7 +74,7 @@ class Command(BaseCommand):
         return f"{unit.code}  {unit.name}{where}"
 
     def do_show(self, code, on, **options):
-        unit = selectors.unit_resolve(code=code, on=on)
+        unit = selectors.unit_for_code(code=code, day=on)
         for depth, parent in enumerate(unit.ancestors()):
             self.stdout.write("  " * depth + self._line(parent))
         depth = len(unit.ancestors())
@@ -87,7 +87,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{len(children)} đơn vị trực thuộc / units below")
 
     def do_successors(self, code, on, **options):
-        unit = selectors.unit_resolve(code=code, on=on)
+        unit = selectors.unit_for_code(code=code, day=on)
         links = selectors.unit_successors(unit=unit)
         if not links:
             raise CommandError(
@@ -101,7 +101,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  → {self._line(link.successor)}, {link.successor.parent}{mark}")
 
     def do_predecessors(self, code, on, **options):
-        unit = selectors.unit_resolve(code=code, on=on)
+        unit = selectors.unit_for_code(code=code, day=on)
         links = selectors.unit_predecessors(unit=unit)
         if not links:
             raise CommandError(
