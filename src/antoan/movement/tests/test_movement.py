@@ -10,10 +10,10 @@ from django.urls import reverse
 
 from antoan.accounts.models import Role
 from antoan.core.errors import DomainError, Forbidden, NotFound
-from antoan.core.records.services import record_create, record_delete, record_update
-from antoan.core.records.transfer import export_csv, import_records
 from antoan.movement import record_types as rt
 from antoan.movement.models import Commendation, Inspection, MovementModel
+from antoan.movement.records.services import record_create, record_delete, record_update
+from antoan.movement.records.transfer import export_csv, import_records
 from antoan.movement.selectors import models_overdue, officers_deployed, plans_overdue
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_an_inspection_moves_the_due_date_and_takes_the_model_off_the_overdue_li
     model = a_model(officer, ham_thuan, started=date(2025, 11, 2))
     assert list(models_overdue(user=officer)) == [model]
     inspection = record_create(rt.INSPECTIONS, user=officer, model=model.pk, inspected_on=date(2026, 12, 5),
-                               inspector="Trần Văn Mười", rating="good", findings="Duy trì tốt")  # fmt: skip
+                               inspector="Đặng Quốc Bảo", rating="good", findings="Duy trì tốt")  # fmt: skip
     model.refresh_from_db()
     assert model.next_inspection_due == date(2027, 6, 5) and not models_overdue(user=officer).exists()
     assert inspection.unit == ham_thuan

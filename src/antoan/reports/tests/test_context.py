@@ -41,7 +41,7 @@ def leader(make_user, unit):
 def test_the_demo_district_report_shows_the_seed_figures(leader, unit):
     """Hàm Thuận Bắc 2020 (the seed report): 44 vs 49 criminal cases, 54 vs 57 traffic accidents, 17 communes
     recognised, 75 officers deployed, 9 Kỷ niệm chương."""
-    from antoan.core.demo import demo_seed
+    from antoan.site.demo import demo_seed
 
     demo_seed()
     htb = unit("597", LEGACY)
@@ -93,14 +93,14 @@ def test_saved_words_replace_the_draft_and_the_profile_heads_the_document(leader
     period = period_parse("2020")
     report_draft_save(user=leader, unit=htb, period=period, shortcomings="Tồn tại A.\nTồn tại B.", tasks="Nhiệm vụ C.",
                       number="05")  # fmt: skip
-    report_profile_save(user=leader, unit=htb, signer_name="Nguyễn Ngọc Thạch", sign_form="TM.",
+    report_profile_save(user=leader, unit=htb, signer_name="Võ Minh Khang", sign_form="TM.",
                         issuer_lines="UBND TỈNH BÌNH THUẬN\nUBND HUYỆN HÀM THUẬN BẮC")  # fmt: skip
     report = build_context(user=leader, unit=htb, period=period)
     assert report.sections[1].paragraphs == ("Tồn tại A.", "Tồn tại B.")
     assert report.sections[2].paragraphs == ("Nhiệm vụ C.",)
     assert report.number == "Số: 05/BC-UBND"
     assert report.issuer_lines == ("UBND TỈNH BÌNH THUẬN", "UBND HUYỆN HÀM THUẬN BẮC")
-    assert report.signature.signer == "Nguyễn Ngọc Thạch"
+    assert report.signature.signer == "Võ Minh Khang"
     assert report.signature.lines == ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
 
 
