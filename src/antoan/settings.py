@@ -204,6 +204,8 @@ if PRODUCTION:
 # shows markers on a blank background and picking a location still works).
 ANTOAN_MAP_TILES = os.environ.get("ANTOAN_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 ANTOAN_MAP_ATTRIBUTION = os.environ.get("ANTOAN_MAP_ATTRIBUTION", "© OpenStreetMap")
+# LibreOffice, which turns the reports into PDF (reports/pdf.py); empty: `soffice` or `libreoffice` on the PATH.
+ANTOAN_SOFFICE = os.environ.get("ANTOAN_SOFFICE", "")
 # The Tết window (indicators/periods.py) around lunar new year's day, in days before and after it (0–60).
 ANTOAN_TET_DAYS_BEFORE = int(os.environ.get("ANTOAN_TET_DAYS_BEFORE", 7))
 ANTOAN_TET_DAYS_AFTER = int(os.environ.get("ANTOAN_TET_DAYS_AFTER", 7))

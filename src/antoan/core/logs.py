@@ -43,10 +43,6 @@ def request_unbind(**_kwargs) -> None:
     _current_request.set(None)
 
 
-def request_current():
-    return _current_request.get()
-
-
 def is_private(request) -> bool:
     return bool(PRIVATE_PATH.match(request.path_info or ""))
 

@@ -22,6 +22,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
+
 from antoan.core.errors import DomainError
 
 from .document import Report
@@ -43,8 +45,8 @@ def render_pdf(report: Report) -> bytes:
 
 
 def soffice_binary() -> str | None:
-    """The LibreOffice executable: $ANTOAN_SOFFICE if set, else `soffice` (or `libreoffice`) on the PATH."""
-    configured = os.environ.get("ANTOAN_SOFFICE")
+    """The LibreOffice executable: settings.ANTOAN_SOFFICE if set, else `soffice` (or `libreoffice`) on the PATH."""
+    configured = settings.ANTOAN_SOFFICE
     if configured:
         return configured if shutil.which(configured) else None
     for name in SOFFICE_NAMES:

@@ -135,10 +135,6 @@ def island_district_count() -> int:
     return Unit.objects.filter(kind=Kind.DISTRICT, commune_id=F("pk")).count()
 
 
-def establishment_list(*, user: User, commune: Unit) -> QuerySet:
-    return unit_list(user=user, parent=commune, kind=Kind.ESTABLISHMENT)
-
-
 def unit_writable_communes(*, user: User) -> QuerySet:
     """The commune-level units `user` may enter records for, on both sides of the 2025 reorganisation (an officer of
     Xã Hàm Thuận also enters Thị trấn Ma Lâm's records from before 1/7/2025). For an administrator, the

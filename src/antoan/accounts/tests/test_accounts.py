@@ -142,6 +142,16 @@ def test_cli_creates_a_user_with_a_membership(unit):
     assert membership.unit.name == "Xã La Dạ" and membership.role == "officer"
 
 
+def test_cli_revokes_a_role_and_the_history_keeps_it(unit):
+    call_command("users", "create", "canbo.laDa", "--password", PASSWORD, "--unit", "23065", "--role", "officer")
+    with pytest.raises(CommandError) as exc:
+        call_command("users", "revoke", "canbo.laDa", "--unit", "23065", "--role", "viewer")
+    assert "has no viewer role" in str(exc.value)
+    call_command("users", "revoke", "canbo.laDa", "--unit", "23065", "--role", "officer")
+    assert not Membership.objects.filter(user__username="canbo.laDa").exists()
+    assert [h.history_type for h in Membership.history.filter(user__username="canbo.laDa")] == ["-", "+"]
+
+
 def test_cli_with_an_unknown_unit_writes_nothing():
     with pytest.raises(CommandError) as exc:
         call_command("users", "create", "x.y", "--password", PASSWORD, "--unit", "99999", "--role", "officer")

@@ -455,12 +455,12 @@ done
 
 
 @pytest.fixture
-def fake_soffice(tmp_path, monkeypatch):
+def fake_soffice(tmp_path, monkeypatch, settings):
     script = tmp_path / "soffice"
     script.write_text(FAKE_SOFFICE)
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     log = tmp_path / "calls.log"
-    monkeypatch.setenv("ANTOAN_SOFFICE", str(script))
+    settings.ANTOAN_SOFFICE = str(script)
     monkeypatch.setenv("FAKE_SOFFICE_LOG", str(log))
     return log
 
@@ -512,8 +512,8 @@ def test_a_hanging_soffice_is_stopped_at_the_timeout(fake_soffice, tmp_path, mon
     assert "quá 1 giây" in caught.value.errors["pdf"].vi
 
 
-def test_missing_soffice_raises_a_bilingual_domain_error(tmp_path, monkeypatch):
-    monkeypatch.setenv("ANTOAN_SOFFICE", str(tmp_path / "no-such-soffice"))
+def test_missing_soffice_raises_a_bilingual_domain_error(tmp_path, settings):
+    settings.ANTOAN_SOFFICE = str(tmp_path / "no-such-soffice")
     with pytest.raises(DomainError) as caught:
         render_pdf(sample_report())
     message = caught.value.errors["pdf"]
@@ -527,7 +527,7 @@ def test_files_with_the_same_name_are_refused(tmp_path):
         docx_to_pdf_many(first + second, tmp_path / "out")
 
 
-def test_no_file_no_run(tmp_path, monkeypatch):
-    monkeypatch.setenv("ANTOAN_SOFFICE", str(tmp_path / "no-such-soffice"))
+def test_no_file_no_run(tmp_path, settings):
+    settings.ANTOAN_SOFFICE = str(tmp_path / "no-such-soffice")
     assert docx_to_pdf_many([], tmp_path) == []
     assert not os.listdir(tmp_path)

@@ -12,7 +12,7 @@ from antoan.units.selectors import unit_for_code
 
 
 class Command(BaseCommand):
-    help = "User accounts: create a user, grant a role on a unit, reset two-factor login."
+    help = "User accounts: create a user, grant or revoke a role on a unit, reset two-factor login."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -30,6 +30,11 @@ class Command(BaseCommand):
         grant.add_argument("--unit", required=True, help="Unit code")
         grant.add_argument("--role", required=True, choices=Role.values)
         grant.add_argument("--on", help="Date the unit code is resolved on (default: today)")
+        revoke = sub.add_parser("revoke", help="Take a role on a unit away from a user (audited).")
+        revoke.add_argument("username")
+        revoke.add_argument("--unit", required=True, help="Unit code")
+        revoke.add_argument("--role", required=True, choices=Role.values)
+        revoke.add_argument("--on", help="Date the unit code is resolved on (default: today)")
         reset = sub.add_parser(
             "reset-2fa",
             help="Remove a user's two-factor device (a lost phone): they set the app up again at their next login.",
@@ -65,16 +70,29 @@ class Command(BaseCommand):
         self.stdout.write(f"Đã tạo / created: {user.username}" + (f" — {role} @ {target}" if target else ""))
 
     def do_grant(self, username, unit, role, on, **options):
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            raise CommandError(f"Không có tài khoản '{username}' / No user '{username}'")
+        user = self._user(username)
         membership = services.membership_grant(actor=None, user=user, unit=self._unit(unit, on), role=role)
         self.stdout.write(f"{membership}")
 
-    def do_reset_2fa(self, username, **options):
+    def do_revoke(self, username, unit, role, on, **options):
+        user = self._user(username)
+        target = self._unit(unit, on)
+        membership = user.memberships.filter(unit=target, role=role).first()
+        if membership is None:
+            raise CommandError(
+                f"{username} không có vai trò {role} tại {target} / {username} has no {role} role on {target}"
+            )
+        services.membership_revoke(actor=None, membership=membership)
+        self.stdout.write(f"Đã thu hồi / revoked: {username} — {role} @ {target}")
+
+    def _user(self, username) -> User:
         user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"Không có tài khoản '{username}' / No user '{username}'")
+        return user
+
+    def do_reset_2fa(self, username, **options):
+        user = self._user(username)
         removed = two_factor_reset(actor=None, user=user)
         self.stdout.write(
             f"Đã xóa {removed} thiết bị xác thực hai bước của {username} / "
