@@ -371,6 +371,7 @@ elif ANTOAN_TASKS_BACKEND == "rq":
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [ANTOAN_TASKS_QUEUE]}}
     # No time limit from RQ: a batch or an import takes as long as it takes; a worker that dies is noticed at once
     # (its run lock is released, antoan.core.runlock), not after a timeout.
-    RQ_QUEUES = {ANTOAN_TASKS_QUEUE: {"URL": ANTOAN_REDIS_URL, "DEFAULT_TIMEOUT": -1}}
+    # (django-tasks-rq reads a task's state through django-rq's "default" connection: the same server.)
+    RQ_QUEUES = {name: {"URL": ANTOAN_REDIS_URL, "DEFAULT_TIMEOUT": -1} for name in {ANTOAN_TASKS_QUEUE, "default"}}
 else:
     raise ImproperlyConfigured("ANTOAN_TASKS_BACKEND must be database or rq")
