@@ -22,10 +22,14 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connections
+from django.db import OperationalError, connections
 from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.utils import is_locked_database_exception
 
 from antoan.core.background import SWEEP_SECONDS, recover_all
+
+logger = logging.getLogger(__name__)
 
 
 def _default_worker_id() -> str:
@@ -61,7 +65,9 @@ class Command(BaseCommand):
 
             rq_work(worker_id=worker_id, burst=burst, max_tasks=max_tasks, verbosity=verbosity)
         else:
-            _database_worker(worker_id=worker_id, burst=burst, max_tasks=max_tasks, interval=interval).serve()
+            worker = database_worker(worker_id=worker_id, max_tasks=max_tasks, interval=interval,
+                                     startup_delay=not burst)  # fmt: skip
+            worker.serve(burst=burst)
 
 
 def _recover() -> None:
@@ -69,34 +75,42 @@ def _recover() -> None:
     connections.close_all()  # none held across the wait (nor, with RQ, into a forked task)
 
 
-def _database_worker(*, worker_id: str, burst: bool, max_tasks: int | None, interval: float):
-    from django_tasks_db.management.commands.db_worker import Worker
+class DatabaseWorker(Worker):
+    """django-tasks-db's worker, run in rounds: every ready task (its batch mode), then — every SWEEP_SECONDS — the
+    recovery of jobs cut short, then a pause. Its signal handling is kept: SIGTERM or Ctrl-C finishes the task in
+    hand, then stops; a second one stops at once."""
 
-    class DatabaseWorker(Worker):
-        """django-tasks-db's worker, run in rounds: every ready task, then (every SWEEP_SECONDS) the recovery of jobs
-        cut short, then a pause. Its signal handling is kept: SIGTERM or Ctrl-C finishes the task in hand, then
-        stops; a second one stops at once."""
-
-        def serve(self) -> None:
+    def serve(self, *, burst: bool = False, handle_signals: bool = True) -> None:
+        if handle_signals:  # (only the main thread may; a test runs this in a thread)
             self.configure_signals()
-            swept_at = None
-            while self.running:
-                if swept_at is None or time.monotonic() - swept_at >= SWEEP_SECONDS:
-                    _recover()  # first: a batch cut short is queued again before this round takes tasks
-                    swept_at = time.monotonic()
+        swept_at = None
+        while self.running:
+            if swept_at is None or time.monotonic() - swept_at >= SWEEP_SECONDS:
+                _recover()  # first: a batch cut short is queued again before this round takes tasks
+                swept_at = time.monotonic()
+            try:
                 self.run()  # batch mode: returns when no task is ready
-                self.startup_delay = False
-                if burst or (self.max_tasks is not None and self._run_tasks >= self.max_tasks):
-                    return
-                if self.running:
-                    time.sleep(self.interval)
+            except OperationalError as exc:
+                # SQLite busy past its timeout while taking a task: django-tasks-db lets that end the worker; the next
+                # round tries again (nothing was taken).
+                if not is_locked_database_exception(exc):
+                    raise
+                logger.warning("the database is locked; trying again in %s s", self.interval)
+            self.startup_delay = False
+            if burst or (self.max_tasks is not None and self._run_tasks >= self.max_tasks):
+                return
+            if self.running:
+                time.sleep(self.interval)
 
+
+def database_worker(*, worker_id: str, max_tasks: int | None = None, interval: float = 1.0,
+                    startup_delay: bool = True) -> DatabaseWorker:  # fmt: skip
     return DatabaseWorker(
         queue_names=[settings.ANTOAN_TASKS_QUEUE],
         interval=interval,
         batch=True,
         backend_name="default",
-        startup_delay=not burst,
+        startup_delay=startup_delay,
         max_tasks=max_tasks,
         worker_id=worker_id,
         excluded_queue_names=[],
