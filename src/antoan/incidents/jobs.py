@@ -24,7 +24,7 @@ from antoan.accounts.models import User
 from antoan.core import clock
 from antoan.core.background import FAILED, LOST, enqueue, queued_task_fate, recovery, task_mark_lost
 from antoan.core.errors import DomainError, NotFound
-from antoan.core.runlock import run_lock
+from antoan.core.runlock import run_lock, run_lock_free
 from antoan.core.tabular import count_rows
 from antoan.incidents.models import ImportJob
 from antoan.incidents.transfer import import_incidents
@@ -184,8 +184,10 @@ def import_job_recover(job: ImportJob) -> bool:
     QUEUED whose task will never run it (core.background.queued_task_fate): nothing was written, so it is queued
     again — or, if that task failed before it started, the job fails with it."""
     if job.state == ImportJob.State.RUNNING:
+        if not run_lock_free(_lock_name(job.pk)):  # being run (asked on this request's connection: a poll is cheap)
+            return False
         with run_lock(_lock_name(job.pk)) as held:
-            if not held:  # being run
+            if not held:
                 return False
             job.refresh_from_db()
             return job.state == ImportJob.State.RUNNING and _mark_cut_short(job)

@@ -175,16 +175,18 @@ def batch_recover(job: BatchJob) -> bool:
     QUEUED whose task will never run it (core.background.queued_task_fate): queued again — or, if that task failed
     before it started, the job fails with it."""
     if job.state == BatchJob.State.RUNNING:
+        if not run_lock_free(_lock_name(job.pk)):  # being run (asked on this request's connection: a poll is cheap)
+            return False
         with run_lock(_lock_name(job.pk)) as held:
-            if not held:  # being run
+            if not held:
                 return False
             job.refresh_from_db()
-            if job.state != BatchJob.State.RUNNING:
-                return False
             # Back to the queue under the lock; the dead run's id is cleared, so it could never write again.
-            BatchJob.objects.filter(pk=job.pk, state=BatchJob.State.RUNNING, task_id=job.task_id).update(
+            requeued = BatchJob.objects.filter(pk=job.pk, state=BatchJob.State.RUNNING, task_id=job.task_id).update(
                 state=BatchJob.State.QUEUED, task_id=""
             )
+            if not requeued:
+                return False
             task_mark_lost(job.task_id)
         _enqueue(job)
         return True
