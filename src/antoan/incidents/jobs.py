@@ -125,6 +125,8 @@ def _import(job: ImportJob) -> ImportJob:
         job.state, job.message_vi, job.message_en = ImportJob.State.FAILED, _storable(message.vi), _storable(message.en)
     except Exception as exc:  # the page must say the import failed, not spin for ever; the task records the trace
         job.state = ImportJob.State.FAILED
+        # What the committed batches wrote (none, all or nothing): the row's figure, not this object's stale one.
+        job.processed_rows = ImportJob.objects.filter(pk=job.pk).values_list("processed_rows", flat=True).first() or 0
         job.message_vi = f"Lỗi hệ thống khi nhập: {exc.__class__.__name__}"
         job.message_en = f"Internal error while importing: {exc}"
         raise
@@ -143,9 +145,12 @@ def _import(job: ImportJob) -> ImportJob:
         if report.rejected or report.converted:
             report.write_problems_csv(problems_path(job))
     finally:
-        job.finished_at = clock.now()
-        job.save()
-        progress_file.unlink(missing_ok=True)
+        # Stopped by force (a worker's second SIGTERM, Ctrl-C): the row stays RUNNING, exactly as the last batch left
+        # it, and the recovery says what was written once the lock is let go.
+        if job.state != ImportJob.State.RUNNING:
+            job.finished_at = clock.now()
+            job.save()
+            progress_file.unlink(missing_ok=True)
     return job
 
 
