@@ -1,5 +1,5 @@
 # antoan — two commands do everything on a fresh machine:
-#   make demo   install, migrate, load units, seed the demo district, serve on http://127.0.0.1:$(PORT)
+#   make demo   install, migrate, load units, seed the demo district, serve on http://127.0.0.1:$(PORT) with a worker
 #   make test   install, ruff, the whole suite on SQLite and on PostgreSQL, then the date-sensitive tests on pinned days
 #   make bench  the national benchmark database (made once), the indicator and black-spot benchmarks, the load test
 PYTHON ?= python3
@@ -48,11 +48,16 @@ assets: $(VENDOR)/.installed
 messages:
 	@if command -v msgfmt >/dev/null; then cd src/antoan && ../../$(BIN)/antoan compilemessages -v 0; fi
 
+# The worker (`antoan worker`: imports uploaded on the site, report batches) runs beside the server in the background
+# and is stopped with it (Ctrl-C, or the server ending): SIGTERM lets it finish the task in hand.
 demo: install
 	$(BIN)/antoan migrate --no-input -v 0
 	$(BIN)/antoan units load
 	$(BIN)/antoan demo seed
-	@echo "antoan: http://$(HOST):$(PORT)/"
+	@echo "antoan: http://$(HOST):$(PORT)/ (and a worker for imports and report batches)"
+	@$(BIN)/antoan worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(BIN)/antoan runserver --noreload $(HOST):$(PORT)
 
 lint: $(VENV)/.installed

@@ -168,3 +168,19 @@ def login_verified(db):
     from antoan.accounts.testing import login_verified
 
     return login_verified
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_inline(settings):
+    """In this process a queued task runs at once, inside the test's transaction (django-tasks' immediate backend):
+    the tests see a job finished as soon as it is started. Tests of the queue itself take `tasks_queued`; the real
+    worker runs in subprocesses (core/tests/test_faults.py, test_worker_rq.py)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                                  "QUEUES": [settings.ANTOAN_TASKS_QUEUE]}}  # fmt: skip
+
+
+@pytest.fixture
+def tasks_queued(settings):
+    """Queued tasks stay in the queue (the database backend, and no worker): what a page shows while it waits."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
+                                  "QUEUES": [settings.ANTOAN_TASKS_QUEUE]}}  # fmt: skip

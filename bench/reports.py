@@ -31,6 +31,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from timing import timed  # noqa: E402
 
 from antoan.accounts.services import system_user  # noqa: E402
@@ -90,10 +91,10 @@ def pdf_chunks(user, code: str, year: int, count: int) -> None:
 def batch(user, code: str, year: int, formats: str) -> None:
     unit = indicator_unit_param(user=user, code=code)
     with tempfile.TemporaryDirectory(prefix="antoan-bench-batch-") as tmp:
-        os.environ["ANTOAN_REPORT_BATCH_DIR"] = tmp
+        settings.ANTOAN_REPORT_BATCH_DIR = tmp
         job = jobs.batch_create(user=user, unit=unit, period=Period.of_year(year), kind="annual", formats=formats)
         start = time.perf_counter()
-        jobs.batch_launch(job, background=False)
+        jobs.batch_run(job, runner="bench")  # here, as `antoan report batch` does: the work itself, not the queue
         seconds = time.perf_counter() - start
         job.refresh_from_db()
         size = Path(job.zip_path).stat().st_size if job.zip_path else 0
@@ -119,7 +120,7 @@ def main() -> None:
     args = parser.parse_args()
 
     user = system_user()
-    print(f"database: {os.environ['DATABASE_URL']}; PDF_CHUNK = {jobs.pdf_chunk()}")
+    print(f"database: {os.environ['DATABASE_URL']}; PDF_CHUNK = {settings.ANTOAN_REPORT_BATCH_PDF_CHUNK}")
     single(user, args.unit, args.year, args.repeat)
     if args.pdf_files:
         pdf_chunks(user, args.batch_unit, args.batch_year, args.pdf_files)

@@ -326,10 +326,9 @@ else:
         },
     }
 
-# Uploaded import files and their problem reports. An upload runs in a background thread of the web
-# process; tests set ANTOAN_IMPORT_IN_BACKGROUND = False to run it inline.
+# Uploaded import files and their problem reports. An upload is imported by `antoan worker` (a task, below): the web
+# processes and the workers must share this folder (one machine, or a shared file system).
 ANTOAN_IMPORT_DIR = Path(os.environ.get("ANTOAN_IMPORT_DIR", VAR_DIR / "imports"))
-ANTOAN_IMPORT_IN_BACKGROUND = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ANTOAN_IMPORT_MAX_BYTES = int(os.environ.get("ANTOAN_IMPORT_MAX_BYTES", 200 * 1024 * 1024))
@@ -346,3 +345,39 @@ ANTOAN_TIPS_PER_HOUR = int(os.environ.get("ANTOAN_TIPS_PER_HOUR", 5))  # per sou
 ANTOAN_TIP_LOOKUPS_PER_HOUR = int(os.environ.get("ANTOAN_TIP_LOOKUPS_PER_HOUR", 30))
 ANTOAN_TIP_MIN_FILL_SECONDS = float(os.environ.get("ANTOAN_TIP_MIN_FILL_SECONDS", 4))
 ANTOAN_TIP_OVERDUE_HOURS = float(os.environ.get("ANTOAN_TIP_OVERDUE_HOURS", 24))
+
+# Report batches (one report per child unit, zipped): their work folders and ZIPs, written by `antoan worker` and
+# served by the web processes (shared, like ANTOAN_IMPORT_DIR). PDFs are converted this many children to one
+# LibreOffice run (bench/reports.py).
+ANTOAN_REPORT_BATCH_DIR = Path(os.environ.get("ANTOAN_REPORT_BATCH_DIR", VAR_DIR / "reports"))
+ANTOAN_REPORT_BATCH_PDF_CHUNK = int(os.environ.get("ANTOAN_REPORT_BATCH_PDF_CHUNK", "8"))
+
+# Background work (decision 0007, docs/operations.md "The worker"): imports and report batches are tasks of Django's
+# task framework (django-tasks, the backport of Django 6's django.tasks), run by `antoan worker` — never in a web
+# worker. ANTOAN_TASKS_BACKEND picks where the queue lives:
+#   database (default): a table of this database (SQLite or PostgreSQL), nothing else to run;
+#   rq: a Redis server at ANTOAN_REDIS_URL (`pip install 'antoan[rq]'`), for workers on several machines.
+# ANTOAN_TASKS_QUEUE names the queue, so that two installations (or test runs) can share one Redis server.
+ANTOAN_TASKS_BACKEND = os.environ.get("ANTOAN_TASKS_BACKEND", "database").strip().lower()
+ANTOAN_TASKS_QUEUE = os.environ.get("ANTOAN_TASKS_QUEUE", "antoan").strip()
+ANTOAN_REDIS_URL = os.environ.get("ANTOAN_REDIS_URL", "redis://127.0.0.1:6379/0")
+if not 0 < len(ANTOAN_TASKS_QUEUE) <= 32:
+    raise ImproperlyConfigured("ANTOAN_TASKS_QUEUE must have 1 to 32 characters")
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]  # the table stays whichever backend runs: switching is harmless
+if ANTOAN_TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [ANTOAN_TASKS_QUEUE]}}
+elif ANTOAN_TASKS_BACKEND == "rq":
+    try:
+        import django_tasks_rq  # noqa: F401
+    except ImportError:
+        raise ImproperlyConfigured(
+            "ANTOAN_TASKS_BACKEND=rq needs the Redis backend: pip install 'antoan[rq]'"
+        ) from None
+    INSTALLED_APPS += ["django_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [ANTOAN_TASKS_QUEUE]}}
+    # No time limit from RQ: a batch or an import takes as long as it takes; a worker that dies is noticed at once
+    # (its run lock is released, antoan.core.runlock), not after a timeout.
+    # (django-tasks-rq reads a task's state through django-rq's "default" connection: the same server.)
+    RQ_QUEUES = {name: {"URL": ANTOAN_REDIS_URL, "DEFAULT_TIMEOUT": -1} for name in {ANTOAN_TASKS_QUEUE, "default"}}
+else:
+    raise ImproperlyConfigured("ANTOAN_TASKS_BACKEND must be database or rq")

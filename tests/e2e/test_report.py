@@ -8,8 +8,6 @@ from django.utils import timezone
 from docx import Document
 from playwright.sync_api import expect
 
-from antoan.core import clock
-
 pytestmark = pytest.mark.e2e
 
 OWN_WORDS = "Việc kiểm tra mô hình tự quản ở thôn Phú Cường chưa thường xuyên do thiếu cán bộ chuyên trách."
@@ -121,13 +119,68 @@ def province_leader(home_units, password, settings, tmp_path, shared_cache_reads
     return user
 
 
+@pytest.fixture
+def task_worker(live_server, settings, tasks_queued, shared_cache_reads):
+    """A worker taking the tasks the server queues (the database backend). On PostgreSQL it is a real `antoan worker`
+    process on the test database, which the live server's transactions commit to. The SQLite test database lives in
+    this process's memory, so there django-tasks-db's worker runs in a thread of it, taking each task with one UPDATE:
+    its exclusive transaction would lock the whole shared in-memory database against the server's requests."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import threading
+    from pathlib import Path
+
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ANTOAN_")}
+        server = connection.settings_dict
+        env.update(
+            DATABASE_URL=f"postgres://{server['USER']}:{server['PASSWORD']}@{server['HOST'] or '127.0.0.1'}:"
+            f"{server['PORT'] or 5432}/{server['NAME']}",
+            ANTOAN_TASKS_BACKEND="database", ANTOAN_TASKS_QUEUE=settings.ANTOAN_TASKS_QUEUE,
+            ANTOAN_REPORT_BATCH_DIR=str(settings.ANTOAN_REPORT_BATCH_DIR), DEBUG="0",
+        )  # fmt: skip
+        cli = Path(sys.executable).with_name("antoan")
+        worker = subprocess.Popen([str(cli), "worker", "--interval", "0.2"], env=env, start_new_session=True,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+        yield worker
+        os.killpg(worker.pid, signal.SIGTERM)  # the task in hand is finished first
+        worker.wait(60)
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    from antoan.core.management.commands.worker import database_worker
+
+    worker = database_worker(worker_id="e2e-thread", interval=0.2, startup_delay=False)
+    stop = threading.Event()
+
+    def work():
+        while not stop.is_set():
+            task = DBTaskResult.objects.ready().filter(queue_name=settings.ANTOAN_TASKS_QUEUE).first()
+            if task is None:
+                stop.wait(0.2)
+                continue
+            task.claim(worker.worker_id)
+            worker.run_task(task)
+
+    thread = threading.Thread(target=work, name="task-worker", daemon=True)
+    thread.start()
+    yield worker
+    stop.set()
+    thread.join(60)
+    assert not thread.is_alive()
+
+
 def test_a_batch_cut_short_resumes_when_its_page_is_opened_and_the_bar_fills(
-    province_leader, password, log_in, pass_second_step, live_server, home_units
+    province_leader, password, log_in, pass_second_step, live_server, home_units, task_worker
 ):
-    """The server stopped during a batch (RUNNING, an old heartbeat): opening its page runs it again in a thread
-    of the server, and the page polls the progress with htmx until the ZIP is there — never reloaded by hand."""
+    """The worker running a batch died (RUNNING, nobody holding its run lock): opening its page (or the next worker's
+    sweep) queues it again, a worker takes it, and the page polls the progress with htmx until the ZIP is there —
+    never reloaded by hand."""
     import zipfile
-    from datetime import timedelta
 
     from antoan.indicators.periods import period_parse
     from antoan.reports import jobs
@@ -138,7 +191,7 @@ def test_a_batch_cut_short_resumes_when_its_page_is_opened_and_the_bar_fills(
                             formats="docx,html")  # fmt: skip
     # Only the home commune (the other communes may or may not be in the test database), cut short before it.
     BatchJob.objects.filter(pk=job.pk).update(
-        children=[home_units.pk], state=BatchJob.State.RUNNING, heartbeat_at=clock.now() - timedelta(minutes=10)
+        children=[home_units.pk], state=BatchJob.State.RUNNING, task_id="a-dead-run"
     )
     log_in(province_leader.username, password)
     page = pass_second_step(province_leader)
@@ -157,6 +210,8 @@ def test_a_batch_cut_short_resumes_when_its_page_is_opened_and_the_bar_fills(
     stem = f"{home_units.code}-xa-ham-thuan"
     assert names == {f"{stem}.docx", f"{stem}.html", "MANIFEST.txt", "manifest.csv"}
     assert "Đã lập / written: 1/1" in manifest
+    job.refresh_from_db()
+    assert job.task_id not in ("", "a-dead-run")  # a task of the worker wrote it
 
     # The report page of the province offers the batch form.
     page.goto(f"{live_server.url}/bao-cao/?unit={province.code}&year=2025")

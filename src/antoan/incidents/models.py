@@ -214,8 +214,8 @@ class ImportJob(models.Model):
     message_en = models.TextField(blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # "host:pid" of the process running it: a job whose process is gone was cut short (see jobs.import_jobs_recover).
-    owner = models.CharField(max_length=200, blank=True)
+    # The task that imports it (Django's task framework; see jobs.py): set when queued, and by the run that claims it.
+    task_id = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-started_at"]

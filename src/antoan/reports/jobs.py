@@ -1,17 +1,18 @@
 """Batches: one report per child unit of a unit (every commune of a province, every district of an old
 province), in one or more formats, zipped with a manifest.
 
-A batch is a `BatchJob` row and a work folder. It runs in a background thread of the web process (or in the
-foreground from `antoan report batch`) and survives a restart:
+A batch is a `BatchJob` row and a work folder. It runs as a task of Django's task framework (`batch_task`) in
+`antoan worker` — or in the foreground from `antoan report batch` — and survives its runner's death (decision 0007):
 
 - each child is built on its own — `build_context` as the job's user, for that child only — and its files are
   written under a temporary name and then renamed (`os.replace`), so the folder only ever holds whole files;
-- the child is then appended to `done` in the same UPDATE that moves the heartbeat on, so `done` names exactly
-  the children whose files are all written;
-- a job still RUNNING whose heartbeat is older than ANTOAN_REPORT_BATCH_STALE_SECONDS (default 60) was cut
-  short: the next visit to its page, or `antoan report batch --resume ID`, runs it again from `done`;
-- whoever runs a job first claims it with a conditional UPDATE, and every later write names the heartbeat it
-  last wrote: if another process took the job over meanwhile, the first one stops instead of writing twice.
+- the child is then appended to `done` in one UPDATE, so `done` names exactly the children whose files are all
+  written;
+- whoever runs a job holds its run lock (core.runlock) from claiming the row (→ RUNNING) until the row is final,
+  so a job RUNNING whose lock is free was cut short (its worker killed, crashed or restarted): the next look at it
+  (its page, a worker's sweep, `antoan report batch --resume ID`) runs it again from `done`;
+- every write of a run names the run (`task_id`): a run that was replaced meanwhile (its lock lost with its
+  database connection, and the job taken over) stops instead of writing twice.
 
 PDFs are converted from the DOCX of several children in one LibreOffice run (`docx_to_pdf_many`), which saves
 LibreOffice's start-up per file; the children of a chunk are marked done once their PDFs are in place.
@@ -22,60 +23,45 @@ import csv
 import io
 import os
 import shutil
-import threading
-import time
 import uuid
 import zipfile
-from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import OperationalError, close_old_connections, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django_tasks import task
 
 from antoan.accounts.models import User
 from antoan.accounts.selectors import user_is_admin
 from antoan.core import clock
+from antoan.core.background import FAILED, LOST, enqueue, queued_task_fate, recovery, task_mark_lost
 from antoan.core.errors import DomainError, NotFound
 from antoan.core.routers import reading_from_replica
+from antoan.core.runlock import run_lock, run_lock_free
 from antoan.indicators.periods import Period, period_parse
 from antoan.indicators.selectors import indicator_children, indicator_unit
 from antoan.reports.models import BatchJob
 from antoan.reports.render import FORMATS, check_format, check_kind, render_report
 from antoan.units.models import Unit
 
-STALE_SECONDS = 60
-PDF_CHUNK = 8  # children whose DOCX one LibreOffice run converts (see bench/reports.py)
 PARTIAL = ".partial"  # files being written, inside the work folder; never zipped
-SAVE_ATTEMPTS = 8
 MANIFEST_TXT = "MANIFEST.txt"
 MANIFEST_CSV = "manifest.csv"
+LOCK_WAIT = 10  # seconds a run waits for the lock (held a moment by someone looking), before leaving it to its holder
 
 
 class TakenOver(Exception):
-    """Another process claimed the job (this one was thought dead): stop without writing anything more."""
-
-
-# Settings ------------------------------------------------------------------------------------------------------
+    """Another run claimed the job (this one was thought dead): stop without writing anything more."""
 
 
 def batch_root() -> Path:
-    configured = getattr(settings, "ANTOAN_REPORT_BATCH_DIR", None) or os.environ.get("ANTOAN_REPORT_BATCH_DIR")
-    return Path(configured) if configured else Path(settings.VAR_DIR) / "reports"
+    return Path(settings.ANTOAN_REPORT_BATCH_DIR)
 
 
-def stale_seconds() -> int:
-    return int(getattr(settings, "ANTOAN_REPORT_BATCH_STALE_SECONDS", STALE_SECONDS))
-
-
-def pdf_chunk() -> int:
-    return max(1, int(getattr(settings, "ANTOAN_REPORT_BATCH_PDF_CHUNK", PDF_CHUNK)))
-
-
-def in_background() -> bool:
-    return bool(getattr(settings, "ANTOAN_REPORT_BATCH_IN_BACKGROUND", True))
+def _lock_name(job_pk: int) -> str:
+    return f"report-batch-{job_pk}"
 
 
 # Names ----------------------------------------------------------------------------------------------------------
@@ -110,18 +96,16 @@ def job_formats(job: BatchJob) -> list[str]:
 # Start, read, resume -------------------------------------------------------------------------------------------
 
 
-def batch_start(
-    *, user: User, unit: Unit, period: Period, kind: str, formats, background: bool | None = None
-) -> BatchJob:
-    """A job writing the report of every child unit of `unit` the user may see; started in a background thread
-    (or run here when `background` is False, or the setting says so)."""
+def batch_start(*, user: User, unit: Unit, period: Period, kind: str, formats) -> BatchJob:
+    """A job writing the report of every child unit of `unit` the user may see, queued for a worker."""
     job = batch_create(user=user, unit=unit, period=period, kind=kind, formats=formats)
-    batch_launch(job, background=background)
+    _enqueue(job)
+    job.refresh_from_db()
     return job
 
 
 def batch_create(*, user: User, unit: Unit, period: Period, kind: str, formats) -> BatchJob:
-    """The job (QUEUED) and its work folder, not started: `batch_launch` starts it."""
+    """The job (QUEUED) and its work folder, not queued: `batch_start` queues it, the command line runs it."""
     check_kind(kind)
     chosen = batch_formats(formats)
     indicator_unit(user=user, unit=unit)  # NotFound out of scope
@@ -156,17 +140,20 @@ def batch_create(*, user: User, unit: Unit, period: Period, kind: str, formats) 
     return job
 
 
-def batch_launch(job: BatchJob, *, background: bool | None = None, on_progress=None) -> bool:
-    """Start a QUEUED job: in a background thread, or here (`background=False`) with `on_progress`."""
-    background = in_background() if background is None else background
-    return _launch(job, claim=_QUEUED, background=background, on_progress=on_progress)
+def _enqueue(job: BatchJob) -> None:
+    """Queue a task for the job (its row is committed: the task always finds it); the task id is kept unless the run
+    set it already."""
+    task_id = enqueue(batch_task, job.pk)
+    BatchJob.objects.filter(pk=job.pk, task_id="").update(task_id=task_id)
 
 
-def batch_release(job: BatchJob) -> None:
-    """This process stops running the job (Ctrl-C): clear its heartbeat, so a resume may start at once."""
-    BatchJob.objects.filter(pk=job.pk, state=BatchJob.State.RUNNING, heartbeat_at=job.heartbeat_at).update(
-        heartbeat_at=None
-    )
+@task(takes_context=True, queue_name=settings.ANTOAN_TASKS_QUEUE)
+def batch_task(context, job_pk: int) -> str:
+    """The task: run the batch (in a worker) from `done`. Returns the job's state."""
+    job = BatchJob.objects.select_related("unit", "user").filter(pk=job_pk).first()
+    if job is None:
+        return "gone"
+    return batch_run(job, runner=context.task_result.id).state
 
 
 def batch_get(*, user: User, pk: int) -> BatchJob:
@@ -181,38 +168,66 @@ def batch_list(*, user: User):
     return BatchJob.objects.select_related("unit").filter(user=user)
 
 
-def batch_is_stale(job: BatchJob, *, now=None) -> bool:
-    """Cut short by a restart: RUNNING with no heartbeat for a while, or QUEUED and never picked up."""
-    limit = (now or clock.now()) - timedelta(seconds=stale_seconds())
+def batch_recover(job: BatchJob) -> bool:
+    """What a look at the job does (its page, a worker's sweep): True if it queued the job again.
+
+    RUNNING with its run lock free: its run died; it is queued again and resumes from `done`.
+    QUEUED whose task will never run it (core.background.queued_task_fate): queued again — or, if that task failed
+    before it started, the job fails with it."""
     if job.state == BatchJob.State.RUNNING:
-        return job.heartbeat_at is None or job.heartbeat_at < limit
+        if not run_lock_free(_lock_name(job.pk)):  # being run (asked on this request's connection: a poll is cheap)
+            return False
+        with run_lock(_lock_name(job.pk)) as held:
+            if not held:
+                return False
+            job.refresh_from_db()
+            # Back to the queue under the lock; the dead run's id is cleared, so it could never write again.
+            requeued = BatchJob.objects.filter(pk=job.pk, state=BatchJob.State.RUNNING, task_id=job.task_id).update(
+                state=BatchJob.State.QUEUED, task_id=""
+            )
+            if not requeued:
+                return False
+            task_mark_lost(job.task_id)
+        _enqueue(job)
+        return True
     if job.state == BatchJob.State.QUEUED:
-        return job.started_at < limit
+        fate = queued_task_fate(job.task_id, queued_at=job.started_at)
+        mine = BatchJob.objects.filter(pk=job.pk, state=BatchJob.State.QUEUED, task_id=job.task_id)
+        if fate == LOST and mine.update(task_id=""):
+            _enqueue(job)
+            return True
+        if fate == FAILED:
+            entry = {"unit": None, "code": "", "name": "",
+                     "vi": "Không chạy được lô báo cáo (lỗi hệ thống, xem nhật ký của tiến trình nền)",
+                     "en": "The batch could not start (an internal error: see the worker's log)"}  # fmt: skip
+            mine.update(state=BatchJob.State.FAILED, failed=[*job.failed, entry], finished_at=clock.now())
     return False
 
 
-def batch_resume_if_stale(job: BatchJob) -> bool:
-    """What a visit to the job's page does: a job cut short is run again from `done` (in the background)."""
-    if not batch_is_stale(job):
-        return False
-    return _launch(job, claim=_stale_q(), background=in_background())
-
-
-def batch_resume(job: BatchJob, *, background: bool | None = None, on_progress=None) -> BatchJob:
-    """Run a job again from `done`: one cut short, or one that failed (its failed children are tried again).
-    A job another process is running now is refused; a finished one is left as it is."""
+def batch_resume(job: BatchJob, *, inline: bool = False, on_progress=None) -> BatchJob:
+    """Run a job again from `done`: one cut short, one still waiting in the queue, or one that failed (its failed
+    children are tried again) — here (`inline`, the command line) or in a worker. A job that another process is
+    running now is refused; a finished one is left as it is."""
     job.refresh_from_db()
     if job.state == BatchJob.State.DONE:
         return job
-    if job.state in (BatchJob.State.RUNNING, BatchJob.State.QUEUED) and not batch_is_stale(job):
-        beat = timezone.localtime(job.heartbeat_at or job.started_at).strftime("%H:%M:%S %d/%m/%Y")
+    if job.state == BatchJob.State.RUNNING and not run_lock_free(_lock_name(job.pk)):
         raise DomainError.single(
             "job",
-            f"Lô báo cáo số {job.pk} đang chạy ở một tiến trình khác (nhịp gần nhất lúc {beat})",
-            f"Report batch {job.pk} is being run by another process (last heartbeat {beat})",
+            f"Lô báo cáo số {job.pk} đang chạy ở một tiến trình khác",
+            f"Report batch {job.pk} is being run by another process",
         )
-    claim = _stale_q() | Q(state=BatchJob.State.FAILED)
-    _launch(job, claim=claim, background=in_background() if background is None else background, on_progress=on_progress)
+    if job.state == BatchJob.State.FAILED:
+        BatchJob.objects.filter(pk=job.pk, state=BatchJob.State.FAILED).update(
+            state=BatchJob.State.QUEUED, task_id="", finished_at=None
+        )
+        job.refresh_from_db()
+    if inline:
+        batch_run(job, runner=f"inline-{uuid.uuid4().hex}", on_progress=on_progress)
+    elif job.state == BatchJob.State.QUEUED:
+        _enqueue(job)
+    else:
+        batch_recover(job)  # RUNNING, its run dead: back to the queue
     job.refresh_from_db()
     return job
 
@@ -225,67 +240,11 @@ def batch_missing(job: BatchJob) -> list[Unit]:
     return [units[pk] for pk in pending if pk in units]
 
 
-# Claiming ------------------------------------------------------------------------------------------------------
-
-_QUEUED = Q(state=BatchJob.State.QUEUED)
-
-
-def _stale_q() -> Q:
-    limit = clock.now() - timedelta(seconds=stale_seconds())
-    running = Q(state=BatchJob.State.RUNNING) & (Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=limit))
-    return running | Q(state=BatchJob.State.QUEUED, started_at__lt=limit)
-
-
-def _claim(job: BatchJob, claim: Q) -> bool:
-    """Make the job RUNNING for this process if it is still in a state `claim` allows (one UPDATE: of two
-    processes trying at once, one wins)."""
-    claimed = BatchJob.objects.filter(claim, pk=job.pk).update(
-        state=BatchJob.State.RUNNING, heartbeat_at=clock.now(), finished_at=None
-    )
-    if claimed:
-        job.refresh_from_db()
-    return bool(claimed)
-
-
-def _launch(job: BatchJob, *, claim: Q, background: bool, on_progress=None) -> bool:
-    if not _claim(job, claim):
-        return False
-    if background:
-        name = f"report-batch-{job.pk}"
-        thread = threading.Thread(target=_run_in_thread, args=(job.pk,), daemon=True, name=name)
-        transaction.on_commit(thread.start)  # the thread must see the claimed row (at once in autocommit)
-    else:
-        batch_run(job, on_progress=on_progress)
-    return True
-
-
-def _run_in_thread(job_pk: int) -> None:
-    close_old_connections()
-    try:
-        batch_run(BatchJob.objects.select_related("unit", "user").get(pk=job_pk))
-    finally:
-        close_old_connections()
-
-
 def _save(job: BatchJob, **extra) -> None:
-    """Write `done` and `failed` (and `extra`) with a new heartbeat — only if the job is still ours.
-
-    SQLite has one writer at a time: a write that finds the database locked past its timeout is tried again a
-    few times (the UPDATE is idempotent) rather than losing the batch's thread to another request's write."""
-    now = clock.now()
+    """Write `done` and `failed` (and `extra`) — only if the job is still this run's."""
     values = {"done": job.done, "failed": job.failed, **extra}
-    mine = BatchJob.objects.filter(pk=job.pk, state=BatchJob.State.RUNNING, heartbeat_at=job.heartbeat_at)
-    for attempt in range(SAVE_ATTEMPTS):
-        try:
-            written = mine.update(heartbeat_at=now, **values)
-            break
-        except OperationalError as exc:
-            if "locked" not in str(exc) or attempt == SAVE_ATTEMPTS - 1:
-                raise
-            time.sleep(0.1 * (attempt + 1))
-    if not written:
+    if not BatchJob.objects.filter(pk=job.pk, state=BatchJob.State.RUNNING, task_id=job.task_id).update(**values):
         raise TakenOver
-    job.heartbeat_at = now
     for key, value in extra.items():
         setattr(job, key, value)
 
@@ -293,31 +252,45 @@ def _save(job: BatchJob, **extra) -> None:
 # Running -------------------------------------------------------------------------------------------------------
 
 
-def batch_run(job: BatchJob, *, on_progress=None) -> BatchJob:
-    """Write every child not in `done` yet, then the manifest and the ZIP. The job must have been claimed
-    (RUNNING, heartbeat set by this process). `on_progress(job, unit, ok)` is called after each child."""
+def batch_run(job: BatchJob, *, runner: str, on_progress=None) -> BatchJob:
+    """Claim the job (QUEUED, or RUNNING with its previous run dead) and write every child not in `done` yet, then
+    the manifest and the ZIP, holding the job's run lock. `runner` names this run (the task's id). `on_progress(job,
+    unit, ok)` is called after each child. A job another process is running, or already finished, is left alone."""
+    with run_lock(_lock_name(job.pk), wait=LOCK_WAIT) as held:
+        if not held:  # another run has it (a duplicate task, the command line): it is that one's to finish
+            return job
+        previous = BatchJob.objects.filter(pk=job.pk).values_list("state", "task_id").first()
+        claimed = BatchJob.objects.filter(
+            pk=job.pk, state__in=(BatchJob.State.QUEUED, BatchJob.State.RUNNING)
+        ).update(state=BatchJob.State.RUNNING, task_id=runner, finished_at=None)
+        job.refresh_from_db()
+        if not claimed:
+            return job
+        if previous and previous[0] == BatchJob.State.RUNNING and previous[1] != runner:
+            task_mark_lost(previous[1])  # RUNNING, and the lock was free: that run died
+        try:
+            _run(job, on_progress)
+        except TakenOver:
+            pass
+        except DomainError as exc:  # the job as a whole cannot run (its special window was deleted, …)
+            message = next(iter(exc.errors.values()))
+            _fail_job(job, message.vi, message.en)
+        except KeyboardInterrupt:  # Ctrl-C on the command line: stopped, to be run again with --resume
+            _fail_job(job, "Đã dừng (Ctrl-C) trước khi xong", "Stopped (Ctrl-C) before the end")
+            raise
+        except Exception as exc:
+            _fail_job(job, f"Lỗi hệ thống khi lập báo cáo: {exc.__class__.__name__}",
+                      f"Internal error while writing the reports: {exc.__class__.__name__}: {exc}")  # fmt: skip
+            raise
+    return job
+
+
+def _fail_job(job: BatchJob, vi: str, en: str) -> None:
+    job.failed = [*job.failed, {"unit": None, "code": "", "name": "", "vi": vi, "en": en}]
     try:
-        _run(job, on_progress)
+        _save(job, state=BatchJob.State.FAILED, finished_at=clock.now())
     except TakenOver:
         pass
-    except DomainError as exc:  # the job as a whole cannot run (its special window was deleted, …)
-        message = next(iter(exc.errors.values()))
-        job.failed = [*job.failed, {"unit": None, "code": "", "name": "", "vi": message.vi, "en": message.en}]
-        try:
-            _save(job, state=BatchJob.State.FAILED, finished_at=clock.now())
-        except TakenOver:
-            pass
-    except Exception as exc:
-        entry = {"unit": None, "code": "", "name": "",
-                 "vi": f"Lỗi hệ thống khi lập báo cáo: {exc.__class__.__name__}",
-                 "en": f"Internal error while writing the reports: {exc.__class__.__name__}: {exc}"}  # fmt: skip
-        job.failed = [*job.failed, entry]
-        try:
-            _save(job, state=BatchJob.State.FAILED, finished_at=clock.now())
-        except TakenOver:
-            pass
-        raise
-    return job
 
 
 def _run(job: BatchJob, on_progress) -> None:
@@ -335,7 +308,7 @@ def _run(job: BatchJob, on_progress) -> None:
     done = set(job.done)
     pending = [pk for pk in job.children if pk not in done]
     issued_on = timezone.localtime(job.started_at).date()  # the same date line however often the job is resumed
-    size = pdf_chunk() if "pdf" in formats else 1
+    size = max(1, settings.ANTOAN_REPORT_BATCH_PDF_CHUNK) if "pdf" in formats else 1
     for start in range(0, len(pending), size):
         written: list[Unit] = []
         for pk in pending[start : start + size]:
@@ -350,7 +323,7 @@ def _run(job: BatchJob, on_progress) -> None:
                 _notify(on_progress, job, unit, False)
             else:
                 written.append(unit)
-                _save(job)  # the heartbeat: this child's files other than the PDF are in place
+                _save(job)  # this child's files other than the PDF are in place (and the run is still this one)
         if "pdf" in formats and written:
             written = _convert(job, written, formats, work, partial, on_progress)
         for unit in written:
@@ -366,7 +339,7 @@ def _write_child(job, unit: Unit, period: Period, formats, issued_on, work: Path
     from antoan.reports.docx import render_docx
 
     # The child's own report, read as the job's user: the same scope as on the page, one unit only. Only this
-    # reads from the replica; the job's own state (claims, heartbeats) stays on the primary.
+    # reads from the replica; the job's own state (claims, `done`) stays on the primary.
     with reading_from_replica():
         report = build_context(user=job.user, unit=unit, period=period, kind=job.kind, issued_on=issued_on)
     stem = unit_stem(unit)
@@ -491,3 +464,12 @@ def _manifest_csv(rows) -> str:
     for code, name, status, files, vi, en in rows:
         writer.writerow([code, name, status, " ".join(files), vi, en])
     return buffer.getvalue()
+
+
+@recovery
+def batch_jobs_recover() -> int:
+    """Every unfinished batch that will never finish on its own, queued again (run by the workers): how many."""
+    pending = BatchJob.objects.select_related("unit", "user").filter(
+        state__in=(BatchJob.State.QUEUED, BatchJob.State.RUNNING)
+    )
+    return sum(batch_recover(job) for job in pending)

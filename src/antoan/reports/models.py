@@ -63,7 +63,7 @@ class ReportDraft(models.Model):
 
 class BatchJob(models.Model):
     """One report per child unit of `unit`, zipped; `done` lists the child units finished so far, so a job cut
-    short by a restart resumes where it stopped."""
+    short (its worker killed or restarted) resumes where it stopped."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -82,7 +82,9 @@ class BatchJob(models.Model):
     failed = models.JSONField(default=list)  # [{"unit": pk, "name": …, "vi": …, "en": …}]
     work_dir = models.CharField(max_length=500)
     zip_path = models.CharField(max_length=500, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The task running it (Django's task framework; see jobs.py), or the command line's run: every write of a run
+    # names it, so a run that was thought dead and replaced stops instead of writing twice.
+    task_id = models.CharField(max_length=64, blank=True, default="")
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -262,8 +262,7 @@ def _batch_context(job: BatchJob, *, resumed: bool = False) -> dict:
         "period": _period_label(job),
         "missing": missing,
         "failed": [entry for entry in job.failed],
-        "resumed": resumed,  # cut short by a restart, picked up again by this visit
-        "stale": jobs.batch_is_stale(job),  # cut short, and another process is picking it up
+        "resumed": resumed,  # cut short (its worker stopped), queued again by this visit
         "has_zip": job.state == BatchJob.State.DONE and bool(job.zip_path) and Path(job.zip_path).is_file(),
     }
 
@@ -281,7 +280,7 @@ def _period_label(job: BatchJob) -> str:
 @require_http_methods(["GET", "POST"])
 def batch_page(request, pk):
     """The progress page; HTMX asks for the progress part every second until the batch ends. A batch cut short
-    by a restart is picked up again here; POST runs a failed batch again."""
+    (its worker stopped) is queued again here; POST queues a failed batch again."""
     job = _job_or_404(request, pk)
     if request.method == "POST":
         try:
@@ -289,7 +288,7 @@ def batch_page(request, pk):
         except DomainError as exc:
             messages.error(request, str(next(iter(exc.errors.values()))))
         return redirect("reports:batch", pk=job.pk)
-    resumed = jobs.batch_resume_if_stale(job)
+    resumed = jobs.batch_recover(job)
     if resumed:
         job.refresh_from_db()
     template = "reports/batch_progress.html" if request.headers.get("HX-Request") else "reports/batch.html"

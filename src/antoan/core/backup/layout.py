@@ -27,6 +27,14 @@ SKIPPED = {
         "phiên đăng nhập không được sao lưu: sau khi khôi phục mọi người đăng nhập lại",
         "login sessions are not backed up: everyone logs in again after a restore",
     ),
+    # A restored queue would run again what the source's workers were running; the jobs' own rows are kept, and a
+    # worker on the target queues again whatever of them was not finished (decision 0007).
+    "django_tasks_database.dbtaskresult": Message(
+        "hàng đợi việc nền không được sao lưu: việc nhập và lô báo cáo chưa xong được tiến trình nền xử lý lại sau "
+        "khi khôi phục",
+        "the queue of background tasks is not backed up: a worker takes up unfinished imports and report batches "
+        "again after a restore",
+    ),
 }
 
 # Filled by `antoan migrate` itself: they do not make a target "hold records", and a restore replaces them.
@@ -60,8 +68,7 @@ class Area:
 
 def _report_dir() -> Path:
     # As antoan.reports.jobs.batch_root() says (not imported: that module pulls in the indicators and scipy).
-    configured = getattr(settings, "ANTOAN_REPORT_BATCH_DIR", None) or os.environ.get("ANTOAN_REPORT_BATCH_DIR")
-    return Path(configured) if configured else Path(settings.VAR_DIR) / "reports"
+    return Path(settings.ANTOAN_REPORT_BATCH_DIR)
 
 
 AREAS = (

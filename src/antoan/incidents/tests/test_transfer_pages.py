@@ -19,7 +19,6 @@ GOOD = "kind,unit_code,occurred_at,summary,dead,injured\ntraffic,23059,2026-03-0
 
 @pytest.fixture(autouse=True)
 def inline_imports(settings, tmp_path):
-    settings.ANTOAN_IMPORT_IN_BACKGROUND = False
     settings.ANTOAN_IMPORT_DIR = tmp_path
 
 

@@ -1,5 +1,7 @@
-"""Batches: one report per child unit, zipped with a manifest; resumed after a restart from `done`; a failing
-child reported, not fatal; only the job's user (or an administrator) sees it; no child ever gets another's data.
+"""Batches: one report per child unit, zipped with a manifest; resumed from `done` when its run died (its run lock
+free while the row says RUNNING); a failing child reported, not fatal; only the job's user (or an administrator) sees
+it; no child ever gets another's data. Here tasks run at once (the immediate backend, conftest.py); the real worker,
+killed half-way, is core/tests/test_faults.py's.
 
 Huyện Phú Quí (602, Bình Thuận, before 1/7/2025) has three communes — Ngũ Phụng, Long Hải, Tam Thanh — which
 became Đặc khu Phú Quý: a small, real case of "every commune of a district"."""
@@ -8,7 +10,7 @@ import csv
 import hashlib
 import io
 import zipfile
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -18,8 +20,8 @@ from django.utils import timezone
 from docx import Document
 
 from antoan.accounts.models import Role
-from antoan.core import clock
 from antoan.core.errors import DomainError, NotFound
+from antoan.core.runlock import run_lock
 from antoan.incidents.services import incident_create
 from antoan.indicators.periods import period_parse
 from antoan.reports import jobs
@@ -36,7 +38,6 @@ ACCIDENTS = {"23272": 2, "23275": 1, "23278": 0}
 @pytest.fixture(autouse=True)
 def batch_settings(settings, tmp_path):
     settings.ANTOAN_REPORT_BATCH_DIR = tmp_path / "batches"
-    settings.ANTOAN_REPORT_BATCH_IN_BACKGROUND = False  # the test's transaction is not visible to a thread
 
 
 @pytest.fixture
@@ -112,18 +113,20 @@ def test_an_interrupted_batch_resumes_from_done_and_leaves_the_first_file_alone(
     in_order = Unit.objects.in_bulk(job.children)  # by name: Long Hải, Ngũ Phụng, Tam Thanh
     first, *others = [work / f"{stem(in_order[pk].code)}.docx" for pk in job.children]
     fingerprint = (first.stat().st_mtime_ns, hashlib.sha256(first.read_bytes()).hexdigest())
-    # The server died after the first commune: RUNNING, an old heartbeat, one child done, the others not written.
+    # The worker died after the first commune: RUNNING, nobody holding its run lock, one child done, the others not
+    # written.
     for path in others:
         path.unlink()
     Path(job.zip_path).unlink()
+    dead_run = job.task_id
     BatchJob.objects.filter(pk=job.pk).update(
-        state=BatchJob.State.RUNNING, done=job.children[:1], zip_path="", finished_at=None,
-        heartbeat_at=clock.now() - timedelta(minutes=5),
-    )  # fmt: skip
+        state=BatchJob.State.RUNNING, done=job.children[:1], zip_path="", finished_at=None
+    )
     login_verified(client, leader)
-    page = client.get(reverse("reports:batch", args=[job.pk]))  # the next visit resumes it
+    page = client.get(reverse("reports:batch", args=[job.pk]))  # the next visit queues it again
     job.refresh_from_db()
     assert page.status_code == 200 and "Lô này bị gián đoạn" in page.content.decode()
+    assert job.task_id and job.task_id != dead_run  # a new task ran it
     assert job.state == BatchJob.State.DONE and job.done == job.children
     assert all(path.exists() for path in others)
     assert (first.stat().st_mtime_ns, hashlib.sha256(first.read_bytes()).hexdigest()) == fingerprint
@@ -138,34 +141,39 @@ def test_a_child_whose_files_vanished_is_written_again_on_resume(leader, phu_qui
     lost.unlink()
     Path(job.zip_path).unlink()
     BatchJob.objects.filter(pk=job.pk).update(state=BatchJob.State.FAILED)
-    job = jobs.batch_resume(job, background=False)
+    job = jobs.batch_resume(job, inline=True)
     assert job.state == BatchJob.State.DONE and len(job.done) == 3 and lost.is_file()
     with zipfile.ZipFile(job.zip_path) as archive:
         assert f"{stem('23278')}.docx" in archive.namelist()
 
 
-def test_a_running_batch_with_a_fresh_heartbeat_is_not_taken_over(client, leader, phu_qui, login_verified):
+def test_a_running_batch_whose_run_holds_its_lock_is_not_taken_over(client, leader, phu_qui, login_verified):
     job = jobs.batch_create(user=leader, unit=phu_qui, period=period_parse("2020"), kind="annual", formats="docx")
-    BatchJob.objects.filter(pk=job.pk).update(state=BatchJob.State.RUNNING, heartbeat_at=clock.now())
+    BatchJob.objects.filter(pk=job.pk).update(state=BatchJob.State.RUNNING, task_id="a-live-run")
     login_verified(client, leader)
-    fragment = client.get(reverse("reports:batch", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
+    with run_lock(f"report-batch-{job.pk}") as held:  # the live run, in "another process"
+        assert held
+        fragment = client.get(reverse("reports:batch", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
+        with pytest.raises(DomainError, match="đang chạy ở một tiến trình khác"):
+            jobs.batch_resume(job, inline=True)
+        assert jobs.batch_run(job, runner="a-second-run").task_id == "a-live-run"  # waited, then left it alone
     job.refresh_from_db()
-    assert job.state == BatchJob.State.RUNNING and job.done == []
+    assert job.state == BatchJob.State.RUNNING and job.done == [] and job.task_id == "a-live-run"
     assert 'hx-trigger="every 1s"' in fragment and "còn 3 đơn vị chưa lập" in fragment
-    with pytest.raises(DomainError, match="đang chạy ở một tiến trình khác"):
-        jobs.batch_resume(job, background=False)
 
 
-def test_a_process_that_lost_its_job_stops_writing(leader, phu_qui):
-    """Thought dead, taken over by another process: its next write finds a heartbeat it did not write."""
+def test_a_run_that_lost_its_job_stops_writing(leader, phu_qui):
+    """Thought dead (its lock lost with its database connection), replaced by another run: its next write finds
+    the job no longer names it."""
     job = jobs.batch_create(user=leader, unit=phu_qui, period=period_parse("2020"), kind="annual", formats="docx")
 
     def taken_over(job, unit, ok):
-        BatchJob.objects.filter(pk=job.pk).update(heartbeat_at=clock.now() + timedelta(seconds=1))
+        BatchJob.objects.filter(pk=job.pk).update(task_id="the-run-that-took-over")
 
-    jobs.batch_launch(job, background=False, on_progress=taken_over)
+    jobs.batch_run(job, runner="the-first-run", on_progress=taken_over)
     job.refresh_from_db()
-    assert job.state == BatchJob.State.RUNNING and len(job.done) == 1  # the other process carries on
+    assert job.state == BatchJob.State.RUNNING and len(job.done) == 1  # the other run carries on
+    assert job.task_id == "the-run-that-took-over"
 
 
 def test_a_child_that_fails_is_reported_and_the_batch_goes_on(leader, phu_qui, unit):
@@ -173,7 +181,7 @@ def test_a_child_that_fails_is_reported_and_the_batch_goes_on(leader, phu_qui, u
     outside = unit("23086")  # Xã Hồng Sơn: the leader no longer sees it (a membership changed mid-batch)
     job.children = [job.children[0], outside.pk, *job.children[1:]]
     job.save(update_fields=["children"])
-    jobs.batch_launch(job, background=False)
+    jobs.batch_run(job, runner="test")
     job.refresh_from_db()
     assert job.state == BatchJob.State.DONE and len(job.done) == 3
     assert job.failed == [{"unit": outside.pk, "code": "23086", "name": outside.name,
@@ -250,9 +258,7 @@ def test_the_command_runs_a_batch_with_a_progress_line_and_resumes_one(tmp_path,
             f"{stem(code)}.docx" for code in COMMUNES
         )
     job = BatchJob.objects.get()
-    BatchJob.objects.filter(pk=job.pk).update(
-        state=BatchJob.State.RUNNING, done=job.children[:2], heartbeat_at=clock.now() - timedelta(minutes=5)
-    )
+    BatchJob.objects.filter(pk=job.pk).update(state=BatchJob.State.RUNNING, done=job.children[:2])  # run dead
     out = io.StringIO()
     call_command("report", "batch", "--resume", str(job.pk), "--user", leader.username, stdout=out)
     printed = out.getvalue()

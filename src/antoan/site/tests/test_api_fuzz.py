@@ -38,12 +38,11 @@ def api_schema(db):
 
 
 @pytest.fixture
-def bearer(settings, tmp_path):
+def bearer(settings, tmp_path, tasks_queued):
     """An officer's token, in a unit that holds a record of every kind (the probe's world): lists and details
     answer with real records, so their shapes are checked against the document too."""
     settings.ANTOAN_IMPORT_DIR, settings.ANTOAN_TIP_PHOTO_DIR = tmp_path / "imports", tmp_path / "photos"
-    settings.ANTOAN_REPORT_BATCH_DIR, settings.ANTOAN_IMPORT_IN_BACKGROUND = tmp_path / "batches", False
-    settings.ANTOAN_REPORT_BATCH_IN_BACKGROUND = True  # queued only: its thread would start on a commit
+    settings.ANTOAN_REPORT_BATCH_DIR = tmp_path / "batches"  # a batch the API starts is queued only (tasks_queued)
     world = build_world(tmp_path)
     return {"Authorization": f"Bearer {world.keys['a.officer']}"}
 

@@ -60,7 +60,7 @@ from antoan.site.tests.probe_world import (
 )
 from antoan.site.tests.test_every_view_needs_login import _routes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_queued")]  # pages only queue their jobs
 
 DENY, HIDE, PUBLIC = "deny", "hide", "public"
 OUTSIDERS = ("b.viewer", "b.officer", "b.leader")
@@ -489,11 +489,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("probe")
     overrides = override_settings(
         ANTOAN_IMPORT_DIR=tmp / "imports",
-        ANTOAN_IMPORT_IN_BACKGROUND=False,
         ANTOAN_TIP_PHOTO_DIR=tmp / "photos",
         ANTOAN_REPORT_BATCH_DIR=tmp / "batches",
-        # A batch started by a page is only queued: its thread starts on commit, which never comes here.
-        ANTOAN_REPORT_BATCH_IN_BACKGROUND=True,
+        # A batch or an import started by a page is only queued (the database backend, and no worker here).
+        TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [settings.ANTOAN_TASKS_QUEUE]}},
     )
     overrides.enable()
     try:

@@ -6,12 +6,16 @@ suite runs on SQLite; a throwaway PostgreSQL database, antoan_h_faults_x, when i
 database from here until the work is visibly under way, kills the process, then checks what is left and runs the
 work again.
 
-- Import, all or nothing: the file is one transaction, so after the kill none of its rows exist.
-- Import, per batch: every batch of BATCH_SIZE rows is committed on its own, so what landed is exactly the file's
-  first whole batches (by external id, each once); what the command reported as written is inside that. Running
-  the file again updates those rows instead of duplicating them and gives every row exactly once.
-- Report batch: the folder holds only whole files (temporary name + rename), `done` names exactly the children
-  written, `--resume` finishes the job, and every child's DOCX is there once and opens.
+- Import from the command line, all or nothing: the file is one transaction, so after the kill none of its rows exist.
+- Import from the command line, per batch: every batch of BATCH_SIZE rows is committed on its own, so what landed is
+  exactly the file's first whole batches (by external id, each once); what the command reported as written is inside
+  that. Running the file again updates those rows instead of duplicating them and gives every row exactly once.
+- Upload imported by `antoan worker` (the task framework, database backend): the worker is killed; the next worker
+  finds the job RUNNING with its run lock free and marks it failed, naming exactly the rows written (per batch) or
+  none (all or nothing); the dead task is marked failed too, not left "running".
+- Report batch from the command line, or in `antoan worker`: the folder holds only whole files (temporary name +
+  rename), `done` names exactly the children written; `--resume`, or the next worker, finishes the job, and every
+  child's documents are in the ZIP exactly once and open.
 """
 
 import json
@@ -51,21 +55,24 @@ def _postgres_admin(sql: str) -> None:
 class Peer:
     """antoan in subprocesses, with its own database and folders; `query` reads that database directly."""
 
-    def __init__(self, home: Path):
+    def __init__(self, home: Path, *, pg_name: str = PG_NAME, **env):
         self.home = home
+        self.pg_name = pg_name
         if _vendor() == "postgresql":
             try:
-                _postgres_admin(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-                _postgres_admin(f"CREATE DATABASE {PG_NAME}")
+                _postgres_admin(f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)")
+                _postgres_admin(f"CREATE DATABASE {pg_name}")
             except Exception as exc:  # noqa: BLE001 — any failure to reach the server
                 pytest.skip(f"PostgreSQL is not reachable at {PG_SERVER} ({str(exc).strip()[:120]})")
-            self.url = PG_SERVER.rsplit("/", 1)[0] + "/" + PG_NAME
+            self.url = PG_SERVER.rsplit("/", 1)[0] + "/" + pg_name
         else:
             self.url = f"sqlite:///{home / 'faults.sqlite3'}"
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("ANTOAN_")}
         self.env.update(DATABASE_URL=self.url, ANTOAN_HOME=str(home), DJANGO_SETTINGS_MODULE="antoan.settings",
                         ANTOAN_IMPORT_DIR=str(home / "imports"), ANTOAN_TIP_PHOTO_DIR=str(home / "photos"),
-                        ANTOAN_REPORT_BATCH_DIR=str(home / "batches"), DEBUG="0")  # fmt: skip
+                        ANTOAN_REPORT_BATCH_DIR=str(home / "batches"), DEBUG="0",
+                        ANTOAN_TASKS_BACKEND="database", ANTOAN_REPORT_BATCH_PDF_CHUNK="2")  # fmt: skip
+        self.env.update(env)
         cli = Path(sys.executable).with_name("antoan")
         self.cli = [str(cli)] if cli.exists() else [sys.executable, "-m", "antoan.cli"]
 
@@ -111,7 +118,7 @@ class Peer:
 
     def drop(self) -> None:
         if _vendor() == "postgresql":
-            _postgres_admin(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
+            _postgres_admin(f"DROP DATABASE IF EXISTS {self.pg_name} WITH (FORCE)")
 
 
 @pytest.fixture(scope="module")
@@ -213,48 +220,100 @@ def test_an_all_or_nothing_import_killed_half_way_leaves_none_of_its_rows(peer):
     assert sorted(landed(peer, "AN")) == ids
 
 
-RUN_JOB = """
+QUEUE_UPLOAD = """
+from django.core.files.uploadedfile import SimpleUploadedFile
 from antoan.accounts.services import system_user
-from antoan.incidents.jobs import import_job_run
-from antoan.incidents.models import ImportJob
-job = ImportJob.objects.create(user=system_user(), file_name="upload.csv", stored_path={path!r})
-print(import_job_run(job).state)
-"""
-RECOVER = """
-import json
-from antoan.incidents.jobs import import_jobs_recover
-from antoan.incidents.models import ImportJob
-print(json.dumps({{"recovered": import_jobs_recover(),
-                  "job": list(ImportJob.objects.filter(pk={pk}).values("state", "processed_rows", "message_en"))}}))
+from antoan.incidents.jobs import import_job_start
+upload = SimpleUploadedFile("upload.csv", open({path!r}, "rb").read(), content_type="text/csv")
+print(import_job_start(user=system_user(), uploaded=upload, all_or_nothing={all_or_nothing!r}).pk)
 """
 
 
-def test_an_upload_job_killed_half_way_is_marked_cut_short_naming_the_rows_written(peer):
-    """The upload page's path: an ImportJob run by a process that is killed. Its row must not say "running" for
-    ever: the recovery (on the job's next visit, or import_jobs_recover) finds its process gone and marks it
-    failed, naming exactly the file's rows that were written."""
+def import_row(peer: Peer, pk: int) -> dict:
+    ((state, processed, message, task_id),) = peer.query(
+        "SELECT state, processed_rows, message_en, task_id FROM incidents_importjob WHERE id = ?", (pk,)
+    )
+    return {"state": state, "processed": processed, "message": message, "task_id": task_id}
+
+
+def task_status(peer: Peer, task_id: str) -> tuple[str, str]:
+    """The task's status and exception class, as the database backend keeps them."""
+    task_id = task_id if _vendor() == "postgresql" else task_id.replace("-", "")  # SQLite keeps UUIDs as hex
+    ((status, exception),) = peer.query(
+        "SELECT status, exception_class_path FROM django_tasks_database_dbtaskresult WHERE id = ?", (task_id,)
+    )
+    return status, exception
+
+
+def queue_upload(peer: Peer, source: Path, *, all_or_nothing: bool) -> int:
+    code = QUEUE_UPLOAD.format(path=str(source), all_or_nothing=all_or_nothing)
+    pk = int(peer.python(code).stdout.strip())
+    assert import_row(peer, pk)["state"] == "queued"  # queued for a worker, nothing run here
+    return pk
+
+
+def test_an_upload_whose_worker_is_killed_half_way_is_marked_cut_short_naming_the_rows_written(peer):
+    """The upload page's path: an ImportJob run by `antoan worker`, which is killed. The job must not say
+    "running" for ever: the next worker finds its run lock free and marks it failed, naming exactly the file's rows
+    that were written; the task the dead worker held is marked failed as well."""
     source = peer.home / "upload.csv"
     ids = incident_file(source, "UJ")
-    process = peer.run_python(RUN_JOB.format(path=str(source)), wait=False)
+    pk = queue_upload(peer, source, all_or_nothing=False)
+    worker = peer.start("worker", "--interval", "0.2")
 
     def progress():
-        rows = peer.query("SELECT id, processed_rows FROM incidents_importjob WHERE stored_path = ?", (str(source),))
-        return rows[0] if rows and 2 * BATCH_SIZE <= rows[0][1] < ROWS else None
+        row = import_row(peer, pk)
+        return row if row["state"] == "running" and 2 * BATCH_SIZE <= row["processed"] < ROWS else None
 
-    pk, _ = kill_when(process, progress, "the upload job")
-    ((state, processed),) = peer.query("SELECT state, processed_rows FROM incidents_importjob WHERE id = ?", (pk,))
-    assert state == "running"
+    cut = kill_when(worker, progress, "the worker importing the upload")
+    processed = import_row(peer, pk)["processed"]
+    assert import_row(peer, pk)["state"] == "running"  # nobody could tell the job its worker was killed
     assert sorted(landed(peer, "UJ")) == ids[:processed], "the job's figure and the rows written disagree"
+    assert task_status(peer, cut["task_id"])[0] == "RUNNING"
 
-    answer = json.loads(peer.python(RECOVER.format(pk=pk)).stdout)
-    assert answer["recovered"] == 1
-    (job,) = answer["job"]
-    assert job["state"] == "failed" and job["processed_rows"] == processed
-    assert f"rows 2–{processed + 1} were written" in job["message_en"]
-    assert json.loads(peer.python(RECOVER.format(pk=pk)).stdout)["recovered"] == 0  # once
+    peer.antoan("worker", "--burst")  # a new worker: its first look finds the job cut short
+    job = import_row(peer, pk)
+    assert job["state"] == "failed" and job["processed"] == processed
+    assert f"rows 2–{processed + 1} were written" in job["message"]
+    assert task_status(peer, cut["task_id"]) == ("FAILED", "antoan.core.background.WorkerLost")
+    assert sorted(landed(peer, "UJ")) == ids[:processed]  # and nothing was run again by itself
 
-    assert peer.python(RUN_JOB.format(path=str(source))).stdout.strip() == "done"
+    again = queue_upload(peer, source, all_or_nothing=False)  # the user imports the file again
+    peer.antoan("worker", "--burst")
+    assert import_row(peer, again)["state"] == "done"
+    assert task_status(peer, import_row(peer, again)["task_id"])[0] == "SUCCESSFUL"
     assert sorted(landed(peer, "UJ")) == ids
+
+
+def test_an_all_or_nothing_upload_whose_worker_is_killed_leaves_none_of_its_rows_and_says_so(peer):
+    source = peer.home / "upload-all.csv"
+    ids = incident_file(source, "UA")
+    pk = queue_upload(peer, source, all_or_nothing=True)
+    worker = peer.start("worker", "--interval", "0.2")
+    if _vendor() == "postgresql":  # the rows are not visible outside the transaction: watch the server work
+
+        def busy():
+            rows = peer.query(
+                "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                "WHERE c.relname = 'incidents_incident' AND l.mode = 'RowExclusiveLock' AND l.granted"
+            )
+            return rows[0][0] > 0 and time.sleep(1.5) is None and worker.poll() is None
+    else:  # the journal grows as the one transaction writes
+        journal = peer.home / "faults.sqlite3-journal"
+
+        def busy():
+            return journal.exists() and journal.stat().st_size > 200_000
+
+    kill_when(worker, busy, "the worker importing all or nothing")
+    assert landed(peer, "UA") == []
+    peer.antoan("worker", "--burst")
+    job = import_row(peer, pk)
+    assert job["state"] == "failed" and "no row was written" in job["message"]
+    assert landed(peer, "UA") == []
+
+    again = queue_upload(peer, source, all_or_nothing=True)
+    peer.antoan("worker", "--burst")
+    assert import_row(peer, again)["state"] == "done" and sorted(landed(peer, "UA")) == ids
 
 
 # Report batches ------------------------------------------------------------------------------------------------
@@ -265,6 +324,27 @@ def batch_row(peer: Peer, pk: int) -> tuple[str, list, str, str]:
         "SELECT state, done, work_dir, zip_path FROM reports_batchjob WHERE id = ?", (pk,)
     )[0]
     return state, done if isinstance(done, list) else json.loads(done), work_dir, zip_path
+
+
+def assert_whole_and_once(peer: Peer, work: Path, zip_path: str, formats: tuple[str, ...]) -> None:
+    """Every child's document in each format is in the folder and in the ZIP exactly once, and opens."""
+    for fmt in formats:
+        documents = sorted(work.glob(f"*.{fmt}"))
+        assert len(documents) == 8, (fmt, documents)
+        for path in documents:
+            if fmt == "docx":
+                docx.Document(str(path))
+            else:
+                assert path.read_bytes().startswith(b"%PDF") and path.read_bytes().rstrip().endswith(b"%%EOF")
+    assert not (work / ".partial").exists()
+    assert not [p for p in (peer.home / "batches").rglob("*") if p.name.endswith(".tmp")]
+    with zipfile.ZipFile(zip_path) as archive:
+        assert archive.testzip() is None
+        names = archive.namelist()
+        assert len(names) == len(set(names)) == 8 * len(formats) + 2  # + MANIFEST.txt and manifest.csv
+        for fmt in formats:
+            assert sorted(n for n in names if n.endswith(f".{fmt}")) == [p.name for p in sorted(work.glob(f"*.{fmt}"))]
+        assert "Đã lập / written: 8/8" in archive.read("MANIFEST.txt").decode()
 
 
 def test_a_report_batch_killed_half_way_resumes_and_leaves_every_document_whole_and_once(peer):
@@ -287,48 +367,76 @@ def test_a_report_batch_killed_half_way_resumes_and_leaves_every_document_whole_
     for path in work.glob("*.docx"):
         docx.Document(str(path))  # a whole file: the folder never holds a half-written one
 
-    refused = peer.antoan("report", "batch", "--resume", str(pk), check=False)
-    assert refused.returncode != 0 and "being run by another process" in refused.stderr
-    # Its heartbeat grows old (ANTOAN_REPORT_BATCH_STALE_SECONDS, 60 s): age it rather than wait.
-    peer.query("UPDATE reports_batchjob SET heartbeat_at = ? WHERE id = ?", ("2000-01-01 00:00:00+00:00", pk))
-
+    # Its run lock went with the process: no waiting for a heartbeat to grow old.
     resumed = peer.antoan("report", "batch", "--resume", str(pk))
     assert f"{len(done)}/8" in resumed.stdout and "8/8" in resumed.stdout
     state, final, _, zip_path = batch_row(peer, pk)
     assert state == "done" and len(final) == len(set(final)) == 8 and final[: len(done)] == done
+    assert_whole_and_once(peer, work, zip_path, ("docx",))
 
-    documents = sorted(work.glob("*.docx"))
-    assert len(documents) == 8
-    for path in documents:
-        docx.Document(str(path))
-    assert not (work / ".partial").exists()
-    assert not [p for p in (peer.home / "batches").rglob("*") if p.name.endswith(".tmp")]
-    with zipfile.ZipFile(zip_path) as archive:
-        assert archive.testzip() is None
-        names = archive.namelist()
-        assert sorted(n for n in names if n.endswith(".docx")) == [p.name for p in documents]
-        assert len(names) == len(set(names)) == 10  # 8 reports + MANIFEST.txt + manifest.csv
+
+QUEUE_BATCH = """
+from datetime import date
+from antoan.accounts.services import system_user
+from antoan.indicators.periods import period_parse
+from antoan.reports.jobs import batch_start
+from antoan.units.selectors import unit_resolve
+unit = unit_resolve(code={unit!r}, on=date(2025, 6, 30))
+print(batch_start(user=system_user(), unit=unit, period=period_parse("2020"), kind="annual", formats={formats!r}).pk)
+"""
+
+
+def test_a_worker_killed_mid_batch_is_followed_by_one_that_finishes_it_with_every_document_once(peer):
+    """The batch page's path: `antoan worker` writes the batch (DOCX and PDF, two children to a LibreOffice run),
+    is killed with SIGKILL after two children; a new worker resumes it from `done`: the ZIP is whole and holds every
+    document exactly once."""
+    pk = int(peer.python(QUEUE_BATCH.format(unit=BATCH_UNIT, formats="docx,pdf")).stdout.strip())
+    assert batch_row(peer, pk)[0] == "queued"
+    ((first_task,),) = peer.query("SELECT task_id FROM reports_batchjob WHERE id = ?", (pk,))
+    worker = peer.start("worker", "--interval", "0.2")
+
+    def two_done():
+        state, done, _, _ = batch_row(peer, pk)
+        return done if state == "running" and 2 <= len(done) < 8 else None
+
+    kill_when(worker, two_done, "the worker writing the batch")
+    state, done, work_dir, _ = batch_row(peer, pk)
+    work = Path(work_dir)
+    assert state == "running" and len(done) < 8
+    for path in work.glob("*.docx"):
+        docx.Document(str(path))  # whole files only, even for the children not recorded yet
+    assert task_status(peer, first_task)[0] == "RUNNING"
+
+    peer.antoan("worker", "--burst")  # a new worker: it finds the batch cut short, queues it again and runs it
+    state, final, _, zip_path = batch_row(peer, pk)
+    assert state == "done" and len(final) == len(set(final)) == 8 and final[: len(done)] == done
+    assert task_status(peer, first_task) == ("FAILED", "antoan.core.background.WorkerLost")
+    ((second_task,),) = peer.query("SELECT task_id FROM reports_batchjob WHERE id = ?", (pk,))
+    assert second_task != first_task and task_status(peer, second_task)[0] == "SUCCESSFUL"
+    assert_whole_and_once(peer, work, zip_path, ("docx", "pdf"))
 
 
 @pytest.mark.django_db
-def test_a_job_whose_process_is_alive_is_left_running_and_one_of_a_dead_process_is_not(django_user_model):
-    import socket
-
-    from antoan.incidents.jobs import _owner, import_job_get, import_job_recover
+def test_an_import_whose_run_holds_its_lock_is_left_running_and_one_whose_lock_is_free_is_cut_short(
+    django_user_model,
+):
+    from antoan.core.runlock import run_lock
+    from antoan.incidents.jobs import import_job_get, import_job_recover
     from antoan.incidents.models import ImportJob
 
     user = django_user_model.objects.create(username="faults")
-    alive = ImportJob.objects.create(user=user, file_name="a.csv", stored_path="a", state="running", owner=_owner())
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    owner = f"{socket.gethostname()}:{dead.stdout.strip()}"
+    alive = ImportJob.objects.create(user=user, file_name="a.csv", stored_path="a", state="running",
+                                     processed_rows=500)  # fmt: skip
     gone = ImportJob.objects.create(user=user, file_name="b.csv", stored_path="b", state="running",
-                                    all_or_nothing=True, owner=owner)  # fmt: skip
-    elsewhere = ImportJob.objects.create(user=user, file_name="c.csv", stored_path="c", state="queued",
-                                         owner="another-host:1")  # fmt: skip
-    assert not import_job_recover(alive) and not import_job_recover(elsewhere)
-    job = import_job_get(user=user, pk=gone.pk)  # what the page's poll does
-    assert job.state == "failed" and job.finished_at is not None
-    assert "Lần nhập bị ngắt giữa chừng" in job.message_vi and "no row was written" in job.message_en
-    ImportJob.objects.filter(pk=elsewhere.pk).update(started_at=job.started_at.replace(year=2000))
-    elsewhere.refresh_from_db()
-    assert import_job_recover(elsewhere)
+                                    all_or_nothing=True)  # fmt: skip
+    with run_lock(f"incident-import-{alive.pk}") as held:  # its run, alive (in "another process")
+        assert held and not import_job_recover(alive)
+        job = import_job_get(user=user, pk=gone.pk)  # what the page's poll does
+        assert job.state == "failed" and job.finished_at is not None
+        assert "Lần nhập bị ngắt giữa chừng" in job.message_vi and "no row was written" in job.message_en
+        assert not import_job_recover(job)  # once
+    alive.refresh_from_db()
+    assert alive.state == "running"
+    assert import_job_recover(alive)  # its run is gone now
+    alive.refresh_from_db()
+    assert alive.state == "failed" and "rows 2–501 were written" in alive.message_en

@@ -91,7 +91,6 @@ def world(settings, tmp_path, make_user, unit):
     """An officer of Xã Hàm Thuận with one record of every kind a URL names by id, made through the services."""
     settings.ANTOAN_TIP_PHOTO_DIR = tmp_path / "tip-photos"
     settings.ANTOAN_IMPORT_DIR = tmp_path / "imports"
-    settings.ANTOAN_IMPORT_IN_BACKGROUND = False
     settings.ANTOAN_TIP_MIN_FILL_SECONDS = 0
     settings.ANTOAN_TIPS_PER_HOUR = settings.ANTOAN_TIP_LOOKUPS_PER_HOUR = 10**6
     commune, province = unit(HAM_THUAN), unit(LAM_DONG)

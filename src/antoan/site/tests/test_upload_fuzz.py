@@ -415,7 +415,6 @@ NUL_IN_CELLS = (
 
 @pytest.fixture
 def inline_imports(settings, tmp_path):
-    settings.ANTOAN_IMPORT_IN_BACKGROUND = False
     settings.ANTOAN_IMPORT_DIR = tmp_path / "imports"
 
 

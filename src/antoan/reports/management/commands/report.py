@@ -1,5 +1,6 @@
 import shutil
 import sys
+import uuid
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -90,7 +91,7 @@ class Command(BaseCommand):
                 raise CommandError("--resume không đi cùng --unit/--year/--period / --resume takes no other report")
             job = jobs.batch_get(user=actor, pk=resume)
             self._remaining(job)
-            run = lambda: jobs.batch_resume(job, background=False, on_progress=self._progress)  # noqa: E731
+            run = lambda: jobs.batch_resume(job, inline=True, on_progress=self._progress)  # noqa: E731
         else:
             if not unit:
                 raise CommandError("Thiếu --unit (hoặc --resume JOB_ID) / --unit (or --resume JOB_ID) is required")
@@ -102,12 +103,12 @@ class Command(BaseCommand):
             query = report_query(user=actor, unit=unit, year=year, period=period, on=on)
             job = jobs.batch_create(user=actor, unit=query.unit, period=query.period, kind=query.kind, formats=formats)
             self.stdout.write(f"Lô số / batch {job.pk}: {job.total} đơn vị / units → {job.work_dir}")
-            run = lambda: jobs.batch_launch(job, background=False, on_progress=self._progress)  # noqa: E731
+            # Here, not in a worker: this process is not a web server, and the progress line is wanted here.
+            runner = f"inline-{uuid.uuid4().hex}"
+            run = lambda: jobs.batch_run(job, runner=runner, on_progress=self._progress)  # noqa: E731
         try:
             run()
-        except KeyboardInterrupt:
-            job.refresh_from_db()
-            jobs.batch_release(job)
+        except KeyboardInterrupt:  # the job is marked stopped (failed), to be run again with --resume
             self.stdout.write("")
             raise CommandError(
                 f"Đã dừng; chạy tiếp: antoan report batch --resume {job.pk} / stopped; resume with --resume {job.pk}"
