@@ -13,6 +13,7 @@ from antoan.assessment import selectors, services
 from antoan.assessment.criteria import SubjectType, criteria_set_get
 from antoan.assessment.models import Assessment, Rating
 from antoan.assessment.ratings import rating_scale_get
+from antoan.assessment.shares import recognition_shares
 from antoan.core.errors import DomainError
 from antoan.core.pagination import Pagination
 
@@ -177,7 +178,7 @@ class SharesOut(Schema):
 
 @router.get("/shares", response=SharesOut, summary="Units under a unit assessed and recognised in a year")
 def assessment_shares(request, unit: int, year: int):
-    shares = selectors.recognition_shares(user=request.user, unit=unit, year=year)
+    shares = recognition_shares(user=request.user, unit=unit, year=year)
     rows = [
         {
             "subject_type": r.subject_type,

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from antoan.assessment import selectors, services
 from antoan.assessment.criteria import criteria_set_choose, criteria_set_get, subject_type_of
 from antoan.assessment.forms import AssessmentFilterForm, AssessmentForm, SubjectPickForm
+from antoan.assessment.shares import recognition_share_years
 from antoan.core import clock
 from antoan.core.errors import DomainError, Message, NotFound
 from antoan.core.forms import add_domain_errors
@@ -220,7 +221,7 @@ def assessment_unit(request, pk):
         "ancestors": unit.ancestors(),
         "assessments": [(a, selectors.assessment_result(a)) for a in assessments],
         "ratings": selectors.ratings_of_unit(user=request.user, unit=unit),
-        "shares": selectors.recognition_share_years(user=request.user, unit=unit) if has_children else [],
+        "shares": recognition_share_years(user=request.user, unit=unit) if has_children else [],
         "has_children": has_children,
         "assessable": subject_type_of(unit) is not None,
         "can_write": unit_can_write(user=request.user, unit=unit),
