@@ -5,7 +5,7 @@ for a commune, when the share of its residential areas recognised the same year 
 criteria set. A residential area assessed later therefore changes its commune's result at once.
 """
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db.models import BooleanField, Case, Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
@@ -19,10 +19,11 @@ from antoan.assessment.models import Assessment, AssessmentCriterion, Rating
 from antoan.assessment.ratings import grade_choices, rating_scale_get
 from antoan.core.audit import AuditEntry, audit_entries
 from antoan.core.errors import DomainError, Message, NotFound
-from antoan.core.values import is_empty, to_bool, to_int, year_check
+from antoan.core.filters import Choice, Filters, Flag, Year, param
+from antoan.core.values import as_id, year_check
 from antoan.units.models import EstablishmentType, Kind, Unit
 from antoan.units.scope import Scope, counted_for, user_scope
-from antoan.units.selectors import unit_for_code, unit_get
+from antoan.units.selectors import VisibleUnit, unit_for_code, unit_get
 
 RESIDENTIAL_AREA = EstablishmentType.RESIDENTIAL_AREA
 
@@ -200,14 +201,6 @@ def assessment_lines(assessment: Assessment) -> list[CriterionLine]:
     return lines
 
 
-def unit_visible(*, user: User, pk) -> Unit:
-    """unit_get, for a key a client sent (any value: a wrong one is "not found")."""
-    pk = as_pk(pk)
-    if pk is None:
-        raise NotFound.single("unit", "Không tìm thấy đơn vị", "Unit not found")
-    return unit_get(user=user, pk=pk)
-
-
 # Units named by code (imports, API) -------------------------------------------------------------------------
 
 
@@ -238,88 +231,14 @@ def residential_areas_of(assessment: Assessment) -> list[tuple[Unit, Assessment 
 # Lists ------------------------------------------------------------------------------------------------------
 
 
-def as_pk(value) -> int | None:
-    """A primary key from what a URL or a client sent, or None (never an int the database cannot take)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if 0 < value < 2**63 else None
-    text = str(value or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
-
-
-def _unit_param(raw: str, user: User) -> Unit:
-    if as_pk(raw) is None:
-        raise DomainError.single("unit", f"Đơn vị '{raw[:40]}' không hợp lệ", f"Invalid unit '{raw[:40]}'")
-    unit = Unit.objects.filter(user_scope(user=user).q(), pk=int(raw)).first()
-    if unit is None:
-        raise NotFound.single("unit", "Không tìm thấy đơn vị", "Unit not found")
-    return unit
-
-
-def _choice(name: str, allowed):
-    def check(raw):
-        if raw not in allowed:
-            raise DomainError.single(name, f"Giá trị '{raw[:40]}' không hợp lệ", f"Unknown value '{raw[:40]}'")
-        return raw
-
-    return check
-
-
-class _Filters:
-    """Parsing query parameters (strings) into a filter; each bad value gets a bilingual error naming it."""
-
-    @classmethod
-    def _parse(cls, params, *, user: User, converters: dict) -> dict:
-        errors: dict[str, Message] = {}
-        values: dict = {}
-        for name, convert in converters.items():
-            raw = str(params.get(name) or "").replace("\x00", "")
-            if is_empty(raw):
-                continue
-            try:
-                values[name] = convert(raw.strip())
-            except DomainError as exc:
-                errors.update(exc.errors)
-        if errors:
-            raise DomainError(errors)
-        return values
-
-    def as_params(self) -> dict[str, str]:
-        params = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value is None or value == "":
-                continue
-            if isinstance(value, Unit):
-                value = value.pk
-            elif isinstance(value, bool):
-                value = "1" if value else "0"
-            params[f.name] = str(value)
-        return params
-
-
 @dataclass(frozen=True)
-class AssessmentFilters(_Filters):
-    year: int | None = None
-    subject_type: str = ""
-    recognised: bool | None = None
-    unit: Unit | None = None  # its subtree, and across the 2025 reorganisation the other side of it
+class AssessmentFilters(Filters):
+    """What the assessments' list, export and API are narrowed to (core.filters)."""
 
-    @classmethod
-    def from_params(cls, params, *, user: User) -> "AssessmentFilters":
-        return cls(
-            **cls._parse(
-                params,
-                user=user,
-                converters={
-                    "year": lambda raw: to_int(raw, field="year", maximum=9999),
-                    "subject_type": _choice("subject_type", SubjectType.values),
-                    "recognised": lambda raw: to_bool(raw, field="recognised"),
-                    "unit": lambda raw: _unit_param(raw, user),
-                },
-            )
-        )
+    year: int | None = param(Year())
+    subject_type: str = param(Choice(SubjectType.values), default="")
+    recognised: bool | None = param(Flag())
+    unit: Unit | None = param(VisibleUnit())  # its subtree, and across the 2025 reorganisation the other side of it
 
 
 def assessment_list(*, user: User, filters: AssessmentFilters | None = None) -> QuerySet:
@@ -339,7 +258,7 @@ def assessment_list(*, user: User, filters: AssessmentFilters | None = None) -> 
 
 def assessment_get(*, user: User, pk, deleted_too: bool = False) -> Assessment:
     """An assessment the user may see; with `deleted_too`, an administrator also gets a deleted one."""
-    pk = as_pk(pk)
+    pk = as_id(pk)  # any value: a wrong one is "not found"
     rows = Assessment.all_objects if deleted_too and user_is_admin(user=user) else Assessment.objects
     assessment = (
         with_recognition(rows.filter(user_scope(user=user).q("unit"), pk=pk))
@@ -388,27 +307,18 @@ def assessment_history_of_unit(*, user: User, unit: Unit) -> QuerySet:
 # Ratings ----------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RatingFilters(_Filters):
-    year: int | None = None
-    subject_type: str = ""
-    grade: str = ""
-    unit: Unit | None = None
+def _grade_codes() -> list[str]:
+    return [code for code, _label in grade_choices()]
 
-    @classmethod
-    def from_params(cls, params, *, user: User) -> "RatingFilters":
-        return cls(
-            **cls._parse(
-                params,
-                user=user,
-                converters={
-                    "year": lambda raw: to_int(raw, field="year", maximum=9999),
-                    "subject_type": _choice("subject_type", SubjectType.values),
-                    "grade": _choice("grade", [code for code, _ in grade_choices()]),
-                    "unit": lambda raw: _unit_param(raw, user),
-                },
-            )
-        )
+
+@dataclass(frozen=True)
+class RatingFilters(Filters):
+    """What the ratings' list, export and API are narrowed to (core.filters)."""
+
+    year: int | None = param(Year())
+    subject_type: str = param(Choice(SubjectType.values), default="")
+    grade: str = param(Choice(_grade_codes), default="")
+    unit: Unit | None = param(VisibleUnit())
 
 
 def rating_list(*, user: User, filters: RatingFilters | None = None) -> QuerySet:
@@ -426,7 +336,7 @@ def rating_list(*, user: User, filters: RatingFilters | None = None) -> QuerySet
 
 
 def rating_get(*, user: User, pk, deleted_too: bool = False) -> Rating:
-    pk = as_pk(pk)
+    pk = as_id(pk)
     rows = Rating.all_objects if deleted_too and user_is_admin(user=user) else Rating.objects
     rating = (
         rows.filter(user_scope(user=user).q("unit"), pk=pk)

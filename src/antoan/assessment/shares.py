@@ -11,7 +11,7 @@ from django.db.models import Count, F, Q, QuerySet
 from antoan.accounts.models import User
 from antoan.assessment.criteria import SubjectType, _english
 from antoan.assessment.models import Assessment
-from antoan.assessment.selectors import percent, unit_visible, with_recognition
+from antoan.assessment.selectors import percent, with_recognition
 from antoan.assessment.services import clean_year
 from antoan.core.errors import Message
 from antoan.units.models import Kind, Unit
@@ -101,7 +101,7 @@ def _in_force(year: int) -> Q:
 def recognition_shares(*, user: User, unit: Unit, year) -> Shares:
     """How many communes, residential areas, agencies, enterprises and schools under `unit` there are, how many
     were assessed in `year` and how many were recognised (the unit itself is not counted)."""
-    unit = unit_visible(user=user, pk=getattr(unit, "pk", unit))
+    unit = unit_get(user=user, pk=getattr(unit, "pk", unit))
     year = clean_year(year)
     return Shares(unit=unit, year=year, rows=share_rows(unit=unit, year=year))
 

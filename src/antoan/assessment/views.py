@@ -23,10 +23,11 @@ from antoan.assessment.forms import AssessmentFilterForm, AssessmentForm, Subjec
 from antoan.assessment.shares import recognition_share_years
 from antoan.core import clock
 from antoan.core.errors import DomainError, Message, NotFound
+from antoan.core.filters import status_of
 from antoan.core.forms import add_domain_errors
 from antoan.units.models import Unit
 from antoan.units.scope import user_scope
-from antoan.units.selectors import unit_can_write, unit_children
+from antoan.units.selectors import unit_can_write, unit_children, unit_get
 
 PAGE_SIZE = 50
 
@@ -37,7 +38,7 @@ def can_write_somewhere(user) -> bool:
 
 def unit_or_404(request, pk, *, write=False) -> Unit:
     try:
-        unit = selectors.unit_visible(user=request.user, pk=pk)
+        unit = unit_get(user=request.user, pk=pk)
     except NotFound:
         raise Http404 from None
     if write and not unit_can_write(user=request.user, unit=unit):
@@ -75,7 +76,7 @@ def assessment_list(request):
         "query": urlencode(filters.as_params()) if filters else "",
         "can_write": can_write_somewhere(request.user),
     }
-    return render(request, "assessment/assessment_list.html", context)
+    return render(request, "assessment/assessment_list.html", context, status=status_of(error))
 
 
 def _subject_from_params(request):
