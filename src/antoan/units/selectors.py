@@ -123,8 +123,8 @@ def unit_get(*, user: User, pk) -> Unit:
     return unit
 
 
-def unit_children(*, user: User, unit: Unit) -> QuerySet:
-    children = unit_list(user=user, filters=UnitFilters(parent=unit))
+def unit_children(*, user: User, unit: Unit, search: str = "") -> QuerySet:
+    children = unit_list(user=user, filters=UnitFilters(parent=unit, q=search))
     return children.annotate(child_count=Count("children")).order_by("kind", "name")
 
 

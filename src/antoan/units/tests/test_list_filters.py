@@ -61,3 +61,13 @@ def test_a_unit_out_of_reach_is_not_found_as_one_that_does_not_exist(officer, un
 def test_unit_get_takes_any_key_and_answers_not_found(officer, key):
     with pytest.raises(NotFound):
         unit_get(user=officer, pk=key)
+
+
+def test_the_unit_page_searches_its_children_and_refuses_a_bad_search(client, make_user, unit):
+    lam_dong = unit(LAM_DONG)
+    client.force_login(make_user(Role.VIEWER, lam_dong))
+    page = client.get(f"/don-vi/{lam_dong.pk}/", {"q": "hàm thuận bắc"})
+    assert page.status_code == 200 and "Xã Hàm Thuận Bắc" in page.content.decode()
+    refused = client.get(f"/don-vi/{lam_dong.pk}/", {"q": "hàm\x00"})
+    assert refused.status_code == 400 and 'data-field="q"' in refused.content.decode()
+    assert "Xã Hàm Thuận Bắc" not in refused.content.decode()
