@@ -34,9 +34,9 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e
 
 
 def shown(value, limit: int = 40) -> str:
-    """A value as an error message quotes it: without control or invisible characters (PostgreSQL cannot even
-    store NUL), at most `limit` characters."""
-    text = _CONTROL.sub("", str(value))
+    """A value as an error message quotes it: on one line, without control or invisible characters (PostgreSQL
+    cannot even store NUL), at most `limit` characters."""
+    text = " ".join(_CONTROL.sub("", str(value)).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

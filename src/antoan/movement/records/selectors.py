@@ -39,7 +39,9 @@ def record_filters_class(rt: RecordType) -> type[RecordFilters]:
         extra.append((name, str, param(Choice(codes), default="")))
     if rt.search_fields:
         extra.append(("q", str, param(Text(), default="")))
-    return make_dataclass(f"{rt.model.__name__}Filters", extra, bases=(RecordFilters,), frozen=True)
+    filters = make_dataclass(f"{rt.model.__name__}Filters", extra, bases=(RecordFilters,), frozen=True)
+    filters.__module__ = __name__  # (make_dataclass takes `module` only from Python 3.12)
+    return filters
 
 
 def record_list(rt: RecordType, *, user: User, filters: RecordFilters | None = None) -> QuerySet:
