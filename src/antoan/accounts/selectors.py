@@ -1,11 +1,13 @@
 """Reads of users, their memberships and tokens. What a user may see and change — their scope over the units — is
 units.scope's: it is a matter of units and their subtrees across the 2025 reorganisation."""
 
+from dataclasses import dataclass
 
 from django.db.models import Q
 
 from antoan.accounts.models import ApiToken, Membership, Role, User
 from antoan.core.errors import NotFound
+from antoan.core.filters import Filters, Text, param
 from antoan.core.memo import memoized
 
 
@@ -39,10 +41,17 @@ def api_token_list(*, user: User, owner: User):
     return ApiToken.objects.filter(user=owner).order_by("revoked_at", "-created_at")
 
 
-def user_search(*, user: User, q: str = ""):
+@dataclass(frozen=True)
+class UserFilters(Filters):
+    """What the administrators' list of users is narrowed to (core.filters)."""
+
+    q: str = param(Text(), default="")  # in the username or the full name
+
+
+def user_search(*, user: User, filters: UserFilters | None = None):
     """The users an administrator manages, narrowed by username or full name."""
+    filters = filters or UserFilters()
     users = user_list(user=user)
-    q = " ".join((q or "").split())
-    if q:
-        users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+    if filters.q:
+        users = users.filter(Q(username__icontains=filters.q) | Q(full_name__icontains=filters.q))
     return users

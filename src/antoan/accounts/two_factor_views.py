@@ -33,6 +33,7 @@ from antoan.accounts.two_factor import (
     two_factor_verify,
 )
 from antoan.core.errors import DomainError
+from antoan.core.filters import status_of
 from antoan.core.forms import add_domain_errors
 
 USERS_PER_PAGE = 50
@@ -150,10 +151,18 @@ def users_two_factor(request):
     """Administrators: every user with their two-factor state, to find whose device to reset."""
     if not selectors.user_is_admin(user=request.user):
         raise Http404
-    q = request.GET.get("q", "")
-    users = two_factor_annotate(selectors.user_search(user=request.user, q=q)).prefetch_related("memberships__unit")
+    error = None
+    try:
+        filters = selectors.UserFilters.from_params(request.GET)
+    except DomainError as exc:  # NUL in ?q= was a 500 on PostgreSQL
+        error, filters = exc, None
+    users = selectors.user_search(user=request.user, filters=filters)
+    if filters is None:
+        users = users.none()  # a list that silently ignored a filter would mislead
+    users = two_factor_annotate(users).prefetch_related("memberships__unit")
     page = Paginator(users, USERS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "accounts/users_two_factor.html", {"page": page, "q": q})
+    context = {"page": page, "q": filters.q if filters else "", "error": error}
+    return render(request, "accounts/users_two_factor.html", context, status=status_of(error))
 
 
 @login_required

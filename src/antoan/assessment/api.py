@@ -13,8 +13,11 @@ from antoan.assessment import selectors, services
 from antoan.assessment.criteria import SubjectType, criteria_set_get
 from antoan.assessment.models import Assessment, Rating
 from antoan.assessment.ratings import rating_scale_get
+from antoan.assessment.shares import recognition_shares
 from antoan.core.errors import DomainError
+from antoan.core.filters import query_schema
 from antoan.core.pagination import Pagination
+from antoan.units.selectors import unit_get
 
 router = Router(tags=["assessment"])
 
@@ -77,11 +80,7 @@ class AssessmentOut(Schema):
     criteria: list[CriterionOut]
 
 
-class AssessmentQuery(Schema):
-    year: str | None = None
-    subject_type: str | None = None
-    recognised: str | None = None
-    unit: str | None = None
+AssessmentQuery = query_schema(selectors.AssessmentFilters, "AssessmentQuery")
 
 
 def _assessment_out(assessment) -> dict:
@@ -144,7 +143,7 @@ class _Mapped:
 
 def _unit_of(request, unit_id, unit_code, year):
     if unit_id is not None:
-        return selectors.unit_visible(user=request.user, pk=unit_id)
+        return unit_get(user=request.user, pk=unit_id)
     if unit_code:
         return selectors.unit_of_year(code=unit_code, year=services.clean_year(year))
     return None
@@ -177,7 +176,7 @@ class SharesOut(Schema):
 
 @router.get("/shares", response=SharesOut, summary="Units under a unit assessed and recognised in a year")
 def assessment_shares(request, unit: int, year: int):
-    shares = selectors.recognition_shares(user=request.user, unit=unit, year=year)
+    shares = recognition_shares(user=request.user, unit=unit, year=year)
     rows = [
         {
             "subject_type": r.subject_type,
@@ -228,11 +227,7 @@ class RatingOut(Schema):
     grade_label: BilingualOut
 
 
-class RatingQuery(Schema):
-    year: str | None = None
-    subject_type: str | None = None
-    grade: str | None = None
-    unit: str | None = None
+RatingQuery = query_schema(selectors.RatingFilters, "RatingQuery")
 
 
 def _rating_out(rating) -> dict:

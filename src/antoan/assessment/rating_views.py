@@ -17,6 +17,7 @@ from antoan.assessment.forms import RatingFilterForm, RatingForm, SubjectPickFor
 from antoan.assessment.ratings import rating_scale_get, rating_sheet_choose
 from antoan.assessment.views import PAGE_SIZE, can_write_somewhere, unit_or_404
 from antoan.core.errors import DomainError, Message, NotFound
+from antoan.core.filters import status_of
 from antoan.core.forms import add_domain_errors
 
 
@@ -47,7 +48,7 @@ def rating_list(request):
         "query": urlencode(filters.as_params()) if filters else "",
         "can_write": can_write_somewhere(request.user),
     }
-    return render(request, "assessment/rating_list.html", context)
+    return render(request, "assessment/rating_list.html", context, status=status_of(error))
 
 
 @login_required

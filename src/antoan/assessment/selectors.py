@@ -5,10 +5,10 @@ for a commune, when the share of its residential areas recognised the same year 
 criteria set. A residential area assessed later therefore changes its commune's result at once.
 """
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
-from django.db.models import BooleanField, Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import BooleanField, Case, Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 
@@ -17,13 +17,13 @@ from antoan.accounts.selectors import user_is_admin
 from antoan.assessment.criteria import SubjectType, criteria_set_get
 from antoan.assessment.models import Assessment, AssessmentCriterion, Rating
 from antoan.assessment.ratings import grade_choices, rating_scale_get
-from antoan.assessment.services import clean_year
 from antoan.core.audit import AuditEntry, audit_entries
 from antoan.core.errors import DomainError, Message, NotFound
-from antoan.core.values import is_empty, to_bool, to_int, year_check
+from antoan.core.filters import Choice, Filters, Flag, Year, param
+from antoan.core.values import as_id, year_check
 from antoan.units.models import EstablishmentType, Kind, Unit
 from antoan.units.scope import Scope, counted_for, user_scope
-from antoan.units.selectors import unit_for_code, unit_get
+from antoan.units.selectors import VisibleUnit, unit_for_code, unit_get
 
 RESIDENTIAL_AREA = EstablishmentType.RESIDENTIAL_AREA
 
@@ -201,14 +201,6 @@ def assessment_lines(assessment: Assessment) -> list[CriterionLine]:
     return lines
 
 
-def unit_visible(*, user: User, pk) -> Unit:
-    """unit_get, for a key a client sent (any value: a wrong one is "not found")."""
-    pk = as_pk(pk)
-    if pk is None:
-        raise NotFound.single("unit", "Không tìm thấy đơn vị", "Unit not found")
-    return unit_get(user=user, pk=pk)
-
-
 # Units named by code (imports, API) -------------------------------------------------------------------------
 
 
@@ -239,88 +231,14 @@ def residential_areas_of(assessment: Assessment) -> list[tuple[Unit, Assessment 
 # Lists ------------------------------------------------------------------------------------------------------
 
 
-def as_pk(value) -> int | None:
-    """A primary key from what a URL or a client sent, or None (never an int the database cannot take)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if 0 < value < 2**63 else None
-    text = str(value or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
-
-
-def _unit_param(raw: str, user: User) -> Unit:
-    if as_pk(raw) is None:
-        raise DomainError.single("unit", f"Đơn vị '{raw[:40]}' không hợp lệ", f"Invalid unit '{raw[:40]}'")
-    unit = Unit.objects.filter(user_scope(user=user).q(), pk=int(raw)).first()
-    if unit is None:
-        raise NotFound.single("unit", "Không tìm thấy đơn vị", "Unit not found")
-    return unit
-
-
-def _choice(name: str, allowed):
-    def check(raw):
-        if raw not in allowed:
-            raise DomainError.single(name, f"Giá trị '{raw[:40]}' không hợp lệ", f"Unknown value '{raw[:40]}'")
-        return raw
-
-    return check
-
-
-class _Filters:
-    """Parsing query parameters (strings) into a filter; each bad value gets a bilingual error naming it."""
-
-    @classmethod
-    def _parse(cls, params, *, user: User, converters: dict) -> dict:
-        errors: dict[str, Message] = {}
-        values: dict = {}
-        for name, convert in converters.items():
-            raw = str(params.get(name) or "").replace("\x00", "")
-            if is_empty(raw):
-                continue
-            try:
-                values[name] = convert(raw.strip())
-            except DomainError as exc:
-                errors.update(exc.errors)
-        if errors:
-            raise DomainError(errors)
-        return values
-
-    def as_params(self) -> dict[str, str]:
-        params = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value is None or value == "":
-                continue
-            if isinstance(value, Unit):
-                value = value.pk
-            elif isinstance(value, bool):
-                value = "1" if value else "0"
-            params[f.name] = str(value)
-        return params
-
-
 @dataclass(frozen=True)
-class AssessmentFilters(_Filters):
-    year: int | None = None
-    subject_type: str = ""
-    recognised: bool | None = None
-    unit: Unit | None = None  # its subtree, and across the 2025 reorganisation the other side of it
+class AssessmentFilters(Filters):
+    """What the assessments' list, export and API are narrowed to (core.filters)."""
 
-    @classmethod
-    def from_params(cls, params, *, user: User) -> "AssessmentFilters":
-        return cls(
-            **cls._parse(
-                params,
-                user=user,
-                converters={
-                    "year": lambda raw: to_int(raw, field="year", maximum=9999),
-                    "subject_type": _choice("subject_type", SubjectType.values),
-                    "recognised": lambda raw: to_bool(raw, field="recognised"),
-                    "unit": lambda raw: _unit_param(raw, user),
-                },
-            )
-        )
+    year: int | None = param(Year())
+    subject_type: str = param(Choice(SubjectType.values), default="")
+    recognised: bool | None = param(Flag())
+    unit: Unit | None = param(VisibleUnit())  # its subtree, and across the 2025 reorganisation the other side of it
 
 
 def assessment_list(*, user: User, filters: AssessmentFilters | None = None) -> QuerySet:
@@ -340,7 +258,7 @@ def assessment_list(*, user: User, filters: AssessmentFilters | None = None) -> 
 
 def assessment_get(*, user: User, pk, deleted_too: bool = False) -> Assessment:
     """An assessment the user may see; with `deleted_too`, an administrator also gets a deleted one."""
-    pk = as_pk(pk)
+    pk = as_id(pk)  # any value: a wrong one is "not found"
     rows = Assessment.all_objects if deleted_too and user_is_admin(user=user) else Assessment.objects
     assessment = (
         with_recognition(rows.filter(user_scope(user=user).q("unit"), pk=pk))
@@ -386,182 +304,21 @@ def assessment_history_of_unit(*, user: User, unit: Unit) -> QuerySet:
     return assessment_list(user=user).filter(unit=unit).prefetch_related("criteria")
 
 
-# Shares -----------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ShareRow:
-    subject_type: str
-    total: int
-    assessed: int
-    recognised: int
-
-    @property
-    def label(self) -> str:
-        from antoan.assessment.criteria import _english
-
-        vi, en = SubjectType.plural[self.subject_type]
-        return en.capitalize() if _english() else vi.capitalize()
-
-    def share(self, *, vi: bool = True) -> str:
-        return percent(self.recognised, self.total, vi=vi)
-
-    @property
-    def share_vi(self) -> str:
-        return self.share(vi=True)
-
-    @property
-    def share_en(self) -> str:
-        return self.share(vi=False)
-
-
-@dataclass(frozen=True)
-class Shares:
-    unit: Unit
-    year: int
-    rows: tuple[ShareRow, ...]
-
-    @property
-    def any(self) -> bool:
-        return any(r.total or r.assessed for r in self.rows)
-
-    def row(self, subject_type: str) -> ShareRow:
-        return next(r for r in self.rows if r.subject_type == subject_type)
-
-    @property
-    def summary(self) -> Message:
-        """ "Năm 2020: 17/17 xã, phường, thị trấn (100%); 4/5 cơ quan, đơn vị (80%) đạt tiêu chuẩn …" """
-        shown = [r for r in self.rows if r.total or r.assessed]
-        if not shown:
-            return Message(
-                f"Năm {self.year}: chưa có đơn vị nào thuộc {self.unit.name} được đánh giá",
-                f"{self.year}: no unit under {self.unit.name} has been assessed",
-            )
-        vi = "; ".join(
-            f"{r.recognised}/{r.total} {SubjectType.plural[r.subject_type][0]} ({r.share(vi=True)})" for r in shown
-        )
-        en = "; ".join(
-            f"{r.recognised}/{r.total} {SubjectType.plural[r.subject_type][1]} ({r.share(vi=False)})" for r in shown
-        )
-        return Message(
-            f'Năm {self.year}, {self.unit.name}: {vi} đạt tiêu chuẩn "An toàn về an ninh, trật tự"',
-            f'{self.year}, {self.unit.name}: {en} recognised as "safe in security and order"',
-        )
-
-
-def _subtree(unit: Unit):
-    def within(field: str) -> Q:
-        return Q(**{f"{field}__path__startswith" if field else "path__startswith": unit.path})
-
-    return within
-
-
-def _communes_in(unit: Unit, within) -> QuerySet:
-    return (
-        Unit.objects.filter(within(""))
-        .exclude(pk=unit.pk)
-        .filter(Q(kind=Kind.COMMUNE) | Q(kind=Kind.DISTRICT, commune_id=F("pk")))
-    )
-
-
-def _in_force(year: int) -> Q:
-    """Units in force at some time in `year`."""
-    return (Q(valid_from__isnull=True) | Q(valid_from__lte=date(year, 12, 31))) & (
-        Q(valid_to__isnull=True) | Q(valid_to__gte=date(year, 1, 1))
-    )
-
-
-def recognition_shares(*, user: User, unit: Unit, year) -> Shares:
-    """How many communes, residential areas, agencies, enterprises and schools under `unit` there are, how many
-    were assessed in `year` and how many were recognised (the unit itself is not counted)."""
-    unit = unit_visible(user=user, pk=getattr(unit, "pk", unit))
-    year = clean_year(year)
-    return Shares(unit=unit, year=year, rows=share_rows(unit=unit, year=year))
-
-
-def share_rows(*, unit: Unit, year: int, within=None) -> tuple[ShareRow, ...]:
-    """The rows of `recognition_shares`, for a unit the caller has already checked the user may see. `within`
-    (field → Q) says which units count as under `unit`: by default its subtree; the indicators pass their
-    rule across the 2025 reorganisation."""
-    return share_rows_by_year(unit=unit, years=[year], within=within)[year]
-
-
-def share_rows_by_year(*, unit: Unit, years, within=None) -> dict[int, tuple[ShareRow, ...]]:
-    """`share_rows` for several years in three queries (a year and the year before, for the indicators)."""
-    within = within or _subtree(unit)
-    years = sorted(set(years))
-    communes = _communes_in(unit, within).aggregate(
-        **{f"y{year}": Count("pk", filter=_in_force(year)) for year in years}
-    )
-    establishments = (
-        Unit.objects.filter(within(""), kind=Kind.ESTABLISHMENT)
-        .exclude(pk=unit.pk)
-        .values_list("establishment_type")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    establishment_totals = dict(establishments)
-    counted: dict[tuple[int, str], tuple[int, int]] = {}
-    assessments = with_recognition(
-        Assessment.objects.filter(within("unit"), year__in=years).exclude(unit=unit)
-    ).values_list("year", "subject_type", "recognised")
-    for year, subject_type, recognised in assessments:
-        assessed, passed = counted.get((year, subject_type), (0, 0))
-        counted[(year, subject_type)] = (assessed + 1, passed + bool(recognised))
-    order = (
-        SubjectType.COMMUNE,
-        SubjectType.RESIDENTIAL_AREA,
-        SubjectType.AGENCY,
-        SubjectType.ENTERPRISE,
-        SubjectType.SCHOOL,
-    )
-    shares = {}
-    for year in years:
-        totals = {**establishment_totals, SubjectType.COMMUNE: communes[f"y{year}"]}
-        shares[year] = tuple(
-            ShareRow(s, max(totals.get(s, 0), counted.get((year, s), (0, 0))[0]), *counted.get((year, s), (0, 0)))
-            for s in order
-        )
-    return shares
-
-
-def recognition_share_years(*, user: User, unit: Unit) -> list[Shares]:
-    """The shares under `unit` for every year in which something under it was assessed, newest first."""
-    unit = unit_get(user=user, pk=unit.pk)
-    years = (
-        Assessment.objects.filter(unit__path__startswith=unit.path)
-        .exclude(unit=unit)
-        .values_list("year", flat=True)
-        .distinct()
-        .order_by("-year")
-    )
-    return [recognition_shares(user=user, unit=unit, year=y) for y in years]
-
-
 # Ratings ----------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RatingFilters(_Filters):
-    year: int | None = None
-    subject_type: str = ""
-    grade: str = ""
-    unit: Unit | None = None
+def _grade_codes() -> list[str]:
+    return [code for code, _label in grade_choices()]
 
-    @classmethod
-    def from_params(cls, params, *, user: User) -> "RatingFilters":
-        return cls(
-            **cls._parse(
-                params,
-                user=user,
-                converters={
-                    "year": lambda raw: to_int(raw, field="year", maximum=9999),
-                    "subject_type": _choice("subject_type", SubjectType.values),
-                    "grade": _choice("grade", [code for code, _ in grade_choices()]),
-                    "unit": lambda raw: _unit_param(raw, user),
-                },
-            )
-        )
+
+@dataclass(frozen=True)
+class RatingFilters(Filters):
+    """What the ratings' list, export and API are narrowed to (core.filters)."""
+
+    year: int | None = param(Year())
+    subject_type: str = param(Choice(SubjectType.values), default="")
+    grade: str = param(Choice(_grade_codes), default="")
+    unit: Unit | None = param(VisibleUnit())
 
 
 def rating_list(*, user: User, filters: RatingFilters | None = None) -> QuerySet:
@@ -579,7 +336,7 @@ def rating_list(*, user: User, filters: RatingFilters | None = None) -> QuerySet
 
 
 def rating_get(*, user: User, pk, deleted_too: bool = False) -> Rating:
-    pk = as_pk(pk)
+    pk = as_id(pk)
     rows = Rating.all_objects if deleted_too and user_is_admin(user=user) else Rating.objects
     rating = (
         rows.filter(user_scope(user=user).q("unit"), pk=pk)

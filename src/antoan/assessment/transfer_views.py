@@ -16,6 +16,7 @@ from antoan.assessment.forms import ImportForm
 from antoan.assessment.views import can_write_somewhere
 from antoan.core import clock
 from antoan.core.errors import DomainError
+from antoan.core.filters import refused
 from antoan.core.forms import add_domain_errors
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,7 +60,7 @@ def assessment_export(request, fmt):
     try:
         filters = selectors.AssessmentFilters.from_params(request.GET, user=request.user)
     except DomainError as exc:
-        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+        return refused(exc)
     assessments = selectors.assessment_list(user=request.user, filters=filters).prefetch_related("criteria")
     return _download(transfer.assessment_rows(assessments.iterator(chunk_size=500)), fmt, "assessments")
 
@@ -71,7 +72,7 @@ def rating_export(request, fmt):
     try:
         filters = selectors.RatingFilters.from_params(request.GET, user=request.user)
     except DomainError as exc:
-        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+        return refused(exc)
     ratings = selectors.rating_list(user=request.user, filters=filters)
     return _download(transfer.rating_rows(ratings.iterator(chunk_size=500)), fmt, "ratings")
 

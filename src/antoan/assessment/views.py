@@ -20,12 +20,14 @@ from django.views.decorators.http import require_http_methods
 from antoan.assessment import selectors, services
 from antoan.assessment.criteria import criteria_set_choose, criteria_set_get, subject_type_of
 from antoan.assessment.forms import AssessmentFilterForm, AssessmentForm, SubjectPickForm
+from antoan.assessment.shares import recognition_share_years
 from antoan.core import clock
 from antoan.core.errors import DomainError, Message, NotFound
+from antoan.core.filters import status_of
 from antoan.core.forms import add_domain_errors
 from antoan.units.models import Unit
 from antoan.units.scope import user_scope
-from antoan.units.selectors import unit_can_write, unit_children
+from antoan.units.selectors import unit_can_write, unit_children, unit_get
 
 PAGE_SIZE = 50
 
@@ -36,7 +38,7 @@ def can_write_somewhere(user) -> bool:
 
 def unit_or_404(request, pk, *, write=False) -> Unit:
     try:
-        unit = selectors.unit_visible(user=request.user, pk=pk)
+        unit = unit_get(user=request.user, pk=pk)
     except NotFound:
         raise Http404 from None
     if write and not unit_can_write(user=request.user, unit=unit):
@@ -74,7 +76,7 @@ def assessment_list(request):
         "query": urlencode(filters.as_params()) if filters else "",
         "can_write": can_write_somewhere(request.user),
     }
-    return render(request, "assessment/assessment_list.html", context)
+    return render(request, "assessment/assessment_list.html", context, status=status_of(error))
 
 
 def _subject_from_params(request):
@@ -220,7 +222,7 @@ def assessment_unit(request, pk):
         "ancestors": unit.ancestors(),
         "assessments": [(a, selectors.assessment_result(a)) for a in assessments],
         "ratings": selectors.ratings_of_unit(user=request.user, unit=unit),
-        "shares": selectors.recognition_share_years(user=request.user, unit=unit) if has_children else [],
+        "shares": recognition_share_years(user=request.user, unit=unit) if has_children else [],
         "has_children": has_children,
         "assessable": subject_type_of(unit) is not None,
         "can_write": unit_can_write(user=request.user, unit=unit),

@@ -20,8 +20,13 @@ FALSE_WORDS = frozenset({"0", "false", "no", "không", "khong", "chưa"})
 # The years antoan takes anywhere — a record's, a period's, a report's: from 1975 (the oldest commendations and figures
 # a unit may enter) to the end of the century. A record is also refused after today (its service says so).
 YEAR_MIN, YEAR_MAX = 1975, 2100
-# 1.500.000 or 1 500 000 (Vietnamese thousands separators); a bare decimal point is refused instead.
-_GROUPED_INT = re.compile(r"^\d{1,3}([. ,]\d{3})+$")
+# 1.500.000 or 1 500 000 (Vietnamese thousands separators); a bare decimal point is refused instead. Digits are ASCII:
+# Python's int() also reads "٣" (Arabic-Indic) or "１２" (full width), which nobody types for a figure.
+_GROUPED_INT = re.compile(r"^[0-9]{1,3}([. ,][0-9]{3})+$")
+# More digits than any figure or key has: int() of a longer text is slow, and beyond 4,300 digits it refuses.
+_MAX_DIGITS = 30
+# The largest primary key the database keeps (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
 # Characters that are never meant in a text field: control characters other than tab and newline, and
 # the invisible ones that disguise text (zero-width spaces and joiners, bidirectional overrides such as
 # U+202E, which makes "gpj.exe" read as "exe.jpg", and the byte-order mark).
@@ -29,14 +34,19 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e
 
 
 def shown(value, limit: int = 40) -> str:
-    """A value as an error message quotes it: without control or invisible characters (PostgreSQL cannot even
-    store NUL), at most `limit` characters."""
-    text = _CONTROL.sub("", str(value))
+    """A value as an error message quotes it: on one line, without control or invisible characters (PostgreSQL
+    cannot even store NUL), at most `limit` characters."""
+    text = " ".join(_CONTROL.sub("", str(value)).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def is_empty(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def has_control(text: str) -> bool:
+    """Whether the text holds a character that is never meant (NUL, other control and invisible characters)."""
+    return bool(_CONTROL.search(text))
 
 
 def to_text(value, *, field: str, max_length: int, multiline: bool = False) -> str:
@@ -85,8 +95,10 @@ def to_int(value, *, field: str, maximum: int = 10**15) -> int | None:
         text = value.strip()
         if _GROUPED_INT.match(text):
             text = re.sub(r"[. ,]", "", text)
-        if not re.fullmatch(r"[-+]?\d+", text):
+        if not re.fullmatch(r"[-+]?[0-9]+", text):
             raise _not_a_number(field, value)
+        if len(text.lstrip("+-").lstrip("0")) > _MAX_DIGITS:
+            raise DomainError.single(field, f"Số quá lớn ({shown(text)})", f"Number too large ({shown(text)})")
         value = int(text)
     if not isinstance(value, int):
         raise _not_a_number(field, value)
@@ -95,6 +107,35 @@ def to_int(value, *, field: str, maximum: int = 10**15) -> int | None:
     if value > maximum:
         raise DomainError.single(field, f"Số quá lớn ({value})", f"Number too large ({value})")
     return value
+
+
+def as_id(value) -> int | None:
+    """A primary key from what a URL, a form or a client sent, or None: a whole number from 1 to MAX_ID in ASCII
+    digits — never a value the database cannot take ("²" is a digit to Python, 10**30 no key)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 < value <= MAX_ID else None
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
+def to_id(value, *, field: str) -> int | None:
+    """as_id, for a value that must be a key when given: a bilingual error naming the field otherwise."""
+    if is_empty(value):
+        return None
+    number = as_id(value)
+    if number is None:
+        text = shown(value)
+        raise DomainError.single(
+            field,
+            f"Mã '{text}' không hợp lệ: phải là số nguyên dương",
+            f"Invalid id '{text}': it must be a positive whole number",
+        )
+    return number
 
 
 def _not_a_number(field: str, value) -> DomainError:
@@ -110,7 +151,9 @@ def to_float(value, *, field: str, low: float, high: float) -> float | None:
         return None
     try:
         number = float(str(value).strip().replace(",", ".")) if not isinstance(value, int | float) else float(value)
-    except ValueError:
+    except (ValueError, OverflowError):
+        number = None
+    if isinstance(value, str) and not value.isascii():  # float() reads "٣" as 3.0 too
         number = None
     if isinstance(value, bool) or number is None or number != number:  # NaN is not a coordinate
         text = shown(value)
@@ -151,7 +194,7 @@ def to_date(value, *, field: str) -> date | None:
     if isinstance(value, date):
         return value
     text = str(value).strip()
-    for fmt in DATE_FORMATS:
+    for fmt in DATE_FORMATS if text.isascii() else ():  # strptime reads "٢٠٢٦" as 2026 too
         try:
             return datetime.strptime(text, fmt).date()
         except ValueError:
@@ -172,7 +215,7 @@ def to_datetime(value, *, field: str) -> datetime | None:
     if isinstance(value, date):
         return timezone.make_aware(datetime.combine(value, time()))
     text = " ".join(str(value).split())
-    for fmt in DATETIME_FORMATS:
+    for fmt in DATETIME_FORMATS if text.isascii() else ():
         try:
             return timezone.make_aware(datetime.strptime(text, fmt))
         except ValueError:

@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict
 
 from antoan.core.errors import DomainError
+from antoan.core.filters import query_schema
 from antoan.core.pagination import Pagination
 from antoan.core.values import to_datetime
 from antoan.incidents import selectors, services
@@ -127,17 +128,7 @@ class IncidentOut(Schema):
         return obj.unit.name
 
 
-class IncidentQuery(Schema):
-    kind: str | None = None
-    category: str | None = None
-    unit: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
-    severity: str | None = None
-    solved: str | None = None
-    status: str | None = None
-    duplicates: str | None = None
-    q: str | None = None
+IncidentQuery = query_schema(selectors.IncidentFilters, "IncidentQuery")
 
 
 def _service_fields(request, payload: IncidentFields, *, occurred_before=None) -> dict:

@@ -1,6 +1,6 @@
 """Reads of the incident registry, always scoped to what the user may see."""
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
@@ -9,90 +9,38 @@ from django.utils import timezone
 from antoan.accounts.models import User
 from antoan.accounts.selectors import user_is_admin
 from antoan.core.audit import AuditEntry, audit_entries
-from antoan.core.errors import DomainError, Message, NotFound
-from antoan.core.values import is_empty, to_bool, to_date
-from antoan.incidents.categories import IncidentKind, IncidentStatus
+from antoan.core.errors import NotFound
+from antoan.core.filters import Choice, Day, Filters, Flag, Text, param
+from antoan.incidents.categories import CATEGORIES, IncidentKind, IncidentStatus
 from antoan.incidents.models import DuplicateState, Incident
+from antoan.incidents.severity import severity_choices
 from antoan.units.models import Unit
 from antoan.units.scope import Scope, user_scope
+from antoan.units.selectors import VisibleUnit
+
+
+def _category_codes() -> list[str]:
+    return [category.code for categories in CATEGORIES.values() for category in categories]
+
+
+def _severity_codes() -> list[str]:
+    return [code for code, _label in severity_choices()]
 
 
 @dataclass(frozen=True)
-class IncidentFilters:
-    """What a list is narrowed to; the same for the web list, the API and the export."""
+class IncidentFilters(Filters):
+    """What a list is narrowed to; the same for the web list, the API and the export (core.filters)."""
 
-    kind: str = ""
-    category: str = ""
-    unit: Unit | None = None  # its subtree, and across the 2025 reorganisation the other side of it
-    date_from: date | None = None
-    date_to: date | None = None
-    severity: str = ""
-    solved: bool | None = None
-    status: str = ""
-    duplicates: bool = False  # only records flagged as possible duplicates
-    q: str = ""
-
-    @classmethod
-    def from_params(cls, params, *, user: User) -> "IncidentFilters":
-        """From query parameters (strings); an unknown value gets a bilingual error naming the parameter."""
-        errors: dict[str, Message] = {}
-        values: dict = {}
-
-        def take(name, convert):
-            raw = (params.get(name) or "").replace("\x00", "")  # never meant; PostgreSQL refuses it
-            if is_empty(raw):
-                return
-            try:
-                values[name] = convert(raw.strip())
-            except DomainError as exc:
-                errors.update(exc.errors)
-
-        def choice(name, allowed):
-            def check(raw):
-                if raw not in allowed:
-                    raise DomainError.single(name, f"Giá trị '{raw}' không hợp lệ", f"Unknown value '{raw}'")
-                return raw
-
-            return check
-
-        take("kind", choice("kind", IncidentKind.values))
-        take("status", choice("status", IncidentStatus.values))
-        take("category", lambda raw: raw)
-        take("severity", lambda raw: raw)
-        take("q", lambda raw: raw[:200])
-        take("date_from", lambda raw: to_date(raw, field="date_from"))
-        take("date_to", lambda raw: to_date(raw, field="date_to"))
-        take("solved", lambda raw: to_bool(raw, field="solved"))
-        take("duplicates", lambda raw: bool(to_bool(raw, field="duplicates")))
-
-        def unit_of(raw):
-            if not raw.isdigit():
-                raise DomainError.single("unit", f"Đơn vị '{raw}' không hợp lệ", f"Invalid unit '{raw}'")
-            unit = Unit.objects.filter(user_scope(user=user).q(), pk=int(raw)).first()
-            if unit is None:
-                raise NotFound.single("unit", "Không tìm thấy đơn vị", "Unit not found")
-            return unit
-
-        take("unit", unit_of)
-        if errors:
-            raise DomainError(errors)
-        return cls(**values)
-
-    def as_params(self) -> dict[str, str]:
-        """Back to query parameters (for pagination and export links)."""
-        params = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value in (None, "", False):
-                continue
-            if isinstance(value, Unit):
-                value = value.pk
-            elif isinstance(value, date):
-                value = value.isoformat()
-            elif isinstance(value, bool):
-                value = "1" if value else "0"
-            params[f.name] = str(value)
-        return params
+    kind: str = param(Choice(IncidentKind.values), default="")
+    category: str = param(Choice(_category_codes), default="")
+    unit: Unit | None = param(VisibleUnit())  # its subtree, and across the 2025 reorganisation the other side of it
+    date_from: date | None = param(Day())
+    date_to: date | None = param(Day())
+    severity: str = param(Choice(_severity_codes), default="")
+    solved: bool | None = param(Flag())
+    status: str = param(Choice(IncidentStatus.values), default="")
+    duplicates: bool = param(Flag(), default=False)  # only records flagged as possible duplicates
+    q: str = param(Text(), default="")
 
 
 def _day_start(day: date) -> datetime:

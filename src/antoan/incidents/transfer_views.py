@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from antoan.core import clock
 from antoan.core.errors import DomainError, NotFound
+from antoan.core.filters import refused
 from antoan.core.forms import UPLOAD_ERRORS, add_domain_errors
 from antoan.incidents import jobs, selectors
 from antoan.incidents.models import ImportJob
@@ -33,7 +34,7 @@ def incident_export(request, fmt):
     try:
         filters = selectors.IncidentFilters.from_params(request.GET, user=request.user)
     except DomainError as exc:
-        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+        return refused(exc)
     incidents = selectors.incident_list(user=request.user, filters=filters).iterator(chunk_size=2000)
     stamp = clock.local_now().strftime("%Y%m%d-%H%M")
     if fmt == "csv":

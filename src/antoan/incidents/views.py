@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from antoan.core.errors import DomainError, NotFound
+from antoan.core.filters import status_of
 from antoan.core.forms import add_domain_errors
 from antoan.core.maps import map_settings
 from antoan.core.pagination import LateRowsPaginator
@@ -76,7 +77,7 @@ def _list_page(request, params, *, duplicates: bool):
         "kinds": IncidentKind.choices,
         "can_write": _can_write_somewhere(request.user),
     }
-    return render(request, "incidents/incident_list.html", context)
+    return render(request, "incidents/incident_list.html", context, status=status_of(error))
 
 
 @login_required

@@ -284,7 +284,7 @@ class Evaluation:
 
     def _read_shares(self) -> Callable[[], None]:
         """The recognition shares of the last year of every period, read at once."""
-        from antoan.assessment.selectors import share_rows_by_year
+        from antoan.assessment.shares import share_rows_by_year
 
         wanted = {annual_years(p)[-1] for p in self.periods if annual_years(p)}
         by_year = share_rows_by_year(unit=self.unit, years=wanted, within=self._within)

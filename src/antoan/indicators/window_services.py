@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from antoan.accounts.models import User
 from antoan.core.errors import DomainError, Message
-from antoan.core.values import is_empty, to_date, to_text, year_check
+from antoan.core.values import as_id, is_empty, to_date, to_text, year_check
 from antoan.indicators.models import SpecialWindow
 from antoan.indicators.windows import special_window_write_require
 from antoan.units.models import Unit
@@ -31,7 +31,8 @@ def _unit(value) -> Unit | None:
         return None
     if isinstance(value, Unit):
         return value
-    unit = Unit.objects.filter(pk=int(value)).first() if str(value).strip().isdigit() else None
+    key = as_id(value)  # "²".isdigit() is True, int("²") fails
+    unit = Unit.objects.filter(pk=key).first() if key is not None else None
     if unit is None:
         raise DomainError.single("unit", "Không tìm thấy đơn vị", "Unit not found")
     return unit

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from antoan.accounts.models import Role, User
 from antoan.accounts.selectors import user_is_admin
 from antoan.core.errors import DomainError, Forbidden, Message, NotFound
+from antoan.core.values import as_id
 from antoan.indicators.models import SpecialWindow
 from antoan.units.models import Hierarchy, Kind, Unit
 from antoan.units.scope import scope_require, user_scope
@@ -42,7 +43,8 @@ def special_window_find(*, slug: str, user: User | None = None) -> SpecialWindow
 
 
 def special_window_get(*, user: User, pk) -> SpecialWindow:
-    window = special_window_list(user=user).filter(pk=pk).first() if str(pk).isdigit() else None
+    key = as_id(pk)  # any value: a wrong one is "not found" ("²".isdigit() is True, int("²") fails)
+    window = special_window_list(user=user).filter(pk=key).first() if key is not None else None
     if window is None:
         raise NotFound.single("window", "Không tìm thấy đợt đặc biệt", "Special window not found")
     return window

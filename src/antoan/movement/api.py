@@ -2,11 +2,11 @@
 
 from datetime import date
 
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
+from antoan.core.filters import query_schema
 from antoan.movement import record_types, selectors
 from antoan.movement.records.api import record_router
-from antoan.units.selectors import unit_get
 
 router = Router(tags=["movement"])
 for record_type in record_types.ALL:
@@ -20,19 +20,22 @@ class OverdueOut(Schema):
     due: date
 
 
+OverdueQuery = query_schema(selectors.OverdueFilters, "OverdueQuery")
+
+
 @router.get("/overdue/models", response=list[OverdueOut], summary="Active models whose inspection is overdue")
-def overdue_models(request, unit: int | None = None):
-    scope_unit = unit_get(user=request.user, pk=unit) if unit is not None else None
+def overdue_models(request, query: Query[OverdueQuery]):
+    filters = selectors.OverdueFilters.from_params(query.dict(exclude_none=True), user=request.user)
     return [
         {"id": m.pk, "name": m.name, "unit_id": m.unit_id, "due": m.due}
-        for m in selectors.models_overdue(user=request.user, unit=scope_unit)
+        for m in selectors.models_overdue(user=request.user, unit=filters.unit, day=filters.as_of())
     ]
 
 
 @router.get("/overdue/plans", response=list[OverdueOut], summary="Response plans whose review is overdue")
-def overdue_plans(request, unit: int | None = None):
-    scope_unit = unit_get(user=request.user, pk=unit) if unit is not None else None
+def overdue_plans(request, query: Query[OverdueQuery]):
+    filters = selectors.OverdueFilters.from_params(query.dict(exclude_none=True), user=request.user)
     return [
         {"id": p.pk, "name": str(p), "unit_id": p.unit_id, "due": p.next_review_on}
-        for p in selectors.plans_overdue(user=request.user, unit=scope_unit)
+        for p in selectors.plans_overdue(user=request.user, unit=filters.unit, day=filters.as_of())
     ]

@@ -11,6 +11,7 @@ list under it cannot disagree:
 A list is ranked longest overdue first, ties broken by the earlier start (or approval), then the name, then the id.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
@@ -18,6 +19,7 @@ from django.db.models.functions import Coalesce
 
 from antoan.accounts.models import User
 from antoan.core import clock
+from antoan.core.filters import Day, Filters, param
 from antoan.core.functions import AddMonths
 from antoan.movement.models import (
     Authority,
@@ -32,6 +34,7 @@ from antoan.movement.models import (
 )
 from antoan.units.models import Unit
 from antoan.units.scope import counted_for
+from antoan.units.selectors import VisibleUnit
 
 
 def unit_exists_on(day: date, field: str = "unit") -> Q:
@@ -57,6 +60,18 @@ def model_due_on(day: date) -> AddMonths:
 
 def plans_overdue_on(day: date) -> Q:
     return Q(approved_on__lte=day, next_review_on__lt=day) & unit_exists_on(day)
+
+
+@dataclass(frozen=True)
+class OverdueFilters(Filters):
+    """What the overdue lists (the page, the API) are narrowed to (core.filters): a unit, and the day they are read
+    on (as the dashboard's cards of a past period read them; a day after today is read as today)."""
+
+    unit: Unit | None = param(VisibleUnit())
+    day: date | None = param(Day())
+
+    def as_of(self) -> date:
+        return min(self.day or clock.today(), clock.today())
 
 
 def models_overdue(*, user: User, unit: Unit | None = None, day: date | None = None) -> QuerySet:

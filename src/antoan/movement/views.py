@@ -2,15 +2,13 @@
 list, form, detail, import and export pages come from core.records.views."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 
 from antoan.core import clock
-from antoan.core.errors import DomainError, NotFound
-from antoan.core.values import to_date
+from antoan.core.errors import DomainError
+from antoan.core.filters import status_of
 from antoan.movement import selectors
 from antoan.movement.records import record_types
-from antoan.units.selectors import unit_get
 
 
 @login_required
@@ -28,20 +26,17 @@ def movement_index(request):
 def overdue(request):
     """Overdue inspections and plan reviews, for the user's units or one of them (?unit=), today or on a day
     (?day=, as the dashboard's cards of a past period read them)."""
-    unit = None
-    if request.GET.get("unit", "").isdigit():
-        try:
-            unit = unit_get(user=request.user, pk=int(request.GET["unit"]))
-        except NotFound:
-            raise Http404 from None
+    error = None
     try:
-        day = min(to_date(request.GET.get("day"), field="day") or clock.today(), clock.today())
-    except DomainError:
-        day = clock.today()
-    context = {
-        "unit": unit,
-        "day": day,
-        "models": selectors.models_overdue(user=request.user, unit=unit, day=day),
-        "plans": selectors.plans_overdue(user=request.user, unit=unit, day=day),
-    }
-    return render(request, "movement/overdue.html", context)
+        filters = selectors.OverdueFilters.from_params(request.GET, user=request.user)
+    except DomainError as exc:  # a unit out of reach included: shown, as on every list, never a 404 or 500
+        error, filters = exc, None
+    if filters is None:
+        models = plans = ()  # a list that silently ignored a filter would mislead
+        unit, day = None, clock.today()
+    else:
+        unit, day = filters.unit, filters.as_of()
+        models = selectors.models_overdue(user=request.user, unit=unit, day=day)
+        plans = selectors.plans_overdue(user=request.user, unit=unit, day=day)
+    context = {"unit": unit, "day": day, "models": models, "plans": plans, "error": error}
+    return render(request, "movement/overdue.html", context, status=status_of(error))

@@ -14,13 +14,13 @@ from pydantic import ConfigDict
 
 from antoan.core import clock
 from antoan.core.errors import DomainError, NotFound
+from antoan.core.filters import query_schema
 from antoan.core.pagination import Pagination
 from antoan.incidents import selectors as incident_selectors
 from antoan.incidents.api import IncidentFields, IncidentOut, _service_fields
 from antoan.incidents.categories import CATEGORIES
 from antoan.portal import selectors, services
 from antoan.portal.models import Tip, TipStatus
-from antoan.portal.triage_forms import tip_filters_from_params
 
 router = Router(tags=["tips"])
 
@@ -102,20 +102,8 @@ class TipDetailOut(TipOut):
         return list(obj.photos.order_by("pk"))
 
 
-class TipQuery(Schema):
-    status: str | None = None
-    category: str | None = None
-    unit: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
-    overdue: str | None = None
-    mine: str | None = None
-
-
-class FiguresQuery(Schema):
-    date_from: str | None = None
-    date_to: str | None = None
-    unit: str | None = None
+TipQuery = query_schema(selectors.TipFilters, "TipQuery")
+FiguresQuery = query_schema(selectors.TipFilters, "FiguresQuery", only=("date_from", "date_to", "unit"))
 
 
 class TipFiguresOut(Schema):
@@ -171,7 +159,7 @@ def _tip(request, tip_id: int) -> Tip:
 @router.get("", response=list[TipOut], summary="Tips of the user's units, filtered as the triage queue")
 @paginate(Pagination)
 def list_tips(request, query: Query[TipQuery]):
-    filters = tip_filters_from_params(query.dict(exclude_none=True), user=request.user)
+    filters = selectors.TipFilters.from_params(query.dict(exclude_none=True), user=request.user)
     return selectors.tip_list(user=request.user, filters=filters)
 
 
@@ -182,7 +170,7 @@ def tip_figures(request, query: Query[FiguresQuery]):
     today = clock.today()
     params.setdefault("date_to", today.isoformat())
     params.setdefault("date_from", today.replace(day=1).isoformat())
-    filters = tip_filters_from_params(params, user=request.user)
+    filters = selectors.TipFilters.from_params(params, user=request.user)
     return selectors.tip_figures(
         user=request.user,
         date_from=filters.date_from or date(1900, 1, 1),

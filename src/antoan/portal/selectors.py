@@ -14,10 +14,13 @@ from antoan.accounts.models import Membership, User
 from antoan.core import clock
 from antoan.core.audit import AuditEntry, audit_entries
 from antoan.core.errors import NotFound
-from antoan.portal.models import Tip, TipStatus
+from antoan.core.filters import Choice, Day, Filters, Flag, param
+from antoan.core.values import as_id
+from antoan.portal.models import Tip, TipCategory, TipStatus
 from antoan.portal.services import tracking_code_normalise
 from antoan.units.models import Hierarchy, Kind, Unit
 from antoan.units.scope import Scope, user_scope
+from antoan.units.selectors import VisibleUnit
 
 OPEN = (TipStatus.RECEIVED, TipStatus.PROCESSING)
 
@@ -55,14 +58,16 @@ def overdue_before() -> datetime:
 
 
 @dataclass(frozen=True)
-class TipFilters:
-    status: str = ""
-    category: str = ""
-    unit: Unit | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    overdue: bool = False
-    mine: bool = False
+class TipFilters(Filters):
+    """What the triage queue, /api/v1/tips and its figures are narrowed to (core.filters)."""
+
+    status: str = param(Choice(TipStatus.values), default="")
+    category: str = param(Choice(TipCategory.values), default="")
+    unit: Unit | None = param(VisibleUnit())  # its subtree, and across the 2025 reorganisation the other side of it
+    date_from: date | None = param(Day())  # received from
+    date_to: date | None = param(Day())
+    overdue: bool = param(Flag(), default=False)  # received, and untouched for longer than the configured time
+    mine: bool = param(Flag(), default=False)  # assigned to the user
 
 
 def tip_list(*, user: User, filters: TipFilters | None = None) -> QuerySet:
@@ -197,7 +202,7 @@ def tip_provinces() -> list[Unit]:
 
 def tip_communes(province: Unit | str | int | None) -> list[Unit]:
     """The communes of a province of the current hierarchy (none for anything else, quietly)."""
-    province_pk = province.pk if isinstance(province, Unit) else str(province or "").strip()
-    if not str(province_pk).isdigit():
+    province_pk = province.pk if isinstance(province, Unit) else as_id(province)
+    if province_pk is None:
         return []
     return _sorted(_in_force(Unit.objects.filter(kind=Kind.COMMUNE, parent__kind=Kind.PROVINCE, parent=province_pk)))

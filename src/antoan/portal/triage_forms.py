@@ -5,14 +5,12 @@ pages and the API show the same bilingual messages. Field names are the services
 on the field it is about; each step's form has its own prefix (the tip page shows them all at once).
 """
 
-from datetime import date
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from antoan.core.errors import DomainError, Message
-from antoan.core.values import is_empty, to_bool
+from antoan.core.values import as_id
 from antoan.incidents.categories import CATEGORIES, IncidentKind
 from antoan.incidents.forms import (
     DATETIME_FIELDS,
@@ -23,11 +21,10 @@ from antoan.incidents.forms import (
     TextField,
     incident_form_class,
 )
-from antoan.incidents.selectors import IncidentFilters, incident_unit_choices
+from antoan.incidents.selectors import incident_unit_choices
 from antoan.portal.models import Tip, TipCategory, TipStatus
-from antoan.portal.selectors import TipFilters, tip_assignees
+from antoan.portal.selectors import tip_assignees
 from antoan.portal.services import TIP_TO_INCIDENT, tip_incident_initial
-from antoan.units.models import Unit
 
 _NOT_AN_ASSIGNEE = Message(
     "Chọn một cán bộ trong danh sách (người có quyền xử lý tin báo của xã này)",
@@ -39,61 +36,8 @@ _NO_SUCH_TIP = Message("Không tìm thấy tin báo gốc", "The original tip wa
 # The queue's filters ------------------------------------------------------------------------------
 
 
-def tip_filters_from_params(params, *, user) -> TipFilters:
-    """The queue's (and the API's) query parameters as TipFilters; an unknown value gets a bilingual error
-    naming the parameter. The unit and the dates are read as the incident list reads them."""
-    errors: dict[str, Message] = {}
-    values: dict = {}
-
-    def raw(name) -> str:
-        return (params.get(name) or "").replace("\x00", "").strip()
-
-    for name, allowed in (("status", TipStatus.values), ("category", TipCategory.values)):
-        text = raw(name)
-        if is_empty(text):
-            continue
-        if text in allowed:
-            values[name] = text
-        else:
-            errors[name] = Message(f"Giá trị '{text[:40]}' không hợp lệ", f"Unknown value '{text[:40]}'")
-    for name in ("overdue", "mine"):
-        text = raw(name)
-        try:
-            values[name] = text.casefold() == "on" or bool(to_bool(text, field=name))
-        except DomainError as exc:
-            errors.update(exc.errors)
-    shared = {name: raw(name) for name in ("unit", "date_from", "date_to")}
-    try:
-        common = IncidentFilters.from_params(shared, user=user)
-    except DomainError as exc:  # a unit out of reach included: shown as a filter error, never a 404 or 500
-        errors.update(exc.errors)
-    else:
-        values.update(unit=common.unit, date_from=common.date_from, date_to=common.date_to)
-    if values.get("date_from") and values.get("date_to") and values["date_from"] > values["date_to"]:
-        errors["date_to"] = Message("Ngày kết thúc trước ngày bắt đầu", "The end date is before the start date")
-    if errors:
-        raise DomainError(errors)
-    return TipFilters(**values)
-
-
-def tip_filters_as_params(filters: TipFilters) -> dict[str, str]:
-    """Back to query parameters (for the pager's links and the filter inputs)."""
-    params = {}
-    for name, value in vars(filters).items():
-        if value in (None, "", False):
-            continue
-        if isinstance(value, Unit):
-            value = value.pk
-        elif isinstance(value, date):
-            value = value.isoformat()
-        elif value is True:
-            value = "1"
-        params[name] = str(value)
-    return params
-
-
 class TipFilterForm(forms.Form):
-    """The queue's filters, only to show the inputs: tip_filters_from_params judges the values."""
+    """The queue's filters, only to show the inputs: TipFilters.from_params judges the values."""
 
     status = forms.CharField(label=_("Status"), required=False)
     category = forms.CharField(label=_("What happened"), required=False)
@@ -200,10 +144,11 @@ class TipDuplicateForm(forms.Form):
         text = (self.cleaned_data.get("duplicate_of") or "").strip().lstrip("#")
         if not text:
             raise forms.ValidationError(str(Message("Bắt buộc nhập", "Required")))
-        if not text.isdigit() or len(text) > 12:
+        pk = as_id(text)
+        if pk is None:  # "²" is a digit to Python, no key
             raise forms.ValidationError(str(_NO_SUCH_TIP))
         try:
-            return self.find_tip(int(text))
+            return self.find_tip(pk)
         except DomainError:
             raise forms.ValidationError(str(_NO_SUCH_TIP)) from None
 

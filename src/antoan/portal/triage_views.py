@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from antoan.core.errors import DomainError, NotFound
+from antoan.core.filters import status_of
 from antoan.core.forms import add_domain_errors
 from antoan.core.maps import map_settings
 from antoan.core.pagination import LateRowsPaginator
@@ -36,8 +37,6 @@ from antoan.portal.triage_forms import (
     TipNoteForm,
     tip_convert_form_class,
     tip_convert_initial,
-    tip_filters_as_params,
-    tip_filters_from_params,
 )
 
 PAGE_SIZE = 50
@@ -60,23 +59,23 @@ def _tip_or_404(request, pk, *, write=False) -> Tip:
 def tip_queue(request):
     error = None
     try:
-        filters = tip_filters_from_params(request.GET, user=request.user)
-    except DomainError as exc:
+        filters = selectors.TipFilters.from_params(request.GET, user=request.user)
+    except DomainError as exc:  # a unit out of reach included: shown as a filter error, never a 404 or 500
         error, filters = exc, None
     tips = selectors.tip_list(user=request.user, filters=filters)
     if filters is None:
         tips = tips.none()  # a queue that silently ignored a filter would mislead
     page = LateRowsPaginator(tips, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = tip_filters_as_params(filters) if filters else request.GET
+    params = filters.as_params() if filters else request.GET
     context = {
         "page": page,
         "error": error,
         "form": TipFilterForm(params, user=request.user),
-        "query": urlencode(tip_filters_as_params(filters)) if filters else "",
+        "query": urlencode(filters.as_params()) if filters else "",
         "overdue_before": selectors.overdue_before(),
         "overdue_hours": _hours(),
     }
-    return render(request, "portal/triage_queue.html", context)
+    return render(request, "portal/triage_queue.html", context, status=status_of(error))
 
 
 def _hours() -> str:

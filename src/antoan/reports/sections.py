@@ -4,7 +4,7 @@ section IV (commendations): each a `Section` of sentences and tables written fro
 from functools import partial
 
 from antoan.accounts.models import User
-from antoan.assessment.selectors import share_rows
+from antoan.assessment.shares import share_rows
 from antoan.indicators.format import number_vi
 from antoan.indicators.periods import Period, period_options
 from antoan.indicators.selectors import BlackSpotResult, children_values, evaluate, indicator_children

@@ -20,10 +20,18 @@ from django.views.decorators.http import require_GET, require_POST
 from antoan.accounts.models import User
 from antoan.accounts.selectors import user_is_admin
 from antoan.core.errors import DomainError, Forbidden, NotFound
+from antoan.core.filters import Choice, Filters, param, status_of
 from antoan.core.softdelete import DeletedKind, deleted_kind, deleted_kinds
 from antoan.units.scope import user_scope
 
 PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class DeletedFilters(Filters):
+    """What the deleted records' page is narrowed to (core.filters)."""
+
+    kind: str = param(Choice(lambda: [k.key for k in deleted_kinds()]), default="")
 
 
 @dataclass(frozen=True)
@@ -87,16 +95,18 @@ def deleted_records(*, user: User, kind: str = "") -> _Merged:
 @login_required
 @require_GET
 def deleted_list(request):
-    kind = request.GET.get("kind", "")
-    if kind and deleted_kind(kind) is None:
-        kind = ""
+    error = None
     try:
-        rows = deleted_records(user=request.user, kind=kind)
+        filters = DeletedFilters.from_params(request.GET)
+    except DomainError as exc:  # an unknown kind was read as "all kinds" before #25
+        error, filters = exc, None
+    try:
+        rows = deleted_records(user=request.user, kind=filters.kind if filters else "")
     except Forbidden:
         raise PermissionDenied from None
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "kinds": deleted_kinds(), "kind": kind}
-    return render(request, "site/deleted.html", context)
+    page = Paginator(rows if filters else [], PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "kinds": deleted_kinds(), "kind": filters.kind if filters else "", "error": error}
+    return render(request, "site/deleted.html", context, status=status_of(error))
 
 
 @login_required

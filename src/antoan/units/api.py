@@ -1,8 +1,9 @@
 from datetime import date
 
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
+from antoan.core.filters import query_schema
 from antoan.core.pagination import Pagination
 from antoan.units import selectors
 
@@ -28,11 +29,14 @@ class SuccessionOut(Schema):
     is_default: bool
 
 
+UnitQuery = query_schema(selectors.UnitFilters, "UnitQuery")
+
+
 @router.get("", response=list[UnitOut], summary="Units the user may see")
 @paginate(Pagination)
-def list_units(request, parent: int | None = None, kind: str | None = None, q: str = ""):
-    parent_unit = selectors.unit_get(user=request.user, pk=parent) if parent is not None else None
-    return selectors.unit_list(user=request.user, parent=parent_unit, kind=kind, search=q)
+def list_units(request, query: Query[UnitQuery]):
+    filters = selectors.UnitFilters.from_params(query.dict(exclude_none=True), user=request.user)
+    return selectors.unit_list(user=request.user, filters=filters)
 
 
 @router.get("/resolve", response=UnitOut, summary="The unit a code names on a date")

@@ -1,6 +1,7 @@
 """Reads of units. Anything a user asks for goes through `user_scope`; `unit_for_code` is for the
 system's own lookups (CLI, imports) where a code and a date name a unit."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, F, QuerySet
@@ -8,8 +9,10 @@ from django.db.models import Count, F, QuerySet
 from antoan.accounts.models import User
 from antoan.core import clock
 from antoan.core.audit import AuditEntry, audit_entries
-from antoan.core.errors import NotFound
+from antoan.core.errors import DomainError, NotFound
+from antoan.core.filters import Choice, Filters, Param, Text, param
 from antoan.core.memo import memoized
+from antoan.core.values import as_id, shown
 from antoan.units.models import CUTOVER, Hierarchy, Kind, Succession, Unit
 from antoan.units.scope import Scope, user_scope
 
@@ -73,27 +76,56 @@ def _validity_text(unit: Unit) -> tuple[str, str]:
     return "", ""
 
 
-def unit_list(*, user: User, parent: Unit | None = None, kind: str | None = None, search: str = "") -> QuerySet:
+class VisibleUnit(Param):
+    """A list's unit parameter: the id of a unit the user may see. Text that is no id is invalid; a unit out of the
+    user's reach is "not found", as one that does not exist (the two are never told apart)."""
+
+    doc = "the id of a unit the user may see"
+
+    def read(self, text, *, field, user):
+        pk = as_id(text)
+        if pk is None:
+            raise DomainError.single(field, f"Đơn vị '{shown(text)}' không hợp lệ", f"Invalid unit '{shown(text)}'")
+        unit = Unit.objects.filter(user_scope(user=user).q(), pk=pk).first()
+        if unit is None:
+            raise NotFound.single(field, "Không tìm thấy đơn vị", "Unit not found")
+        return unit
+
+
+@dataclass(frozen=True)
+class UnitFilters(Filters):
+    """What the units' list (API) is narrowed to."""
+
+    parent: Unit | None = param(VisibleUnit())  # its children
+    kind: str = param(Choice(Kind.values), default="")
+    q: str = param(Text(), default="")  # in the name
+
+
+def unit_list(*, user: User, filters: UnitFilters | None = None) -> QuerySet:
+    filters = filters or UnitFilters()
     units = Unit.objects.filter(user_scope(user=user).q())
-    if parent is not None:
-        units = units.filter(parent=parent)
-    if kind:
-        units = units.filter(kind=kind.replace("\x00", ""))
-    search = (search or "").replace("\x00", "").strip()
-    if search:
-        units = units.filter(name__icontains=search)
+    if filters.parent is not None:
+        units = units.filter(parent=filters.parent)
+    if filters.kind:
+        units = units.filter(kind=filters.kind)
+    if filters.q:
+        units = units.filter(name__icontains=filters.q)
     return units.select_related("parent").order_by("kind", "name")
 
 
-def unit_get(*, user: User, pk: int) -> Unit:
-    try:
-        return Unit.objects.select_related("parent", "parent__parent").get(user_scope(user=user).q(), pk=pk)
-    except (Unit.DoesNotExist, ValueError, TypeError):
-        raise NotFound.single("unit", "Không tìm thấy đơn vị", "Unit not found") from None
+def unit_get(*, user: User, pk) -> Unit:
+    """A unit the user may see, by a key from a URL, a form or a client (any value: a wrong one is "not found")."""
+    key = as_id(pk)
+    units = Unit.objects.select_related("parent", "parent__parent")
+    unit = None if key is None else units.filter(user_scope(user=user).q(), pk=key).first()
+    if unit is None:
+        raise NotFound.single("unit", "Không tìm thấy đơn vị", "Unit not found")
+    return unit
 
 
-def unit_children(*, user: User, unit: Unit) -> QuerySet:
-    return unit_list(user=user, parent=unit).annotate(child_count=Count("children")).order_by("kind", "name")
+def unit_children(*, user: User, unit: Unit, search: str = "") -> QuerySet:
+    children = unit_list(user=user, filters=UnitFilters(parent=unit, q=search))
+    return children.annotate(child_count=Count("children")).order_by("kind", "name")
 
 
 def unit_successors(*, unit: Unit) -> list[Succession]:

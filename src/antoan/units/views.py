@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from antoan.core.errors import DomainError, NotFound
+from antoan.core.filters import status_of
 from antoan.core.forms import add_domain_errors
 from antoan.units import locks, selectors, services
 from antoan.units.forms import EstablishmentForm, PeriodLockForm
@@ -33,21 +34,26 @@ def _unit_or_404(request, pk, *, kind=None, write=False):
 @login_required
 def unit_detail(request, pk):
     unit = _unit_or_404(request, pk)
-    children = selectors.unit_children(user=request.user, unit=unit)
-    search = request.GET.get("q", "").replace("\x00", "").strip()
-    if search:
-        children = children.filter(name__icontains=search)
+    error = None
+    try:  # the children's list is searched by name only (its parent is the page's unit)
+        search = selectors.UnitFilters.from_params({"q": request.GET.get("q")}, user=request.user).q
+    except DomainError as exc:
+        error, search = exc, ""
+    children = selectors.unit_children(user=request.user, unit=unit, search=search)
+    if error is not None:
+        children = children.none()  # a list that silently ignored a filter would mislead
     page = Paginator(children, 50).get_page(request.GET.get("page"))
     context = {
         "unit": unit,
         "ancestors": unit.ancestors(),
         "page": page,
         "search": search,
+        "error": error,
         "successors": selectors.unit_successors(unit=unit),
         "predecessors": selectors.unit_predecessors(unit=unit),
         "can_write": selectors.unit_can_write(user=request.user, unit=unit),
     }
-    return render(request, "units/unit_detail.html", context)
+    return render(request, "units/unit_detail.html", context, status=status_of(error))
 
 
 @login_required

@@ -215,6 +215,8 @@ def test_an_administrator_resets_a_device_audited_and_the_user_must_enrol_again(
 
     listing = client.get(reverse("users-two-factor"), {"q": "lanhdao"}).content.decode()
     assert "lanhdao.hamthuan" in listing and "canbo.hamthuan" not in listing
+    refused = client.get(reverse("users-two-factor"), {"q": "lanhdao\x00"})  # a 500 on PostgreSQL before #25
+    assert refused.status_code == 400 and 'data-field="q"' in refused.content.decode()
     page = reverse("user-two-factor", args=[leader.pk])
     response = client.post(page)
     assert response.status_code == 302 and response["Location"] == page

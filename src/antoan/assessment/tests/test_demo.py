@@ -6,7 +6,7 @@ import pytest
 
 from antoan.accounts.models import Role
 from antoan.assessment.demo import seed_assessments
-from antoan.assessment.selectors import recognition_shares
+from antoan.assessment.shares import recognition_shares
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from antoan.assessment.selectors import (
     assessment_history,
     assessment_history_of_unit,
     assessment_result,
-    recognition_shares,
 )
 from antoan.assessment.services import assessment_delete, assessment_record, rating_delete, rating_record
+from antoan.assessment.shares import recognition_shares
 from antoan.assessment.tests.conftest import points_for, results_for
 from antoan.core.errors import DomainError, Forbidden, NotFound
 from antoan.units.locks import period_lock

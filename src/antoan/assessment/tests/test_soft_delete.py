@@ -15,7 +15,6 @@ from antoan.assessment.selectors import (
     assessment_list,
     rating_get,
     rating_list,
-    recognition_shares,
 )
 from antoan.assessment.services import (
     CREATED,
@@ -26,6 +25,7 @@ from antoan.assessment.services import (
     rating_record,
     rating_restore,
 )
+from antoan.assessment.shares import recognition_shares
 from antoan.assessment.tests.conftest import points_for, results_for
 from antoan.core.errors import DomainError, Forbidden, NotFound
 from antoan.units.locks import period_lock

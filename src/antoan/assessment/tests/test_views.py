@@ -14,8 +14,8 @@ pytestmark = pytest.mark.django_db
 SCRIPT = "<script>alert(1)</script>"
 
 
-def page(response) -> str:
-    assert response.status_code == 200, response.status_code
+def page(response, status: int = 200) -> str:
+    assert response.status_code == status, response.status_code
     return response.content.decode()
 
 
@@ -68,8 +68,31 @@ def test_every_page_renders_and_escapes(officer_client, recorded, ham_thuan):
 def test_the_list_filters(officer_client, recorded):
     html = page(officer_client.get(reverse("assessment-list") + "?recognised=1"))
     assert "Thôn &lt;script&gt;" in html and "Xã Hàm Thuận</a>" not in html
-    html = page(officer_client.get(reverse("assessment-list") + "?year=abc"))
-    assert "errorlist" in html
+    html = page(officer_client.get(reverse("assessment-list") + "?year=abc"), 400)  # a 400 since #25 (was 200)
+    assert "errorlist" in html and 'data-field="year"' in html
+
+
+@pytest.mark.parametrize(
+    ("url", "query", "field"),
+    [
+        ("/api/v1/assessments", "unit=²", "unit"),
+        ("/api/v1/assessments", f"year={10**30}", "year"),
+        ("/api/v1/assessments", "recognised=maybe", "recognised"),
+        ("/api/v1/assessments/ratings", "grade=legendary", "grade"),
+        ("/api/v1/assessments/ratings", "subject_type=planet", "subject_type"),
+    ],
+)
+def test_the_api_lists_refuse_a_bad_filter_with_a_bilingual_422(officer_client, url, query, field):
+    response = officer_client.get(f"{url}?{query}")
+    assert response.status_code == 422
+    assert set(response.json()["errors"][field]) == {"vi", "en"}
+
+
+@pytest.mark.parametrize("name", ["assessment-export", "rating-export"])
+def test_an_export_with_a_bad_filter_is_a_400_naming_it(officer_client, name):
+    response = officer_client.get(reverse(name, args=["csv"]) + "?unit=%C2%B2&year=abc")
+    assert response.status_code == 400
+    assert [line.split(":")[0] for line in response.content.decode().splitlines()] == ["year", "unit"]
 
 
 def test_the_unit_page_shows_the_shares_under_a_commune(officer_client, recorded, ham_thuan):

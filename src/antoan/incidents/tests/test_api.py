@@ -119,6 +119,30 @@ def test_list_filters_like_the_web_list(client, token, officer, ham_thuan, unit)
     assert bad.status_code == 422 and "date_from" in bad.json()["errors"]
 
 
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("unit=²", "unit"),  # a digit to Python ("²".isdigit()), no id: was a 500 for an administrator
+        ("unit=٣", "unit"),
+        (f"unit={10**30}", "unit"),
+        ("unit=-5", "unit"),
+        ("date_from=2026-02-30", "date_from"),
+        ("date_to=9999-12-31", "date_to"),  # the day after it was an OverflowError
+        ("date_from=2026-03-01&date_to=2026-02-01", "date_to"),
+        ("severity=catastrophic", "severity"),
+        ("q=a%00b", "q"),
+        ("q=" + "x" * 201, "q"),
+    ],
+)
+def test_a_bad_filter_is_a_bilingual_422_naming_it_even_for_an_admin(client, make_user, ham_thuan, query, field):
+    admin = make_user(Role.ADMIN, ham_thuan.parent)
+    _, key = api_token_create(user=admin, owner=admin, name="Quản trị")
+    response = call(client, "get", f"/api/v1/incidents?{query}", key)
+    assert response.status_code == 422, response.content
+    message = response.json()["errors"][field]
+    assert message["vi"] and message["en"]
+
+
 def test_a_revoked_or_wrong_token_is_refused_bilingually(client, officer, token):
     assert call(client, "get", "/api/v1/incidents", "at_wrong").status_code == 401
     api_token_revoke(user=officer, token=officer.api_tokens.get())

@@ -205,6 +205,9 @@ def test_pages_hide_a_deleted_record_but_its_page_shows_an_administrator_a_banne
     assert 'id="deleted-notice"' in page and "Nhập nhầm" in page and "Đã xóa" in page
     listed = client.get(reverse("deleted-list"), {"kind": "incidents"}).content.decode()
     assert "Nhập nhầm" in listed and restore in listed and str(officer) in listed
+    unknown = client.get(reverse("deleted-list"), {"kind": "weather"})  # read as "all kinds" before #25
+    assert unknown.status_code == 400 and 'data-field="kind"' in unknown.content.decode()
+    assert restore not in unknown.content.decode()
     response = client.post(restore)
     assert response.status_code == 302 and response["Location"] == detail
     page = client.get(detail).content.decode()

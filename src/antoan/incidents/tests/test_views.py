@@ -23,8 +23,8 @@ def record(user, unit, **fields) -> Incident:
     return incident_create(user=user, unit=unit, **fields)
 
 
-def page_of(response) -> str:
-    assert response.status_code == 200, response.status_code
+def page_of(response, status: int = 200) -> str:
+    assert response.status_code == status, response.status_code
     return response.content.decode()
 
 
@@ -167,25 +167,33 @@ def test_unit_filter_narrows_a_province_list_to_one_commune(
         ("solved=maybe", "không hợp lệ", "is not yes or no"),
         ("unit=abc", "Đơn vị", "Invalid unit"),
         ("unit=999999999", "Không tìm thấy đơn vị", "Unit not found"),
+        ("unit=²", "Đơn vị", "Invalid unit"),
+        ("category=weather", "không hợp lệ", "Unknown value"),
+        ("q=tr%E1%BB%99m%00", "ký tự điều khiển", "control or invisible character"),
+        ("date_from=2026-03-01&date_to=2026-02-01", "trước ngày bắt đầu", "is before the start"),
     ],
 )
 def test_bad_filter_value_shows_a_bilingual_message(officer_client, registry, query, vi, en):
-    page = page_of(officer_client.get(f"{LIST}?{query}"))
-    errors = re.search(r'<ul class="errorlist filter-errors">(.*?)</ul>', page, re.S)
+    """A refused filter: 400 (since #25; the page was a 200 before), the message above the list naming the
+    parameter, and no rows."""
+    page = page_of(officer_client.get(f"{LIST}?{query}"), 400)
+    errors = re.search(r'<ul class="errorlist filter-errors"[^>]*>(.*?)</ul>', page, re.S)
     assert errors, "the filter error is shown above the list"
     assert vi in errors.group(1) and en in errors.group(1)
+    named = re.findall(r'data-field="(\w+)"', errors.group(1))
+    assert named and all(f"{name}=" in query for name in named)
     assert shown(page, registry) == set()  # a list that ignored a filter would mislead a count
 
 
 def test_filters_are_shown_as_understood(officer_client, registry):
-    page = page_of(officer_client.get(LIST, {"date_from": "01/02/2026", "kind": "crime", "q": "trộm\x00"}))
+    page = page_of(officer_client.get(LIST, {"date_from": "01/02/2026", "kind": "crime", "q": " trộm "}))
     assert 'name="date_from" value="2026-02-01"' in page  # what a date input shows
     assert '<option value="crime" selected>' in page
     assert shown(page, registry) == {"unsolved"}  # a crime from February on, with "trộm" in it
 
 
 def test_a_unit_outside_the_scope_is_not_found_in_the_filter(officer_client, hong_son):
-    page = page_of(officer_client.get(LIST, {"unit": hong_son.pk}))
+    page = page_of(officer_client.get(LIST, {"unit": hong_son.pk}), 400)
     assert "Không tìm thấy đơn vị / Unit not found" in page
 
 

@@ -371,7 +371,7 @@ def test_recognised_shares_reach_back_across_the_reorganisation(admin, unit):
     assert district.figure("recognised.commune").comparison is None  # nobody was assessed in 2019
     ham_thuan = indicator_set(user=admin, unit=unit("23059", CURRENT), period=year, codes=["recognised.commune"])
     assert ham_thuan.figure("recognised.commune").value == 100.0
-    from antoan.assessment.selectors import share_rows
+    from antoan.assessment.shares import share_rows
     from antoan.units.reorg import records_q
 
     current = unit("23059", CURRENT)

@@ -8,6 +8,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict, create_model
 
+from antoan.core.filters import query_schema
 from antoan.core.pagination import Pagination
 from antoan.movement.records import RecordType, services
 from antoan.movement.records import selectors as records
@@ -29,14 +30,6 @@ _INPUT = str | int | float | bool | None
 
 class _Forbid(Schema):
     model_config = ConfigDict(extra="forbid")
-
-
-class RecordQuery(Schema):
-    unit: str | None = None
-    year: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
-    q: str | None = None
 
 
 def _schemas(rt: RecordType):
@@ -70,16 +63,13 @@ def _service_values(rt: RecordType, payload) -> dict:
 def record_router(rt: RecordType) -> Router:
     router = Router(tags=[rt.key])
     record_in, record_out = _schemas(rt)
-    filters_schema = create_model(
-        f"{rt.model.__name__}Query",
-        __base__=RecordQuery,
-        **{name: (str | None, None) for name in rt.filter_fields},
-    )
+    filters_class = records.record_filters_class(rt)
+    filters_schema = query_schema(filters_class, f"{rt.model.__name__}Query")
 
     @router.get(f"/{rt.key}", response=list[record_out], summary=f"{rt.title_plural} (filtered)")
     @paginate(Pagination)
     def list_records(request, query: Query[filters_schema]):
-        filters = records.record_filters(rt, query.dict(exclude_none=True), user=request.user)
+        filters = filters_class.from_params(query.dict(exclude_none=True), user=request.user)
         return records.record_list(rt, user=request.user, filters=filters)
 
     @router.post(f"/{rt.key}", response={201: record_out})

@@ -1,83 +1,51 @@
-"""Reads of any record type, scoped to the user's units; list filters from query parameters."""
+"""Reads of any record type, scoped to the user's units; each type's list filters (core.filters)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, make_dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from django.db.models import Q, QuerySet
 
 from antoan.accounts.models import User
 from antoan.accounts.selectors import user_is_admin
 from antoan.core.audit import AuditEntry, audit_entries
-from antoan.core.errors import DomainError, Message, NotFound
-from antoan.core.values import to_date, to_int
+from antoan.core.errors import NotFound
+from antoan.core.filters import Choice, Day, Filters, Text, Year, param
+from antoan.core.values import as_id
 from antoan.movement.records import RecordType
 from antoan.units.models import Unit
 from antoan.units.scope import Scope, user_scope
-from antoan.units.selectors import unit_writable_communes
+from antoan.units.selectors import VisibleUnit, unit_writable_communes
 
 
 @dataclass(frozen=True)
-class RecordFilters:
-    unit: Unit | None = None
-    year: int | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    choices: tuple[tuple[str, str], ...] = ()
-    q: str = ""
+class RecordFilters(Filters):
+    """What a record type's list is narrowed to (core.filters): the fields every type has; `record_filters_class`
+    adds the ones a type has (dates, its choice fields, words)."""
 
-    def as_params(self) -> dict[str, str]:
-        params = {name: value for name, value in self.choices}
-        if self.unit is not None:
-            params["unit"] = str(self.unit.pk)
-        for name in ("year", "date_from", "date_to", "q"):
-            value = getattr(self, name)
-            if value not in (None, ""):
-                params[name] = value.isoformat() if isinstance(value, date) else str(value)
-        return params
+    unit: Unit | None = param(VisibleUnit())  # its subtree, and across the 2025 reorganisation the other side of it
+    year: int | None = param(Year())
 
 
-def record_filters(rt: RecordType, params, *, user: User) -> RecordFilters:
-    """Query parameters → filters; a bad value gets a bilingual error naming the parameter."""
-    errors: dict[str, Message] = {}
-    values: dict = {}
-
-    def get(name: str) -> str:
-        return (params.get(name) or "").replace("\x00", "").strip()
-
-    for name, convert in (
-        ("year", lambda raw: to_int(raw, field="year", maximum=3000)),
-        ("date_from", lambda raw: to_date(raw, field="date_from")),
-        ("date_to", lambda raw: to_date(raw, field="date_to")),
-    ):
-        if get(name):
-            try:
-                values[name] = convert(get(name))
-            except DomainError as exc:
-                errors.update(exc.errors)
-    if get("unit"):
-        raw = get("unit")
-        number = raw.isascii() and raw.isdigit()  # "³" is a digit to Python, not an id
-        unit = Unit.objects.filter(user_scope(user=user).q(), pk=raw).first() if number else None
-        if unit is None:
-            errors["unit"] = Message("Không tìm thấy đơn vị", "Unit not found")
-        values["unit"] = unit
-    chosen = []
+@cache
+def record_filters_class(rt: RecordType) -> type[RecordFilters]:
+    """The filters of a record type's list, export and API: a date range if its records are dated, each of its choice
+    fields, and words if it has text to search. What a type lacks is no parameter of its list (not one it ignores)."""
+    extra = []
+    if rt.date_field:
+        extra += [("date_from", date | None, param(Day())), ("date_to", date | None, param(Day()))]
     for name in rt.filter_fields:
-        raw = get(name)
-        if not raw:
-            continue
-        if raw not in [code for code, _ in rt.spec(name).choices]:
-            errors[name] = Message(f"Giá trị '{raw[:40]}' không hợp lệ", f"Unknown value '{raw[:40]}'")
-        chosen.append((name, raw))
-    values["choices"] = tuple(chosen)
-    values["q"] = get("q")[:200]
-    if errors:
-        raise DomainError(errors)
-    return RecordFilters(**values)
+        codes = tuple(code for code, _label in rt.spec(name).choices)
+        extra.append((name, str, param(Choice(codes), default="")))
+    if rt.search_fields:
+        extra.append(("q", str, param(Text(), default="")))
+    filters = make_dataclass(f"{rt.model.__name__}Filters", extra, bases=(RecordFilters,), frozen=True)
+    filters.__module__ = __name__  # (make_dataclass takes `module` only from Python 3.12)
+    return filters
 
 
 def record_list(rt: RecordType, *, user: User, filters: RecordFilters | None = None) -> QuerySet:
-    filters = filters or RecordFilters()
+    filters = filters or record_filters_class(rt)()
     related = [rt.unit_field, *(spec.name for spec in rt.specs if spec.kind == "ref")]  # shown in the list
     records = rt.model.objects.filter(user_scope(user=user).q(rt.unit_field)).select_related(*related)
     if filters.unit is not None:
@@ -87,13 +55,14 @@ def record_list(rt: RecordType, *, user: User, filters: RecordFilters | None = N
             records = records.filter(**{rt.year_field: filters.year})
         elif rt.date_field:
             records = records.filter(**{f"{rt.date_field}__year": filters.year})
-    if rt.date_field and filters.date_from:
+    if rt.date_field and getattr(filters, "date_from", None):
         records = records.filter(**{f"{rt.date_field}__gte": filters.date_from})
-    if rt.date_field and filters.date_to:
+    if rt.date_field and getattr(filters, "date_to", None):
         records = records.filter(**{f"{rt.date_field}__lt": filters.date_to + timedelta(days=1)})
-    for name, value in filters.choices:
-        records = records.filter(**{name: value})
-    if filters.q and rt.search_fields:
+    for name in rt.filter_fields:
+        if getattr(filters, name, ""):
+            records = records.filter(**{name: getattr(filters, name)})
+    if rt.search_fields and getattr(filters, "q", ""):
         q = Q()
         for name in rt.search_fields:
             q |= Q(**{f"{name}__icontains": filters.q})
@@ -105,11 +74,9 @@ def record_list(rt: RecordType, *, user: User, filters: RecordFilters | None = N
 def record_get(rt: RecordType, *, user: User, pk, deleted_too: bool = False) -> object:
     """A record the user may see; with `deleted_too`, an administrator also gets a deleted one."""
     rows = rt.model.all_objects if deleted_too and user_is_admin(user=user) else rt.model.objects
-    record = (
-        rows.filter(user_scope(user=user).q(rt.unit_field), pk=pk).select_related(rt.unit_field).first()
-        if str(pk).isascii() and str(pk).isdigit()
-        else None
-    )
+    key = as_id(pk)  # any value: a wrong one is "not found"
+    found = rows.filter(user_scope(user=user).q(rt.unit_field), pk=key).select_related(rt.unit_field)
+    record = None if key is None else found.first()
     if record is None:
         raise NotFound.single("record", "Không tìm thấy bản ghi", "Record not found")
     return record

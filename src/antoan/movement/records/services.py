@@ -21,6 +21,7 @@ from antoan.core.softdelete import (
 )
 from antoan.core.values import (
     YEAR_MIN,
+    as_id,
     is_empty,
     to_bool,
     to_date,
@@ -74,7 +75,8 @@ def _unit(spec: FieldSpec, value) -> Unit | None:
         return None
     if isinstance(value, Unit):
         return value
-    unit = Unit.objects.filter(pk=value).first() if str(value).isascii() and str(value).isdigit() else None
+    key = as_id(value)
+    unit = Unit.objects.filter(pk=key).first() if key is not None else None
     if unit is None:
         raise DomainError.single(spec.name, "Không tìm thấy đơn vị", "Unit not found")
     return unit
@@ -88,8 +90,8 @@ def _ref(spec: FieldSpec, value, user: User):
         value = value.pk
     referenced = record_type_of(spec.model)
     found = None
-    if str(value).isascii() and str(value).isdigit():
-        found = spec.model.objects.filter(user_scope(user=user).q(referenced.unit_field), pk=int(value)).first()
+    if as_id(value) is not None:
+        found = spec.model.objects.filter(user_scope(user=user).q(referenced.unit_field), pk=as_id(value)).first()
     if found is None:
         raise NotFound.single(spec.name, f"Không tìm thấy #{str(value)[:20]}", f"#{str(value)[:20]} not found")
     return found

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from antoan.core import clock
 from antoan.core.errors import DomainError, NotFound
+from antoan.core.filters import refused, status_of
 from antoan.core.forms import UPLOAD_ERRORS, TextField, add_domain_errors
 from antoan.core.pagination import LateRowsPaginator
 from antoan.core.tabular import ImportFileError
@@ -89,7 +90,7 @@ def _list(rt: RecordType):
     def view(request):
         error = None
         try:
-            filters = records.record_filters(rt, request.GET, user=request.user)
+            filters = records.record_filters_class(rt).from_params(request.GET, user=request.user)
         except DomainError as exc:
             error, filters = exc, None
         listed = records.record_list(rt, user=request.user, filters=filters)
@@ -109,7 +110,7 @@ def _list(rt: RecordType):
             "error": error,
             "can_write": not user_scope(user=request.user, write=True).nothing,
         }
-        return render(request, "records/list.html", context)
+        return render(request, "records/list.html", context, status=status_of(error))
 
     return view
 
@@ -193,9 +194,9 @@ def _export(rt: RecordType):
         if fmt not in ("csv", "xlsx"):
             raise Http404
         try:
-            filters = records.record_filters(rt, request.GET, user=request.user)
+            filters = records.record_filters_class(rt).from_params(request.GET, user=request.user)
         except DomainError as exc:
-            return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+            return refused(exc)
         listed = records.record_list(rt, user=request.user, filters=filters).iterator(chunk_size=2000)
         stamp = clock.local_now().strftime("%Y%m%d-%H%M")
         if fmt == "csv":

@@ -195,8 +195,9 @@ def test_pages_list_create_detail_and_escape(client, officer, ham_thuan):
     assert "&lt;script&gt;x&lt;/script&gt;" in detail and "<script>x</script>" not in detail
     listing = client.get(reverse("models-list") + "?model_type=camera").content.decode()
     assert "&lt;script&gt;" in listing
-    bad = client.get(reverse("models-list") + "?model_type=ufo&year=abc")
-    assert bad.status_code == 200 and "Unknown value" in bad.content.decode()
+    bad = client.get(reverse("models-list") + "?model_type=ufo&year=abc")  # a 400 since #25 (a 200 before)
+    assert bad.status_code == 400 and "Unknown value" in bad.content.decode()
+    assert 'data-field="model_type"' in bad.content.decode() and 'data-field="year"' in bad.content.decode()
     refused = client.post(reverse("models-create"), {"unit": ham_thuan.pk, "name": "", "model_type": "camera",
                                                      "started_on": "2025-09-01"})  # fmt: skip
     assert refused.status_code == 200 and "Bắt buộc nhập" in refused.content.decode()
@@ -296,3 +297,45 @@ def test_a_patrol_of_today_is_taken_and_one_of_tomorrow_is_refused(make_user, un
         record_create(rt.PATROLS, user=officer, unit=commune, patrolled_on=(today + timedelta(days=1)).isoformat(),
                       hours=4, violations_found=0, violations_handled=0)  # fmt: skip
     assert "tương lai" in error.value.errors["patrolled_on"].vi
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/v1/movement/models?unit=²", "unit"),
+        ("/api/v1/movement/models?model_type=ufo", "model_type"),
+        ("/api/v1/movement/inspections?date_from=2025-13-01", "date_from"),
+        ("/api/v1/movement/exemplars?year=1900", "year"),
+        ("/api/v1/movement/plans?date_from=2025-02-01&date_to=2025-01-01", "date_to"),
+        ("/api/v1/movement/overdue/models?unit=²", "unit"),  # an int parameter before: a 422 of ninja's
+        (f"/api/v1/movement/overdue/plans?unit={10**30}", "unit"),
+        ("/api/v1/movement/overdue/models?day=31/02/2025", "day"),
+    ],
+)
+def test_api_lists_refuse_a_bad_filter_naming_it(client, officer, url, field):
+    client.force_login(officer)
+    response = client.get(url)
+    assert response.status_code == 422, response.content
+    assert set(response.json()["errors"][field]) == {"vi", "en"}
+
+
+def test_a_type_without_dates_or_words_has_no_such_parameters(client, officer):
+    """Exemplars are dated by a year, patrols have no text to search: their lists do not take (and silently ignore)
+    a date range or words; the API's document says what each takes."""
+    client.force_login(officer)
+    parameters = client.get("/api/v1/openapi.json").json()["paths"]
+    exemplars = {p["name"] for p in parameters["/api/v1/movement/exemplars"]["get"]["parameters"]}
+    patrols = {p["name"] for p in parameters["/api/v1/movement/patrols"]["get"]["parameters"]}
+    assert {"unit", "year", "kind", "q"} <= exemplars and not {"date_from", "date_to"} & exemplars
+    assert {"unit", "year", "date_from", "date_to"} <= patrols and "q" not in patrols
+
+
+@pytest.mark.parametrize(
+    ("query", "field"), [({"unit": "²"}, "unit"), ({"unit": "999999999"}, "unit"), ({"day": "hôm qua"}, "day")]
+)
+def test_the_overdue_page_refuses_a_bad_filter_with_a_400_naming_it(client, officer, query, field):
+    """Before #25 a unit out of reach was a 404 and a bad day was read as today."""
+    client.force_login(officer)
+    response = client.get(reverse("movement-overdue"), query)
+    assert response.status_code == 400
+    assert f'data-field="{field}"' in response.content.decode()

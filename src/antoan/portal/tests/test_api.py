@@ -94,8 +94,12 @@ def test_list_is_scoped_and_filtered(client, token, ham_thuan, hong_son):
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("status=xong", "status"), ("date_from=hôm qua", "date_from"), ("unit=abc", "unit"), ("mine=maybe", "mine")],
-)
+    [
+        ("status=xong", "status"), ("date_from=hôm qua", "date_from"), ("unit=abc", "unit"), ("mine=maybe", "mine"),
+        ("unit=²", "unit"),  # was a 500: "²".isdigit(), then int("²")
+        ("category=%00", "category"),
+    ],
+)  # fmt: skip
 def test_list_bad_filters_are_a_bilingual_422(client, token, query, field):
     assert field in errors_of(call(client, "get", f"{TIPS}?{query}", token))
 
@@ -276,8 +280,11 @@ def test_figures_are_of_this_month_up_to_today_unless_asked(client, token, ham_t
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("date_from=31/02/2026", "date_from"), ("date_from=2026-03-02&date_to=2026-03-01", "date_to"), ("unit=x", "unit")],
-)
+    [
+        ("date_from=31/02/2026", "date_from"), ("date_from=2026-03-02&date_to=2026-03-01", "date_to"),
+        ("unit=x", "unit"), ("unit=²", "unit"), ("date_to=9999-12-31", "date_to"),
+    ],
+)  # fmt: skip
 def test_figures_bad_values_are_a_bilingual_422(client, token, query, field):
     assert field in errors_of(call(client, "get", f"{TIPS}/figures?{query}", token))
 

@@ -99,13 +99,13 @@ def as_user(client, user):
     return client
 
 
-def page_of(response) -> str:
-    assert response.status_code == 200, response.status_code
+def page_of(response, status: int = 200) -> str:
+    assert response.status_code == status, response.status_code
     return response.content.decode()
 
 
-def listed(response) -> set[int]:
-    return {int(pk) for pk in re.findall(r'data-tip="(\d+)"', page_of(response))}
+def listed(response, status: int = 200) -> set[int]:
+    return {int(pk) for pk in re.findall(r'data-tip="(\d+)"', page_of(response, status))}
 
 
 def detail(tip) -> str:
@@ -187,15 +187,19 @@ def test_overdue_tips_are_marked_in_the_queue(client, officer, ham_thuan):
         ({"unit": "abc"}, "unit", "không hợp lệ"),
         ({"unit": "999999999"}, "unit", "Không tìm thấy"),
         ({"date_from": "2026-03-02", "date_to": "2026-03-01"}, "date_to", "trước ngày bắt đầu"),
+        ({"unit": "²"}, "unit", "không hợp lệ"),
+        ({"mine": "on\x00"}, "mine", "ký tự điều khiển"),
     ],
 )
 def test_bad_filter_values_get_a_bilingual_message_not_an_error_page(
     client, officer, ham_thuan, params, field, vi_fragment
 ):
+    """A 400 (since #25; a 200 before) showing the queue's form and the message naming the parameter, no tips."""
     submit(ham_thuan)
     response = as_user(client, officer).get(QUEUE, params)
-    text = page_of(response)
-    assert listed(response) == set()
+    text = page_of(response, 400)
+    assert listed(response, 400) == set()
+    assert f'data-field="{field}"' in text
     assert field in response.context["error"].errors
     message = response.context["error"].errors[field]
     assert vi_fragment in message.vi and message.en

@@ -70,3 +70,4 @@ def test_delete_and_restore_keep_every_history_row_and_an_establishment_with_del
         assert ids < now and len(now) == len(ids) + 2  # deleted, restored: two rows more, none fewer
         assert not m.history.filter(history_type="-").exists()
     assert not Incident.history.filter(history_type="-").exists()
+
