@@ -2,7 +2,7 @@
 
 Every model has a unit (whose officers may write it), an external id (unique among the unit's live records, for
 re-imports) and its audit history; a deleted record is kept, marked (core.softdelete). The rules live in
-record_types.py; the generic machinery in core.records.
+record_types.py; the generic machinery in movement.records.
 """
 
 from django.db import models

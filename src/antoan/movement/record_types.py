@@ -1,4 +1,4 @@
-"""The movement's record types and their own rules; everything else comes from core.records."""
+"""The movement's record types and their own rules; everything else comes from movement.records."""
 
 import unicodedata
 from datetime import date

@@ -1,5 +1,5 @@
 """The movement's own pages: the index of its record types and the overdue lists; each record type's
-list, form, detail, import and export pages come from core.records.views."""
+list, form, detail, import and export pages come from movement.records.views."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render

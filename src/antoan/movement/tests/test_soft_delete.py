@@ -1,4 +1,4 @@
-"""Issue #8, "keep data", for the movement's records (core.records): a soft delete, the model's inspections
+"""Issue #8, "keep data", for the movement's records (movement.records): a soft delete, the model's inspections
 deleted and restored with it, external ids released, restore by administrators only."""
 
 import json
