@@ -279,6 +279,10 @@ class SpotOut(BaseModel):
     injured: int
     reason_vi: str
     reason_en: str
+    road: str
+    commune: str
+    place_vi: str
+    place_en: str
     accidents: list[AccidentOut]
 
 

@@ -203,6 +203,9 @@ def test_black_spots_of_a_commune_with_the_rule_and_overrides(client, officer, h
     [spot] = body["spots"]
     assert spot["injury_accidents"] == 3 and len(spot["accidents"]) == 3
     assert spot["reason_vi"] and spot["reason_en"]
+    # Named as an official writes it: no road or address was entered, so by its commune alone.
+    assert (spot["road"], spot["commune"]) == ("", "Xã Hàm Thuận")
+    assert (spot["place_vi"], spot["place_en"]) == ("Xã Hàm Thuận", "Hàm Thuận commune")
     tighter = client.get(f"{URL}/black-spots", {"unit": "23059", "period": "2026", "radius_m": 100}).json()
     assert tighter["spots"] == []
     lower = client.get(f"{URL}/black-spots", {"unit": "23059", "period": "2026", "min_fatal": 1}).json()
