@@ -132,7 +132,9 @@ def test_the_dashboard_shows_the_apis_figures(
     rows = download_csv(page, "#csv-grid")
     assert len(rows) == 8 and sum(int(n) for row in rows[1:] for n in row[1:]) == 5
     rows = download_csv(page, "#csv-black-spots")
-    assert len(rows) == 2 and rows[1][3:5] == ["1", "3"]  # one spot: a fatal and three injury accidents
+    assert len(rows) == 2 and rows[1][6:8] == ["1", "3"]  # one spot: a fatal and three injury accidents
+    assert rows[0][:3] == ["place", "road", "commune"]
+    assert rows[1][:3] == [home_units.name, "", home_units.name]  # no road, no address: the commune by its name
     spot_accidents = {f"/su-viec/{pk}/" for pk in rows[1][-1].split()}
     assert len(spot_accidents) == 4
 
@@ -142,6 +144,8 @@ def test_the_dashboard_shows_the_apis_figures(
     spot.click(position={"x": 8, "y": box["height"] / 2})  # near its edge: the accidents' markers sit at the centre
     links = page.locator(".leaflet-popup-content .map-popup ul a")
     expect(links).to_have_count(4)
+    heading = page.locator(".leaflet-popup-content .map-popup h3")
+    expect(heading).to_have_text(f"Điểm đen tai nạn giao thông: {home_units.name}")  # no road or address: the commune
     assert {
         href.removeprefix(live_server.url) for href in links.evaluate_all("ns => ns.map(n => n.href)")
     } == spot_accidents

@@ -134,6 +134,7 @@ class IndicatorOut(Schema):
     aggregate: str
     field: str
     where: dict
+    where_not: dict
     note: str
 
 
@@ -143,7 +144,8 @@ def catalogue(request):
     return [
         {"code": i.code, "section": i.section, "parent": i.parent or None, "name_vi": i.vi, "name_en": i.en,
          "measure_vi": i.measure_vi, "measure_en": i.measure_en, "source": i.source or "+".join(i.of),
-         "aggregate": i.aggregate, "field": i.field, "where": dict(i.where), "note": i.note}
+         "aggregate": i.aggregate, "field": i.field, "where": dict(i.where), "where_not": dict(i.where_not),
+         "note": i.note}
         for i in indicators().values()
     ]  # fmt: skip
 
@@ -277,6 +279,10 @@ class SpotOut(BaseModel):
     injured: int
     reason_vi: str
     reason_en: str
+    road: str
+    commune: str
+    place_vi: str
+    place_en: str
     accidents: list[AccidentOut]
 
 

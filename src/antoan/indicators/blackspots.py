@@ -196,6 +196,12 @@ class BlackSpot:
     rule_source: str
     reason_vi: str
     reason_en: str
+    # Where it is, in words (indicators.spot_places, from the database: this module reads none): the most common road
+    # (or address) of its accidents, the commune holding most of them, and the two as an official writes them.
+    road: str = ""
+    commune: str = ""  # the unit's full name: "Xã Hàm Thuận"
+    place_vi: str = ""  # "Quốc lộ 28, xã Hàm Thuận"
+    place_en: str = ""  # "Quốc lộ 28, Hàm Thuận commune"
 
     @property
     def accident_count(self) -> int:

@@ -76,6 +76,8 @@ class Indicator:
     source: str = ""
     field: str = ""
     where: tuple[tuple[str, object], ...] = ()
+    # Records matching any of these (column, value) pairs are left out: "every crime group but social order".
+    where_not: tuple[tuple[str, object], ...] = ()
     of: tuple[str, ...] = ()  # a ratio: numerator, denominator
     parent: str = ""  # the indicator this one is a part of
     note: str = ""
@@ -117,8 +119,16 @@ class Section:
         return self.en if (get_language() or "").startswith("en") else self.vi
 
 
-def _parts(by: str, where: dict) -> list[tuple[str, str, str, dict]]:
-    """(suffix, vi, en, extra where) for each value of the controlled list `by`."""
+def _parts(by: str, where: dict, where_not: dict) -> list[tuple[str, str, str, dict]]:
+    """(suffix, vi, en, extra where) for each value of the controlled list `by` that `where_not` leaves in."""
+    return [part for part in _all_parts(by, where) if not _excluded(part[3], where_not)]
+
+
+def _excluded(where: dict, where_not: dict) -> bool:
+    return any(key in where and where[key] == value for key, value in where_not.items())
+
+
+def _all_parts(by: str, where: dict) -> list[tuple[str, str, str, dict]]:
     if by == "category":
         return [(c.code, c.vi, c.en, {"category": c.code}) for c in CATEGORIES[where["kind"]]]
     if by == "severity":  # the classes in force first, then any an older rule had
@@ -166,7 +176,7 @@ def catalogue() -> tuple[tuple[Section, ...], dict[str, Indicator]]:
     sections = tuple(Section(s["code"], s["vi"], s["en"]) for s in data["sections"])
     indicators: dict[str, Indicator] = {}
     for entry in data["indicators"]:
-        where = entry.get("where", {})
+        where, where_not = entry.get("where", {}), entry.get("where_not", {})
         common = {
             "section": entry["section"],
             "measure_vi": entry["measure"][0],
@@ -176,17 +186,20 @@ def catalogue() -> tuple[tuple[Section, ...], dict[str, Indicator]]:
             "field": entry.get("field", ""),
             "note": entry.get("note", ""),
         }
-        parts = _parts(entry["by"], where) if "by" in entry else []
+        parts = _parts(entry["by"], where, where_not) if "by" in entry else []
         part_codes = tuple(f"{entry['code']}.{suffix}" for suffix, *_ in parts)
         if not entry.get("parts_only"):
             indicators[entry["code"]] = Indicator(
                 code=entry["code"], vi=entry["vi"], en=entry["en"], where=tuple(where.items()),
-                of=tuple(entry.get("of", ())), parts=part_codes, **common,
+                where_not=tuple(where_not.items()), of=tuple(entry.get("of", ())), parts=part_codes, **common,
             )  # fmt: skip
         for (_, vi, en, extra), code in zip(parts, part_codes, strict=True):
             indicators[code] = Indicator(
                 code=code, vi=f"{entry['vi']}: {vi}", en=f"{entry['en']}: {en}",
-                where=tuple({**where, **extra}.items()), parent="" if entry.get("parts_only") else entry["code"],
+                where=tuple({**where, **extra}.items()),
+                # a part that names its own value of a column no longer needs that column's exclusion
+                where_not=tuple((key, value) for key, value in where_not.items() if key not in extra),
+                parent="" if entry.get("parts_only") else entry["code"],
                 **common,
             )  # fmt: skip
     return sections, indicators

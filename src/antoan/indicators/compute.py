@@ -162,12 +162,12 @@ class Evaluation:
     def _sql(self, source: Source, group: list[Indicator]) -> Callable[[], None]:
         """One GROUP BY per layer of non-overlapping periods: a row per period × combination of the columns the
         indicators narrow by (kind, category, severity, …) with the count and the sums they need; each
-        indicator then adds up the rows its `where` matches. Far fewer SQL expressions than one FILTER aggregate
-        per indicator and period, and the same single pass over the records."""
-        columns: dict[str, str] = {}  # where-key → the name grouped by
+        indicator then adds up the rows its `where` matches and its `where_not` does not. Far fewer SQL expressions
+        than one FILTER aggregate per indicator and period, and the same single pass over the records."""
+        columns: dict[str, str] = {}  # where- (or where_not-) key → the name grouped by
         annotations = {}
         for indicator in group:
-            for key, value in indicator.where:
+            for key, value in (*indicator.where, *indicator.where_not):
                 if key not in columns:
                     columns[key] = key if "__" not in key else f"_w{len(columns)}"
                     if "__" in key:  # a lookup (incident__isnull): group by whether it holds
@@ -224,7 +224,7 @@ class Evaluation:
             and self.unit is None
             and self.children is None
             and self.scope is None
-            and all(key in daily.GROUPED for indicator in group for key, _ in indicator.where)
+            and all(key in daily.GROUPED for indicator in group for key, _ in (*indicator.where, *indicator.where_not))
             and all(indicator.field in daily.SUMMED for indicator in group if indicator.aggregate == "sum")
         )
 
@@ -332,7 +332,7 @@ def _totals_by_where(rows, group: list[Indicator], columns: dict[str, str], owne
     """(owner, bucket, indicator, total) for every indicator of `group` from the grouped rows. The rows are first
     added up by each distinct set of columns the indicators narrow by (a handful), so an indicator is a look-up,
     not a test of every row: a province's two years are thousands of rows, the incidents ~50 indicators."""
-    shapes = {tuple(key for key, _ in indicator.where) for indicator in group}
+    shapes = {_shape(indicator) for indicator in group}
     summed = ["_n", *(f"_s_{field}" for field in {i.field for i in group if i.aggregate == "sum"})]
     # shape → the shape's values → (owner, bucket) → column → total
     tables = {shape: defaultdict(lambda: defaultdict(lambda: dict.fromkeys(summed, 0))) for shape in shapes}
@@ -346,11 +346,30 @@ def _totals_by_where(rows, group: list[Indicator], columns: dict[str, str], owne
             for name in summed:
                 added[name] += row[name] or 0
     for indicator in group:
-        shape = tuple(key for key, _ in indicator.where)
-        wanted = tuple(value if "__" not in key else True for key, value in indicator.where)
+        table = tables[_shape(indicator)]
+        wanted = _grouped_values(indicator.where)
         name = "_n" if indicator.aggregate == "count" else f"_s_{indicator.field}"
-        for (owner, bucket), added in tables[shape].get(wanted, {}).items():
-            yield owner, bucket, indicator, added[name]
+        if not indicator.where_not:
+            for (owner, bucket), added in table.get(wanted, {}).items():
+                yield owner, bucket, indicator, added[name]
+            continue
+        # Every combination of the narrowing columns that matches `where` and none of `where_not` (a handful).
+        excluded, kept = _grouped_values(indicator.where_not), len(wanted)
+        for values, by_owner in table.items():
+            if values[:kept] == wanted and all(v != x for v, x in zip(values[kept:], excluded, strict=True)):
+                for (owner, bucket), added in by_owner.items():
+                    yield owner, bucket, indicator, added[name]
+
+
+def _shape(indicator: Indicator) -> tuple[str, ...]:
+    """The columns an indicator narrows by, `where`'s then `where_not`'s: the key of its table of totals."""
+    return tuple(key for key, _ in (*indicator.where, *indicator.where_not))
+
+
+def _grouped_values(pairs) -> tuple:
+    """The values the grouped rows carry for (column, value) pairs: a lookup (incident__isnull) is grouped by whether
+    it holds."""
+    return tuple(value if "__" not in key else True for key, value in pairs)
 
 
 def groupable(indicator: Indicator) -> bool:
@@ -369,7 +388,10 @@ def _state(indicator: Indicator, day: date) -> Q:
         return models_active_on(day)
     if indicator.aggregate == "plans_overdue":
         return plans_overdue_on(day)
-    return Q(**{f"{SOURCES[indicator.source].date_field}__lte": day}, **dict(indicator.where))
+    state = Q(**{f"{SOURCES[indicator.source].date_field}__lte": day}, **dict(indicator.where))
+    for key, value in indicator.where_not:
+        state &= ~Q(**{key: value})
+    return state
 
 
 def _window(source: Source, periods) -> Q:

@@ -27,6 +27,7 @@ from antoan.indicators.blackspots import (
 from antoan.indicators.catalogue import Indicator, indicators, sections
 from antoan.indicators.compute import Evaluation, groupable
 from antoan.indicators.periods import Period, period_parse
+from antoan.indicators.spot_places import black_spots_placed
 from antoan.units.models import LEGACY_LAST_DAY, Hierarchy, Kind, Unit
 from antoan.units.reorg import Mapping, incidents_q, mapping_used
 from antoan.units.scope import scope_filter, user_scope
@@ -324,7 +325,8 @@ def black_spot_list(
     min_injury=None,
 ) -> BlackSpotResult:
     """Black spots among the traffic accidents that count toward `unit`, in the rule's window (default 12
-    months) ending on the period's last day; the radius, window and thresholds can be set by the user."""
+    months) ending on the period's last day; the radius, window and thresholds can be set by the user. Each spot is
+    named by its road and commune as of the period's end (`road`, `commune`, `place_vi`, `place_en`: spot_places)."""
     rule = black_spot_rule_on(period.end).with_overrides(
         radius_m=radius_m, window_months=window_months, min_fatal=min_fatal, min_injury=min_injury
     )
@@ -334,7 +336,9 @@ def black_spot_list(
         return find_black_spots(map(Accident.of_row, rows), rule=rule, window_end=period.end)
 
     # The spots are a function of these accidents and the rule: kept, they are found again only when one changes.
-    return kept("black-spots", _BLACK_SPOTS_VERSION, (rule, period.end, rows), find)
+    # Their names are not (a road name corrected leaves the rows alone): read afresh, one query for every spot.
+    spots = kept("black-spots", _BLACK_SPOTS_VERSION, (rule, period.end, rows), find)
+    return black_spots_placed(spots, day=period.end)
 
 
 def indicator_period(params, *, user: User) -> Period:

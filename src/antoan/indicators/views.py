@@ -35,10 +35,12 @@ from antoan.movement.selectors import models_overdue, plans_overdue
 from antoan.units.models import Unit
 from antoan.units.scope import user_scope
 
-# The headline cards, in order, and whether a rise is good news (True), bad news (False) or neither (None).
+# The headline cards, in order, and whether a rise is good news (True), bad news (False) or neither (None). Crime is
+# led as the police report it: phạm pháp hình sự (crimes against social order) and its clearance rate; the groups
+# that are detected rather than "occur" follow in the table (docs/indicators.md, "Crime groups").
 HEADLINE = (
-    ("crime.cases", False),
-    ("crime.clearance_rate", True),
+    ("crime.social_order", False),
+    ("crime.social_order.clearance_rate", True),
     ("social_evil.cases", False),
     ("traffic.accidents", False),
     ("traffic.dead", False),
@@ -57,8 +59,10 @@ CHART_INDICATORS = (
     "traffic.accidents",
     "traffic.dead",
     "traffic.injured",
+    "crime.social_order",
+    "crime.social_order.solved",
+    "crime.detected",
     "crime.cases",
-    "crime.solved",
     "social_evil.cases",
     "disaster.events",
     "disaster.dead",
@@ -90,7 +94,7 @@ def _shown(figure: selectors.Figure, rise_is_good=None) -> dict:
     shown = {
         "code": indicator.code,
         "slug": indicator.code.replace(".", "-").replace("_", "-"),
-        # a part sits indented under its whole: "Số vụ phạm pháp hình sự: Ma túy" is shown as "Ma túy"
+        # a part sits indented under its whole: "Số vụ phạm tội phát hiện, bắt giữ (…): Ma túy" is shown as "Ma túy"
         "name": indicator.name.split(": ", 1)[-1] if indicator.parent else indicator.name,
         "measure": indicator.measure,
         "is_part": bool(indicator.parent),

@@ -151,6 +151,28 @@ def test_trend_grid_points_and_catalogue(client, officer, some_incidents):
     assert client.get(f"{URL}/time-grid", {"unit": "23059", "period": "2026", "kind": "fire"}).status_code == 422
 
 
+def test_the_crime_groups_in_the_catalogue_and_the_figures(client, officer, some_incidents):
+    """The drug cases of some_incidents are detected, not phạm pháp hình sự: both codes, in both languages."""
+    client.force_login(officer)
+    catalogue = {i["code"]: i for i in client.get(f"{URL}/catalogue").json()}
+    social_order = catalogue["crime.social_order"]
+    assert social_order["name_vi"] == "Số vụ phạm pháp hình sự (tội phạm về trật tự xã hội)"
+    assert social_order["name_en"] == "Crimes against social order (phạm pháp hình sự)"
+    assert social_order["where"] == {"kind": "crime", "category": "social_order"}
+    detected = catalogue["crime.detected"]
+    assert (detected["where"], detected["where_not"]) == ({"kind": "crime"}, {"category": "social_order"})
+    assert catalogue["crime.detected.drugs"]["parent"] == "crime.detected"
+    assert catalogue["crime.detected.suspects.drugs"]["name_en"].endswith(": Drugs")
+    assert catalogue["crime.social_order.clearance_rate"]["source"] == "crime.social_order.solved+crime.social_order"
+    codes = "crime.social_order,crime.social_order.clearance_rate,crime.detected.drugs,crime.cases"
+    body = client.get(URL, {"unit": "23059", "period": "2020", "indicators": codes}).json()
+    figures = _figures(body)
+    assert figures["crime.social_order"]["value"] == 0
+    assert figures["crime.social_order.clearance_rate"]["value"] is None  # nothing occurred: no rate, not 0%
+    assert figures["crime.detected.drugs"]["value"] == figures["crime.cases"]["value"] == 3
+    assert figures["crime.detected.drugs"]["name_vi"].endswith(": Ma túy")
+
+
 def test_the_cli_prints_the_same_figures(officer, ham_thuan, some_incidents):
     out = io.StringIO()
     call_command("indicators", "--unit", "23059", "--period", "2020", "--json", "--indicators", "crime.cases",
@@ -181,6 +203,9 @@ def test_black_spots_of_a_commune_with_the_rule_and_overrides(client, officer, h
     [spot] = body["spots"]
     assert spot["injury_accidents"] == 3 and len(spot["accidents"]) == 3
     assert spot["reason_vi"] and spot["reason_en"]
+    # Named as an official writes it: no road or address was entered, so by its commune alone.
+    assert (spot["road"], spot["commune"]) == ("", "Xã Hàm Thuận")
+    assert (spot["place_vi"], spot["place_en"]) == ("Xã Hàm Thuận", "Hàm Thuận commune")
     tighter = client.get(f"{URL}/black-spots", {"unit": "23059", "period": "2026", "radius_m": 100}).json()
     assert tighter["spots"] == []
     lower = client.get(f"{URL}/black-spots", {"unit": "23059", "period": "2026", "min_fatal": 1}).json()

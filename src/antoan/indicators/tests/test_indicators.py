@@ -127,7 +127,9 @@ def _expected_all(codes, unit: Unit | None, period) -> dict[str, int]:
             continue
         for code in codes:
             indicator = indicators()[code]
-            if all(getattr(incident, name) == value for name, value in indicator.where):
+            if all(getattr(incident, name) == value for name, value in indicator.where) and not any(
+                getattr(incident, name) == value for name, value in indicator.where_not
+            ):
                 totals[code] += 1 if indicator.aggregate == "count" else (getattr(incident, indicator.field) or 0)
     return totals
 
@@ -186,9 +188,122 @@ def test_the_whole_countrys_figures_equal_an_independent_count(admin, records, p
 
 def test_the_clearance_rate_is_solved_over_cases(admin, unit, records):
     result = indicator_set(user=admin, unit=unit("597", LEGACY), period=period_parse("2020"))
-    cases, solved = result.figure("crime.cases").value, result.figure("crime.solved").value
+    cases, solved = result.figure("crime.social_order").value, result.figure("crime.social_order.solved").value
     assert cases > 0
-    assert result.figure("crime.clearance_rate").value == round(100 * solved / cases, 1)
+    assert result.figure("crime.social_order.clearance_rate").value == round(100 * solved / cases, 1)
+    every, every_solved = result.figure("crime.cases").value, result.figure("crime.solved").value
+    assert result.figure("crime.clearance_rate").value == round(100 * every_solved / every, 1)
+
+
+# Crime groups as the police report them (docs/indicators.md, "Crime groups") ---------------------------------------
+
+# Ma Lâm, 2020: (category, solved, suspects) of each case — every group of the catalogue's crime categories.
+MA_LAM_2020_CRIMES = (
+    ("social_order", True, 2), ("social_order", True, 1), ("social_order", False, None), ("social_order", True, 1),
+    ("social_order", False, 3),
+    ("drugs", True, 2), ("drugs", True, 3), ("drugs", False, 2),
+    ("economic", True, 4),
+    ("corruption", True, 1),
+    ("smuggling", False, 2),
+    ("environment", True, None),
+    ("high_tech", True, 5), ("high_tech", False, 1),
+)  # fmt: skip
+
+
+@pytest.fixture
+def ma_lam_crimes(admin, unit):
+    ma_lam = unit("23059", LEGACY)
+    items = [
+        {"unit": ma_lam, "kind": "crime", "category": category, "solved": solved, "suspects": suspects,
+         "occurred_at": local(2020, 1 + n % 12, 3 + n, 20, 0), "summary": f"Vụ {n}"}
+        for n, (category, solved, suspects) in enumerate(MA_LAM_2020_CRIMES)
+    ]  # fmt: skip
+    incident_create_many(user=admin, items=items)
+    return ma_lam
+
+
+def test_pham_phap_hinh_su_is_crimes_against_social_order_only(admin, ma_lam_crimes):
+    result = indicator_set(user=admin, unit=ma_lam_crimes, period=period_parse("2020"))
+    assert result.figure("crime.social_order").value == 5  # not the 14 cases of every group
+    assert result.figure("crime.social_order.solved").value == 3
+    assert result.figure("crime.cases").value == 14 and result.figure("crime.solved").value == 9
+    assert result.figure("crime.social_order").indicator.vi.startswith("Số vụ phạm pháp hình sự")
+    assert "phạm pháp hình sự" not in result.figure("crime.cases").indicator.vi
+
+
+def test_the_clearance_rate_is_over_crimes_against_social_order_only(admin, ma_lam_crimes):
+    """3 of 5 social-order cases solved: 60%, whatever the detected groups (6 of their 9 "solved") would add."""
+    result = indicator_set(user=admin, unit=ma_lam_crimes, period=period_parse("2020"))
+    assert result.figure("crime.social_order.clearance_rate").value == 60.0
+    assert result.figure("crime.clearance_rate").value == round(100 * 9 / 14, 1)  # the all-group share, apart
+
+
+def test_detected_cases_and_their_persons_by_group(admin, ma_lam_crimes):
+    """Each group but social order: its cases and the persons in them, for "phát hiện, bắt giữ N vụ, M đối tượng"."""
+    result = indicator_set(user=admin, unit=ma_lam_crimes, period=period_parse("2020"))
+    detected = {c: 0 for c in ("economic", "corruption", "smuggling", "environment", "high_tech", "drugs")}
+    persons = dict(detected)
+    for category, _solved, suspects in MA_LAM_2020_CRIMES:
+        if category != "social_order":
+            detected[category] += 1
+            persons[category] += suspects or 0
+    assert result.figure("crime.detected").indicator.parts == tuple(f"crime.detected.{c}" for c in detected)
+    for category in detected:
+        assert result.figure(f"crime.detected.{category}").value == detected[category], category
+        assert result.figure(f"crime.detected.suspects.{category}").value == persons[category], category
+    assert (result.figure("crime.detected").value, result.figure("crime.detected.suspects").value) == (9, 20)
+    assert result.figure("crime.detected.drugs").indicator.vi.endswith(": Ma túy")
+    assert "crime.detected.social_order" not in indicators()
+
+
+def test_the_crime_groups_read_alike_for_a_unit_its_children_and_the_whole_country(admin, unit, ma_lam_crimes):
+    """The whole country reads the daily totals, a crosstab groups by child: the exclusion holds on every path."""
+    codes = ["crime.social_order", "crime.social_order.clearance_rate", "crime.detected", "crime.detected.suspects"]
+    period = period_parse("2020")
+    country = indicator_set(user=admin, unit=None, period=period, codes=codes)
+    assert [country.figure(c).value for c in codes] == [5, 60.0, 9, 20]
+    for code in codes:
+        table = indicator_crosstab(user=admin, unit=unit("597", LEGACY), code=code, columns=[period])
+        [ma_lam] = [values for child, values in table.rows if child == ma_lam_crimes]
+        assert ma_lam[-1] == table.total[-1] == country.figure(code).value, code
+
+
+def _walked(unit: Unit, period, *, detected: bool, field: str | None = None, solved: bool | None = None) -> int:
+    """Crime cases (or the sum of `field`) counting toward `unit` in `period`, by walking the records: the
+    social-order group, or every other group (`detected`)."""
+    total = 0
+    for incident in Incident.objects.filter(kind="crime").select_related("unit"):
+        day = timezone.localtime(incident.occurred_at).date()
+        if not (period.start <= day <= period.end) or not _counts_toward(incident, unit):
+            continue
+        if (incident.category != "social_order") != detected or (solved is not None and incident.solved != solved):
+            continue
+        total += (getattr(incident, field) or 0) if field else 1
+    return total
+
+
+def test_the_crime_groups_equal_an_independent_count_across_the_reorganisation(admin, unit, records):
+    seen = {"occurred": 0, "detected": 0}
+    for code, on, period_code in (("597", LEGACY, "2020"), ("23059", CURRENT, "2026"), ("68", CURRENT, "2025"),
+                                  ("23041", CURRENT, "2020"), ("597", LEGACY, "2026")):  # fmt: skip
+        target, period = unit(code, on), period_parse(period_code)
+        result = indicator_set(user=admin, unit=target, period=period)
+        occurred = _walked(target, period, detected=False)
+        solved = _walked(target, period, detected=False, solved=True)
+        detected = _walked(target, period, detected=True)
+        assert result.figure("crime.social_order").value == occurred, code
+        assert result.figure("crime.social_order.solved").value == solved, code
+        assert result.figure("crime.social_order.clearance_rate").value == (
+            round(100 * solved / occurred, 1) if occurred else None
+        ), code
+        assert result.figure("crime.detected").value == detected, code
+        assert result.figure("crime.detected.suspects").value == _walked(
+            target, period, detected=True, field="suspects"
+        ), code
+        assert result.figure("crime.cases").value == occurred + detected, code
+        seen["occurred"] += occurred
+        seen["detected"] += detected
+    assert seen["occurred"] and seen["detected"]  # the data set reaches both sides
 
 
 def test_a_split_commune_counts_toward_its_default_successor_unless_coordinates_place_it(admin, unit):

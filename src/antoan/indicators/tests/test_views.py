@@ -129,6 +129,26 @@ def test_the_officer_sees_the_figures_of_their_commune_this_year(officer_client,
     assert change_of(page, "traffic-accidents") == "▲ tăng 2 (+200%)"  # 3 accidents against 1
 
 
+def test_the_crime_headline_is_pham_phap_hinh_su_and_its_clearance_rate(officer_client, records, year):
+    """This year a theft (social order, solved); last year a fraud (economic): the headline counts the theft only,
+    and the fraud is listed with the detected groups."""
+    page = officer_client.get(DASHBOARD).content.decode()
+    headline = re.search(r'<section class="headline".*?</section>', page, re.S).group(0)
+    first, second = re.findall(r'<article class="figure-card[^"]*" id="card-([^"]+)">\s*<h3>([^<]*)</h3>', headline)[:2]
+    assert first == ("crime-social-order", "Số vụ phạm pháp hình sự (tội phạm về trật tự xã hội)")
+    assert second == ("crime-social-order-clearance-rate", "Tỷ lệ điều tra, khám phá phạm pháp hình sự")
+    assert [code for code, *_ in figures(headline)][:2] == ["crime.social_order", "crime.social_order.clearance_rate"]
+    assert 'data-indicator="crime.social_order" data-value="1" data-comparison="0">1<' in headline
+    assert 'data-indicator="crime.social_order.clearance_rate" data-value="100" data-comparison="">' in headline
+    assert "crime.cases" not in headline
+    security = re.search(r'<details class="indicator-section" id="section-security".*?</details>', page, re.S).group(0)
+    assert 'data-indicator="crime.detected.economic" data-value="0" data-comparison="1">' in security
+    assert "<td>Kinh tế" in security  # a detected group, shown under its whole
+    assert ("crime.social_order", "Số vụ phạm pháp hình sự (tội phạm về trật tự xã hội)") in [
+        tuple(pair) for pair in config(page)["indicators"].items()
+    ]
+
+
 def test_a_chosen_period_and_a_range_of_days(officer_client, officer, ham_thuan):
     for when in (local(2026, 2, 3, 18, 30), local(2026, 3, 9, 7, 15), local(2026, 5, 20, 21, 0)):
         incident_create(user=officer, unit=ham_thuan, kind="traffic", occurred_at=when, summary="Tai nạn trên QL28",
@@ -190,7 +210,7 @@ def test_the_whole_country_is_for_administrators_only(officer_client, client, ma
 def test_english_labels(officer_client, records, year):
     officer_client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = officer_client.get(DASHBOARD).content.decode()
-    assert "Criminal cases" in page and "Traffic accidents" in page
+    assert "Crimes against social order (phạm pháp hình sự)" in page and "Traffic accidents" in page
     assert f"Year {year}" in page and "Số vụ phạm pháp hình sự" not in page
     assert change_of(page, "traffic-accidents") == "▲ up 2 (+200%)"
     assert config(page)["lang"] == "en"

@@ -403,7 +403,9 @@
 
   function spotPopup(spot) {
     var box = element("div", "map-popup");
-    box.appendChild(element("h3", "", text("blackSpot")));
+    // Named as an official writes it: its road and commune ("Quốc lộ 28, xã Hàm Thuận"), not its coordinates.
+    var place = config.lang === "en" ? spot.place_en : spot.place_vi;
+    box.appendChild(element("h3", "", place ? text("blackSpot") + ": " + place : text("blackSpot")));
     var reason = config.lang === "en" ? spot.reason_en : spot.reason_vi;
     if (reason) box.appendChild(element("p", "", reason));
     box.appendChild(element("p", "", number(spot.fatal_accidents) + " " + text("fatal") + " · " +
@@ -448,10 +450,11 @@
             ? day(result.window_start) + " – " + day(result.window_end) : "";
           rule.textContent = [description, result.rule.source, window].filter(Boolean).join(" · ");
         }
-        var rows = [["latitude", "longitude", "radius_m", "fatal_accidents", "injury_accidents", "dead", "injured",
-          "reason", "accidents"]];
+        var rows = [["place", "road", "commune", "latitude", "longitude", "radius_m", "fatal_accidents",
+          "injury_accidents", "dead", "injured", "reason", "accidents"]];
         spots.forEach(function (s) {
-          rows.push([s.latitude, s.longitude, s.radius_m, s.fatal_accidents, s.injury_accidents, s.dead, s.injured,
+          rows.push([config.lang === "en" ? s.place_en : s.place_vi, s.road, s.commune, s.latitude, s.longitude,
+            s.radius_m, s.fatal_accidents, s.injury_accidents, s.dead, s.injured,
             config.lang === "en" ? s.reason_en : s.reason_vi,
             (s.accidents || []).map(function (a) { return a.pk; }).join(" ")]);
         });
