@@ -50,10 +50,10 @@ class TargetKind(models.TextChoices):
 
     AT_MOST = "at_most", _("At most N")
     AT_LEAST = "at_least", _("At least N")
-    REDUCE_BY_PCT = "reduce_by_pct", _("Down at least N % on the year before")
+    REDUCE_BY_PCT = "reduce_by_pct", _("Down by at least N percent on the year before")
     REDUCE = "reduce", _("Lower than the year before")
     NOT_INCREASE = "not_increase", _("No higher than the year before")
-    INCREASE_BY_PCT = "increase_by_pct", _("Up at least N % on the year before")
+    INCREASE_BY_PCT = "increase_by_pct", _("Up by at least N percent on the year before")
     INCREASE = "increase", _("Higher than the year before")
 
 
