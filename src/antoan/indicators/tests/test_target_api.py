@@ -52,7 +52,7 @@ def test_a_leader_sets_a_target_by_the_units_code_and_year(leader_api, district)
     out = response.json()
     assert out["unit"]["id"] == district.pk and out["value"] == 5.0
     assert out["statement_vi"] == "kéo giảm ít nhất 5% so với năm trước"
-    assert out["kind_label_vi"] == "Kéo giảm ít nhất N % so với năm trước"
+    assert out["kind_label_vi"] == "Kéo giảm ít nhất N% so với năm trước"
     assert out["indicator_name_vi"] == "Số vụ tai nạn giao thông"
 
 
@@ -161,3 +161,21 @@ def test_the_kinds_and_the_openapi_schema(client, officer):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     for path in (URL, f"{URL}/grid", f"{URL}/results", f"{URL}/kinds", URL + "/{target_id}"):
         assert path in paths
+
+
+def test_the_cli_judges_the_targets_as_the_api_does(officer, leader, district):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    target_create(user=leader, unit=district, year=2020, indicator="disaster.events", kind="at_most", value=0)
+    out = io.StringIO()
+    call_command("indicators", "--unit", "597", "--on", "2020-06-30", "--period", "2020", "--targets", "--json",
+                 "--indicators", "disaster.events", "--user", officer.username, stdout=out)  # fmt: skip
+    [judged] = json.loads(out.getvalue())["targets"]
+    assert (judged["status"], judged["phrase_vi"]) == ("met", "đạt chỉ tiêu (không để xảy ra)")
+    text = io.StringIO()
+    call_command("indicators", "--unit", "597", "--on", "2020-06-30", "--period", "2020", "--targets",
+                 "--indicators", "disaster.events", stdout=text)  # fmt: skip
+    assert "CHỈ TIÊU NĂM 2020" in text.getvalue() and "Đạt chỉ tiêu: đạt chỉ tiêu (không để xảy ra)" in text.getvalue()
