@@ -153,6 +153,8 @@ class TargetResultOut(Schema):
     change_pct: float | None
     phrase_vi: str
     phrase_en: str
+    detail_vi: str
+    detail_en: str
     statement_vi: str
     statement_en: str
 

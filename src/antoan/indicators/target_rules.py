@@ -121,6 +121,8 @@ def statement(kind: str, value, measure: Measure, *, english: bool = False, befo
             return "none" if english else "không để xảy ra"
         return f"at most {measure.text(n, english=True)}" if english else f"không quá {measure.text(n)}"
     if kind == "at_least":
+        if measure.is_percent and n == HUNDRED:
+            return "100%" if english else "đạt 100%"
         return f"at least {measure.text(n, english=True)}" if english else f"đạt từ {measure.text(n)} trở lên"
     if kind == "reduce_by_pct":
         if english:
@@ -148,18 +150,21 @@ class Judgement:
     margin: Decimal | None  # past the target (+) or short of it (−), in the target's terms; None without a number
     change: Decimal | None  # value − comparison
     change_pct: Decimal | None  # relative change in % (none from zero, none for a rate)
-    phrase_vi: str
+    phrase_vi: str  # the fragment a report writes: "vượt chỉ tiêu (kéo giảm 8%, chỉ tiêu 5%)"
     phrase_en: str
+    detail_vi: str = ""  # what to show beside the status's own label: "kéo giảm 8%, chỉ tiêu 5%"
+    detail_en: str = ""
 
 
 def _says(status: str, detail_vi: str = "", detail_en: str = "", *, margin_vi: str = "", margin_en: str = ""):
+    """(phrase_vi, phrase_en, detail_vi, detail_en)."""
     vi, en = {EXCEEDED: ("vượt chỉ tiêu", "exceeded the target"), MET: ("đạt chỉ tiêu", "met the target"),
               MISSED: ("không đạt chỉ tiêu", "missed the target")}[status]  # fmt: skip
     if margin_vi:
-        vi, en = f"{vi} {margin_vi}", f"{en} by {margin_en}"
+        return f"{vi} {margin_vi}", f"{en} by {margin_en}", f"cao hơn chỉ tiêu {margin_vi}", f"{margin_en} above it"
     if detail_vi:
-        vi, en = f"{vi} ({detail_vi})", f"{en} ({detail_en})"
-    return vi, en
+        return f"{vi} ({detail_vi})", f"{en} ({detail_en})", detail_vi, detail_en
+    return vi, en, "", ""
 
 
 def _moved(change: Decimal, pct: Decimal | None, measure: Measure) -> tuple[str, str]:

@@ -245,7 +245,7 @@ def target_year(request, unit_pk, year):
             "values": values,
             "statement": said[1] if english else said[0],
             "result": result,
-            "phrase": (result.phrase_en if english else result.phrase_vi) if result else "",
+            "phrase": (result.detail_en if english else result.detail_vi) if result else "",
             "errors": {f: errors[services.row_field(row["index"], f)]
                        for f in ("id", "indicator", "kind", "value", "document")
                        if services.row_field(row["index"], f) in errors},
@@ -326,7 +326,7 @@ def target_detail(request, pk):
         "name": ((indicator.en if english else indicator.vi) if indicator else target.indicator),
         "statement": said_en if english else said_vi,
         "result": result,
-        "phrase": (result.phrase_en if english else result.phrase_vi) if result else "",
+        "phrase": (result.detail_en if english else result.detail_vi) if result else "",
         "history": targets.target_history(user=request.user, target=target),
         "can_write": not target.is_deleted and targets.target_can_write(user=request.user, unit=target.unit),
     }

@@ -198,6 +198,15 @@ class TargetResult:
         return self.judgement.phrase_en
 
     @property
+    def detail_vi(self) -> str:
+        """What to show beside the status's label ("Vượt chỉ tiêu: kéo giảm 8%, chỉ tiêu 5%"); may be empty."""
+        return self.judgement.detail_vi
+
+    @property
+    def detail_en(self) -> str:
+        return self.judgement.detail_en
+
+    @property
     def status_vi(self) -> str:
         return STATUS_LABELS[self.status][0]
 
@@ -225,6 +234,7 @@ class TargetResult:
             "status_vi": self.status_vi, "status_en": self.status_en,
             "margin": _number(self.margin), "change_pct": _number(self.change_pct, 2),
             "phrase_vi": self.phrase_vi, "phrase_en": self.phrase_en,
+            "detail_vi": self.detail_vi, "detail_en": self.detail_en,
             "statement_vi": self.statement_vi, "statement_en": self.statement_en,
         }  # fmt: skip
 
@@ -264,10 +274,9 @@ def target_results(
     for target, indicator in judged:
         if indicator is None:
             shown = target.indicator
-            judgement = Judgement(
-                UNKNOWN, None, None, None,
-                f"mã số liệu '{shown}' không còn trong danh mục", f"the indicator code '{shown}' is no longer listed",
-            )  # fmt: skip
+            gone_vi = f"mã số liệu '{shown}' không còn trong danh mục"
+            gone_en = f"the indicator code '{shown}' is no longer listed"
+            judgement = Judgement(UNKNOWN, None, None, None, gone_vi, gone_en, gone_vi, gone_en)
             value = before = None
         else:
             found = figure(indicator.code)

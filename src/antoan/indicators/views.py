@@ -88,6 +88,7 @@ def _target_shown(result: targets.TargetResult) -> dict:
         "status": result.status,
         "label": result.status_en if english else result.status_vi,
         "phrase": result.phrase_en if english else result.phrase_vi,
+        "detail": result.detail_en if english else result.detail_vi,
         "statement": result.statement_en if english else result.statement_vi,
         "url": reverse("indicators:target_detail", args=[result.target.pk]),
     }

@@ -33,11 +33,13 @@ def test_a_clearance_rate_above_its_target_exceeds_it_by_the_points_between():
     assert result.margin == Decimal("7.0")
     assert result.phrase_vi == "vượt chỉ tiêu 7%"
     assert result.phrase_en == "exceeded the target by 7 percentage points"
+    assert (result.detail_vi, result.detail_en) == ("cao hơn chỉ tiêu 7%", "7 percentage points above it")
 
 
 def test_a_rate_equal_to_its_target_meets_it():
     result = said("at_least", 75, 75.0, measure=RATE)
     assert (result.status, result.phrase_vi, result.phrase_en) == ("met", "đạt chỉ tiêu", "met the target")
+    assert result.detail_vi == ""
 
 
 def test_a_rate_under_its_target_misses_it_saying_both_figures():
@@ -93,6 +95,7 @@ def test_reduced_by_more_than_asked_exceeds():
     result = said("reduce_by_pct", 5, 46, 50)  # down 8 %
     assert result.status == "exceeded"
     assert result.phrase_vi == "vượt chỉ tiêu (kéo giảm 8%, chỉ tiêu 5%)"
+    assert result.detail_vi == "kéo giảm 8%, chỉ tiêu 5%"
     assert result.margin == 3
 
 
@@ -196,6 +199,11 @@ def test_a_rate_that_moves_is_said_in_points():
 def test_each_kind_is_stated_as_a_plan_states_it(kind, value, vi, en):
     assert statement(kind, value, CASES) == vi
     assert statement(kind, value, CASES, english=True) == en
+
+
+def test_a_rate_of_a_hundred_percent_is_stated_plainly():
+    assert statement("at_least", 100, RATE) == "đạt 100%"
+    assert statement("at_least", 75, RATE) == "đạt từ 75% trở lên"
 
 
 def test_every_kind_has_a_rule_and_a_statement():
