@@ -69,7 +69,7 @@ def test_the_dashboard_shows_the_apis_figures(
     page.on("console", lambda message: console.append(message.text))
 
     with page.expect_navigation():
-        page.locator("header nav").get_by_role("link", name="Chỉ tiêu").click()
+        page.locator("header nav").get_by_role("link", name="Số liệu").click()
     assert "/chi-tieu/" in page.url, page.url
     for card in ("#card-trend", "#card-units", "#card-severity", "#card-grid", "#card-map"):
         expect(page.locator(card)).to_have_attribute("data-state", "drawn")

@@ -14,9 +14,12 @@ from antoan.core.tabular import csv_lines, write_xlsx
 from antoan.core.values import year_check
 from antoan.indicators import selectors
 from antoan.indicators.catalogue import indicators, sections
+from antoan.indicators.events import known_events
 from antoan.indicators.periods import period_options
+from antoan.indicators.target_api import router as targets_router
 
 router = Router(tags=["indicators"])
+router.add_router("/targets", targets_router)  # /api/v1/indicators/targets…
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -154,6 +157,39 @@ def catalogue(request):
 @reading_from_replica()
 def periods(request, year: int):
     return period_options(year_check(year), user=request.user)
+
+
+class EventUnitOut(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class EventOut(Schema):
+    start: date
+    end: date
+    name_vi: str
+    name_en: str
+    kind: str
+    origin: str
+    source: str
+    url: str
+    approximate: bool
+    note: str
+    period_code: str
+    unit: EventUnitOut | None
+
+
+@router.get("/events", response=list[EventOut], summary="Known events of a span: the national calendar, Tết, windows")
+@reading_from_replica()
+def events(request, year: int | None = None, date_from: str | None = None, date_to: str | None = None):
+    """The national political events of the calendar (data/national_events.json, each with its source), the Tết
+    windows and the special windows the user may see, overlapping `year` or the days `from` … `to`."""
+    date_from, date_to = date_from or request.GET.get("from"), date_to or request.GET.get("to")
+    if year is not None:
+        year_check(year)
+        date_from, date_to = date_from or date(year, 1, 1), date_to or date(year, 12, 31)
+    return [e.as_dict() for e in known_events(user=request.user, start=date_from, end=date_to)]
 
 
 class TrendOut(Schema):

@@ -6,3 +6,18 @@ class IndicatorsConfig(AppConfig):
     name = "antoan.indicators"
     label = "indicators"
     verbose_name = _("Indicators")
+
+    def ready(self):
+        from django.urls import reverse
+
+        from antoan.core.softdelete import DeletedKind, deleted_kind_register
+        from antoan.indicators import target_services
+        from antoan.indicators.models import Target
+
+        deleted_kind_register(
+            DeletedKind(
+                key="targets", model=Target, title=_("Target"), unit_field="unit",
+                restore=target_services.target_restore,
+                detail_url=lambda r: reverse("indicators:target_detail", args=[r.pk]), order=95,
+            )
+        )  # fmt: skip

@@ -1,5 +1,8 @@
 """Special windows (đợt đặc biệt): a party congress, an election, a holiday campaign. Each becomes a reporting
-period with the code "w:<slug>" (periods.period_parse); it is written only through window_services."""
+period with the code "w:<slug>" (periods.period_parse); it is written only through window_services.
+
+Targets (chỉ tiêu): what a leader sets a unit's year to reach on a catalogue indicator; written only through
+target_services, judged in targets.py."""
 
 from django.conf import settings
 from django.db import models
@@ -7,6 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from antoan.core.softdelete import SoftDeleteModel
 from antoan.units.models import Unit
 
 
@@ -39,3 +43,58 @@ class SpecialWindow(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TargetKind(models.TextChoices):
+    """What a target asks of a figure (docs/targets.md has the phrasings they cover)."""
+
+    AT_MOST = "at_most", _("At most N")
+    AT_LEAST = "at_least", _("At least N")
+    REDUCE_BY_PCT = "reduce_by_pct", _("Down by at least N percent on the year before")
+    REDUCE = "reduce", _("Lower than the year before")
+    NOT_INCREASE = "not_increase", _("No higher than the year before")
+    INCREASE_BY_PCT = "increase_by_pct", _("Up by at least N percent on the year before")
+    INCREASE = "increase", _("Higher than the year before")
+
+
+class Target(SoftDeleteModel):
+    """A target (chỉ tiêu) a leader sets for a unit's year on a catalogue indicator: "kéo giảm ít nhất 5 % số vụ tai
+    nạn giao thông", "tỷ lệ điều tra, khám phá đạt ít nhất 75 %". Written only through target_services; judged
+    against the catalogue's figure by targets.target_results."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    indicator = models.CharField(_("indicator"), max_length=100)  # a code of indicators.catalogue
+    kind = models.CharField(_("kind of target"), max_length=20, choices=TargetKind.choices)
+    # N of the kinds that take one (a count, an amount, a rate in %, or a change in %); empty for the others.
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=2, null=True, blank=True)
+    document = models.CharField(_("document"), max_length=300, blank=True)  # "Nghị quyết số 12/NQ-HĐND ngày …"
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            # One live target per unit, year, indicator and kind; a deleted one is kept beside it (core.softdelete).
+            models.UniqueConstraint(
+                fields=["unit", "year", "indicator", "kind"],
+                condition=Q(deleted_at__isnull=True),
+                name="target_once_per_unit_year_indicator_kind",
+            ),
+            models.CheckConstraint(condition=Q(value__isnull=True) | Q(value__gte=0), name="target_value_not_negative"),
+        ]
+        indexes = [models.Index(fields=["unit", "year"], name="target_unit_year")]
+        ordering = ["-year", "unit__path", "indicator", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.year}: {self.indicator} ({self.get_kind_display()})"

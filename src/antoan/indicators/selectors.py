@@ -73,7 +73,7 @@ def _codes(codes) -> list[str]:
     unknown = [c for c in codes if c not in catalogue]
     if unknown:
         raise DomainError.single(
-            "indicator", f"Không có chỉ tiêu: {', '.join(unknown)}", f"No such indicator: {', '.join(unknown)}"
+            "indicator", f"Không có số liệu: {', '.join(unknown)}", f"No such indicator: {', '.join(unknown)}"
         )
     return list(codes)
 

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from antoan.indicators.target_views import urlpatterns as target_patterns
 from antoan.indicators.views import dashboard
 from antoan.indicators.window_views import urlpatterns as window_patterns
 
@@ -8,4 +9,5 @@ app_name = "indicators"
 urlpatterns = [
     path("chi-tieu/", dashboard, name="dashboard"),
     path("chi-tieu/", include(window_patterns)),
+    path("chi-tieu/", include(target_patterns)),
 ]

@@ -26,7 +26,7 @@ from antoan.core.routers import reading_from_replica
 from antoan.core.values import to_date
 from antoan.incidents.categories import CATEGORIES, IncidentKind
 from antoan.incidents.selectors import incident_unit_choices
-from antoan.indicators import selectors
+from antoan.indicators import selectors, targets
 from antoan.indicators.catalogue import indicators
 from antoan.indicators.compute import as_of
 from antoan.indicators.format import number_vi
@@ -86,12 +86,26 @@ def _raw(value) -> str:
     return str(value)
 
 
-def _shown(figure: selectors.Figure, rise_is_good=None) -> dict:
-    """A figure ready for the template: its raw values (data-*), their Vietnamese-style text and the change."""
+def _target_shown(result: targets.TargetResult) -> dict:
+    english = _english()
+    return {
+        "status": result.status,
+        "label": result.status_en if english else result.status_vi,
+        "phrase": result.phrase_en if english else result.phrase_vi,
+        "detail": result.detail_en if english else result.detail_vi,
+        "statement": result.statement_en if english else result.statement_vi,
+        "url": reverse("indicators:target_detail", args=[result.target.pk]),
+    }
+
+
+def _shown(figure: selectors.Figure, rise_is_good=None, judged=()) -> dict:
+    """A figure ready for the template: its raw values (data-*), their Vietnamese-style text and the change, and how
+    it stands against the year's targets on it (`judged`: target results)."""
     indicator = figure.indicator
     english = _english()
     change = figure.change
     shown = {
+        "targets": [_target_shown(r) for r in judged],
         "code": indicator.code,
         "slug": indicator.code.replace(".", "-").replace("_", "-"),
         # a part sits indented under its whole: "Số vụ phạm tội phát hiện, bắt giữ (…): Ma túy" is shown as "Ma túy"
@@ -270,8 +284,21 @@ def dashboard(request):
         "on": on,
     }
     if result is not None:
+        # The year's targets, judged on the figures shown (the same indicator set: one code path).
+        judged: dict[str, list] = {}
+        for target_result in targets.target_results(user=request.user, unit=unit, period=period, figures=result):
+            judged.setdefault(target_result.target.indicator, []).append(target_result)
         context.update(
-            headline=[_shown(result.figure(code), good) for code, good in HEADLINE if code in indicators()],
+            headline=[
+                _shown(result.figure(code), good, judged.get(code, ()))
+                for code, good in HEADLINE
+                if code in indicators()
+            ],
+            target_year=targets.target_year(period),
+            target_rows=[
+                {**_target_shown(r), "name": r.indicator.name if r.indicator else r.target.indicator}
+                for rs in judged.values() for r in rs
+            ],
             sections=[(section, [_shown(f) for f in figures]) for section, figures in result.by_section() if figures],
             mapping=(result.mapping.message.en if _english() else result.mapping.message.vi) if result.mapping else "",
             config=_config(unit, on, period, result),

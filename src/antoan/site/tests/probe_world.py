@@ -37,6 +37,7 @@ from antoan.incidents.services import incident_create, incident_delete
 from antoan.incidents.transfer import COLUMNS as INCIDENT_COLUMNS
 from antoan.incidents.transfer import export_csv as incidents_export_csv
 from antoan.indicators.periods import period_parse
+from antoan.indicators.target_services import target_create, target_delete
 from antoan.indicators.window_services import special_window_create
 from antoan.movement import record_types
 from antoan.movement.records import services as record_services
@@ -110,6 +111,7 @@ DETAIL_PATHS = {  # record name → the page that shows it (an answer linking th
     "establishment": "/don-vi/{}/",
     "import_job": "/su-viec/nhap/{}/",
     "batch": "/bao-cao/lo/{}/",
+    "target": "/chi-tieu/ke-hoach/{}/",
     **{rt.key: f"/{rt.slug}/{{}}/" for rt in record_types.ALL},
 }
 
@@ -257,6 +259,16 @@ def build_world(tmp: Path) -> World:
         user=leader, slug="zqaprobe-window", name=f"{MARK}-window Đại hội", start=f"{YEAR}-09-01",
         end=f"{YEAR}-09-10", unit=unit_a.pk, note="",
     )  # fmt: skip
+    w.records["target"] = target_create(
+        user=leader, unit=unit_a, year=YEAR, indicator="traffic.accidents", kind="reduce_by_pct", value="5",
+        document=f"{MARK}-target Nghị quyết HĐND xã",
+    )  # fmt: skip
+    deleted = target_create(
+        user=leader, unit=unit_a, year=YEAR, indicator="crime.cases", kind="at_most", value="10",
+        document=f"{MARK}-target-deleted",
+    )  # fmt: skip
+    target_delete(user=leader, target=deleted, reason="nhập nhầm")
+    w.records["target_deleted"] = deleted
     w.records["draft"] = report_draft_save(
         user=officer, unit=unit_a, period=period_parse(str(YEAR)), shortcomings=f"{MARK}-draft Còn hạn chế",
         tasks="Tăng cường tuần tra", number="05",

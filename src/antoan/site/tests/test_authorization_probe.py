@@ -242,6 +242,21 @@ RULES: dict[str, Rule] = {
     "chi-tieu/dot-dac-biet/<int:pk>/xoa/": Rule(
         DENY, _form_then("empty", as_="a.leader", shows=True), fill={"pk": "window"}
     ),
+    # targets (chỉ tiêu): leaders write them, everyone in scope reads them
+    "chi-tieu/ke-hoach/": Rule(HIDE, (SHOWN,)),
+    "chi-tieu/ke-hoach/chon/": Rule(HIDE, (Send(query={"unit": "unit_a", "year": f"={YEAR}"}),)),
+    "chi-tieu/ke-hoach/them/": Rule(HIDE, _form_then("target:create", as_="a.leader")),
+    "chi-tieu/ke-hoach/don-vi/<int:unit_pk>/<int:year>/": Rule(
+        DENY, (SHOWN, Send("POST", "target:grid", as_="a.leader", changes=True)),
+        fill={"unit_pk": "unit_a", "year": f"={YEAR}"},
+    ),
+    "chi-tieu/ke-hoach/<int:pk>/": Rule(DENY, (SHOWN,), fill={"pk": "target"}),
+    "chi-tieu/ke-hoach/<int:pk>/sua/": Rule(
+        DENY, _form_then("target:update", as_="a.leader", shows=True), fill={"pk": "target"}
+    ),
+    "chi-tieu/ke-hoach/<int:pk>/xoa/": Rule(
+        DENY, _form_then("empty", as_="a.leader", shows=True), fill={"pk": "target"}
+    ),
     # reports: a unit's report (its words and its heading are unit A's records), and the batches of their owner
     "bao-cao/": Rule(
         DENY, (SHOWN, Send("POST", "report:draft", changes=True), Send("POST", "report:profile", changes=True)),
@@ -326,6 +341,28 @@ RULES: dict[str, Rule] = {
     f"GET {API_PREFIX}indicators/time-grid": Rule(DENY, query={**IN_A_ON_CODE, "kind": "=crime"}),
     f"GET {API_PREFIX}indicators/points": Rule(DENY, query=IN_A_ON_CODE),
     f"GET {API_PREFIX}indicators/black-spots": Rule(DENY, query=IN_A_ON_CODE),
+    f"GET {API_PREFIX}indicators/events": Rule(HIDE, (SHOWN,), query={"year": f"={YEAR}"}),  # unit A's window
+    # API: targets (a unit named by its id or its code)
+    f"GET {API_PREFIX}indicators/targets": Rule(
+        HIDE, (Send(query={"unit": "unit_a.code"}, shows=True), SHOWN), ids=("target",)
+    ),
+    f"POST {API_PREFIX}indicators/targets": Rule(DENY, _post("target:json-create", as_="a.leader")),
+    f"GET {API_PREFIX}indicators/targets/kinds": Rule(HIDE),
+    f"GET {API_PREFIX}indicators/targets/results": Rule(DENY, (SHOWN,), query=IN_A_ON_CODE),
+    f"POST {API_PREFIX}indicators/targets/grid": Rule(DENY, _post("target:json-grid", as_="a.leader")),
+    f"GET {API_PREFIX}indicators/targets/{{target_id}}": Rule(DENY, (SHOWN,), fill={"target_id": "target"}),
+    f"PATCH {API_PREFIX}indicators/targets/{{target_id}}": Rule(
+        DENY, (Send("PATCH", "target:json-update", as_="a.leader", changes=True),), fill={"target_id": "target"}
+    ),
+    f"DELETE {API_PREFIX}indicators/targets/{{target_id}}": Rule(
+        DENY, (Send("DELETE", as_="a.leader", changes=True),), fill={"target_id": "target"}
+    ),
+    f"POST {API_PREFIX}indicators/targets/{{target_id}}/restore": Rule(
+        DENY, _post(as_=ADMIN), fill={"target_id": "target_deleted"}, ids=("target_deleted",)
+    ),
+    f"GET {API_PREFIX}indicators/targets/{{target_id}}/history": Rule(
+        DENY, (SHOWN,), fill={"target_id": "target"}
+    ),
     f"GET {API_PREFIX}reports/annual": Rule(DENY, (SHOWN,), query={**ANNUAL, "format": "=json"}),
     f"GET {API_PREFIX}reports/period": Rule(
         DENY, (SHOWN,), query={"unit": "unit_a.code", "period": "=w:zqaprobe-window", "format": "=json"}
@@ -427,6 +464,28 @@ BODIES = {
     "window:update": lambda w: {
         "slug": w.records["window"].slug, "name": CHANGED, "start": f"{YEAR}-09-01", "end": f"{YEAR}-09-10",
         "unit": w.units["unit_a"].pk, "note": "",
+    },
+    "target:create": lambda w: {
+        "unit": w.units["unit_a"].pk, "year": YEAR, "indicator": "traffic.dead", "kind": "reduce", "value": "",
+        "document": CHANGED, "note": "",
+    },
+    "target:update": lambda w: {
+        "unit": w.units["unit_a"].pk, "year": YEAR, "indicator": "traffic.accidents", "kind": "reduce_by_pct",
+        "value": "7", "document": CHANGED, "note": "",
+    },
+    "target:grid": lambda w: {
+        "row_count": "1", "r0-id": w.records["target"].pk, "r0-indicator": "traffic.accidents",
+        "r0-kind": "reduce_by_pct", "r0-value": "7", "r0-document": CHANGED, "document": "",
+    },
+    "target:json-create": lambda w: {
+        "unit_id": w.units["unit_a"].pk, "year": YEAR, "indicator": "traffic.dead", "kind": "reduce",
+        "document": CHANGED,
+    },
+    "target:json-update": lambda w: {"value": 7, "document": CHANGED},
+    "target:json-grid": lambda w: {
+        "unit_id": w.units["unit_a"].pk, "year": YEAR,
+        "rows": [{"id": w.records["target"].pk, "indicator": "traffic.accidents", "kind": "reduce_by_pct",
+                  "value": 7, "document": CHANGED}],
     },
     "report:draft": lambda w: {"form": "draft", "number": "06", "shortcomings": CHANGED, "tasks": CHANGED},
     "report:profile": lambda w: {

@@ -46,6 +46,7 @@ from antoan.core import clock
 from antoan.incidents import jobs as import_jobs
 from antoan.incidents.services import incident_create
 from antoan.indicators.periods import period_parse
+from antoan.indicators.target_services import target_create
 from antoan.indicators.window_services import special_window_create
 from antoan.movement import record_types
 from antoan.movement.records import services as record_services
@@ -127,6 +128,9 @@ def world(settings, tmp_path, make_user, unit):
         user=leader, slug="dai-hoi-xa", name="Đại hội xã", start=f"{YEAR}-09-01", end=f"{YEAR}-09-10",
         unit=commune.pk, note="",
     )  # fmt: skip
+    w["target"] = target_create(
+        user=leader, unit=commune, year=YEAR, indicator="traffic.accidents", kind="reduce_by_pct", value="5"
+    )
     upload = SimpleUploadedFile(
         "nhap.csv", b"kind,unit_code,occurred_at,summary\ncrime,23059,2025-10-01,x\n", content_type="text/csv"
     )
@@ -152,6 +156,7 @@ PK_BY_PREFIX = (  # the record a route's <pk> names, by the route's beginning (t
     ("danh-gia/", "assessment"),
     ("xep-loai/", "rating"),
     ("chi-tieu/dot-dac-biet/", "window"),
+    ("chi-tieu/ke-hoach/", "target"),
     ("bao-cao/lo/", "batch"),
     *((f"{rt.slug}/", rt.key) for rt in record_types.ALL),
 )
@@ -198,6 +203,10 @@ def route_url(route: str, name: str, w: dict) -> str:
             record = "csv"
         elif parameter == "token":
             record = w["tip_token"]
+        elif parameter == "unit_pk":  # a unit's year of targets
+            record = w["unit"]
+        elif parameter == "year":
+            record = YEAR
         elif parameter == "pk":
             key = next((key for prefix, key in PK_BY_PREFIX if route.startswith(prefix)), None)
             record = w[key] if key else pytest.fail(f"say which record route {route} ({name}) names in PK_BY_PREFIX")
@@ -508,6 +517,7 @@ def _api_paths(w: dict) -> list[tuple[str, str]]:
     ids = {
         "unit_id": w["unit"].pk, "incident_id": w["incident"].pk, "tip_id": w["tip"].pk,
         "record_id": w["models"].pk, "assessment_id": w["assessment"].pk, "rating_id": w["rating"].pk,
+        "target_id": w["target"].pk,
     }  # fmt: skip
     schema = api.get_openapi_schema()
     found = []

@@ -10,12 +10,13 @@ from antoan.core.values import to_date
 from antoan.indicators.api import set_as_dict
 from antoan.indicators.format import number_vi
 from antoan.indicators.selectors import indicator_period, indicator_set, indicator_unit_param
+from antoan.indicators.targets import target_results, target_year
 
 
 class Command(BaseCommand):
     help = (
         "Indicators for a unit and a period with the same period of the year before (the API's figures): "
-        "antoan indicators --unit CODE --period 2020 [--json] | --from YYYY-MM-DD --to YYYY-MM-DD"
+        "antoan indicators --unit CODE --period 2020 [--json] [--targets] | --from YYYY-MM-DD --to YYYY-MM-DD"
     )
 
     def add_arguments(self, parser):
@@ -27,20 +28,37 @@ class Command(BaseCommand):
         parser.add_argument("--indicators", default="", help="Comma-separated codes (default: all)")
         parser.add_argument("--json", dest="as_json", action="store_true", help="Print JSON, as the API gives it")
         parser.add_argument("--user", help="Read as this user (their scope applies); default: the system account")
+        parser.add_argument(
+            "--targets", action="store_true", help="Also judge the unit's targets of the period's year (chỉ tiêu)"
+        )
 
-    def handle(self, *args, unit, on, period, date_from, date_to, indicators, as_json, user, **options):
+    def handle(self, *args, unit, on, period, date_from, date_to, indicators, as_json, user, targets, **options):
         actor = self._user(user) if user else system_user()
         codes = [c.strip() for c in indicators.split(",") if c.strip()] or None
         try:
             chosen = indicator_period({"period": period, "from": date_from, "to": date_to}, user=actor)
             target = indicator_unit_param(user=actor, code=unit, on=to_date(on, field="on"))
             result = indicator_set(user=actor, unit=target, period=chosen, codes=codes)
+            judged = target_results(user=actor, unit=target, period=chosen) if targets else None
         except DomainError as exc:
             raise CommandError(str(exc)) from None
         if as_json:
-            self.stdout.write(_json(set_as_dict(result)))
+            data = set_as_dict(result)
+            if judged is not None:
+                data["targets"] = [r.as_dict() for r in judged]
+            self.stdout.write(_json(data))
             return
         self._print(result)
+        if judged is not None:
+            self._print_targets(judged, target_year(chosen))
+
+    def _print_targets(self, judged, year):
+        self.stdout.write(f"\nCHỈ TIÊU NĂM {year} / TARGETS FOR {year}")
+        if not judged:
+            self.stdout.write("  (không có chỉ tiêu đánh giá được cho kỳ này / no target this period can judge)")
+        for r in judged:
+            name = r.indicator.vi if r.indicator else r.target.indicator
+            self.stdout.write(f"  {name}: {r.statement_vi}\n    → {r.status_vi}: {r.phrase_vi} / {r.phrase_en}")
 
     def _print(self, result):
         name = result.unit.name if result.unit else "Cả nước / whole country"

@@ -1,0 +1,289 @@
+"""Targets (chỉ tiêu) as a user may see them, and judged against the catalogue's figures; target_services.py writes
+them, target_rules.py says how a kind is judged and phrased.
+
+Who sees: everyone whose scope covers the target's unit. Who writes: a leader or an administrator of the unit (or of
+a unit above it) — `target_can_write`.
+
+`target_results(user, unit, period)` judges the targets of the period's year (the year of its last day: st2020 → 2020,
+tet2021 → 2021) against the figure `selectors.indicator_set` computes for the unit and period — the figure the
+dashboard and the report show. A whole year (a calendar or a statistical year) judges every target. A part of a year
+(a half, a quarter, a month, Tết, a window, a range of days) judges only what it can honestly say:
+- "at most / at least N" of a rate (a ratio, a share, a median: the clearance rate, the share recognised) — a
+  quarter's rate is the same kind of number as the year's; a count or an amount is not (10 accidents in the first
+  quarter say nothing against "at most 40 in the year"), and neither is a stock counted on the period's last day;
+- the kinds that compare with the year before (reduce, reduce by N %, not increase, increase…), against the same
+  part of the year before (`Period.previous()`, the comparison the figures already carry) — "so với cùng kỳ";
+- nothing on an indicator dated by a year only (exemplars, ratings, recognition), which has no figure for a part.
+The others are left out of the answer (`targets_for` still lists them).
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from antoan.accounts.models import Role, User
+from antoan.accounts.selectors import user_is_admin
+from antoan.core.audit import AuditEntry, audit_entries
+from antoan.core.errors import DomainError, Message, NotFound
+from antoan.indicators.catalogue import Indicator, indicators
+from antoan.indicators.models import Target
+from antoan.indicators.periods import Period
+from antoan.indicators.selectors import IndicatorSet, indicator_set, indicator_unit
+from antoan.indicators.target_rules import (
+    ABSOLUTE_KINDS,
+    KINDS,
+    STATUS_LABELS,
+    UNKNOWN,
+    Judgement,
+    Measure,
+    judge,
+    statement,
+)
+from antoan.units.models import Hierarchy, Kind, Unit
+from antoan.units.scope import scope_require, user_scope
+
+LEADERS = frozenset({Role.LEADER})  # user_scope adds administrators to any set of roles
+WRITE_NEEDS_LEADER = Message(
+    "Chỉ lãnh đạo hoặc quản trị viên của đơn vị (hoặc đơn vị cấp trên) được đặt chỉ tiêu của đơn vị",
+    "Only a leader or an administrator of the unit (or of a unit above it) may set its targets",
+)
+FULL_YEAR = ("year", "stat_year")
+RATE_AGGREGATES = ("ratio", "share", "tips_median_minutes")
+
+
+def target_year(period: Period) -> int:
+    """The year whose targets judge `period`: the year of its last day (st2020 ends on 14/12/2020)."""
+    return period.end.year
+
+
+def is_rate(indicator: Indicator) -> bool:
+    """A figure that is a rate or a typical value rather than an amount counted over the period."""
+    return indicator.is_percent or indicator.aggregate in RATE_AGGREGATES
+
+
+def target_applies(*, kind: str, indicator: Indicator, period: Period) -> bool:
+    """Whether a target of `kind` on `indicator` is judged over `period` (the module's docstring says why)."""
+    if period.kind in FULL_YEAR:
+        return True
+    if indicator.is_annual:
+        return False
+    if kind in ABSOLUTE_KINDS:
+        return is_rate(indicator)
+    return True
+
+
+def measure_of(indicator: Indicator | None) -> Measure:
+    if indicator is None:
+        return Measure("", "")
+    return Measure(indicator.measure_vi, indicator.measure_en, indicator.is_percent)
+
+
+def target_statement(target: Target) -> tuple[str, str]:
+    """The target in words after its indicator's name, in Vietnamese and English: "kéo giảm ít nhất 5% so với …"."""
+    measure = measure_of(indicators().get(target.indicator))
+    return (
+        statement(target.kind, target.value, measure),
+        statement(target.kind, target.value, measure, english=True),
+    )
+
+
+# Reads ----------------------------------------------------------------------------------------------------
+
+
+def _ordered(targets) -> list[Target]:
+    """In the catalogue's order (then the kinds' order); codes no longer in the catalogue last."""
+    position = {code: i for i, code in enumerate(indicators())}
+    kinds = list(KINDS)
+    return sorted(targets, key=lambda t: (position.get(t.indicator, len(position)), t.indicator, kinds.index(t.kind)))
+
+
+def target_list(*, user: User, unit: Unit | None = None, year: int | None = None) -> QuerySet:
+    """The live targets of the units in `user`'s scope, newest year first; `unit` and `year` narrow them."""
+    targets = Target.objects.select_related("unit", "unit__parent").filter(user_scope(user=user).q("unit"))
+    if unit is not None:
+        targets = targets.filter(unit=unit)
+    if year is not None:
+        targets = targets.filter(year=year)
+    return targets.order_by("-year", "unit__hierarchy", "unit__path", "indicator", "kind")
+
+
+def targets_for(*, user: User, unit: Unit, year: int) -> list[Target]:
+    """The targets of `unit` for `year`, in the catalogue's order (NotFound when the user may not see the unit)."""
+    if not user_scope(user=user).covers(unit):
+        raise NotFound.single("unit", "Không tìm thấy đơn vị", "Unit not found")
+    return _ordered(Target.objects.filter(unit=unit, year=year).select_related("unit"))
+
+
+def target_get(*, user: User, pk, deleted_too: bool = False) -> Target:
+    """A target the user may see; with `deleted_too`, an administrator also gets a deleted one."""
+    rows = Target.all_objects if deleted_too and user_is_admin(user=user) else Target.objects
+    found = None
+    if str(pk).isdigit():
+        found = (
+            rows.filter(user_scope(user=user).q("unit"), pk=int(pk))
+            .select_related("unit", "unit__parent", "created_by", "updated_by", "deleted_by")
+            .first()
+        )
+    if found is None:
+        raise NotFound.single("target", "Không tìm thấy chỉ tiêu", "Target not found")
+    return found
+
+
+def target_write_require(user: User, unit: Unit) -> None:
+    """Raise unless `user` may set the targets of `unit`: NotFound out of scope, Forbidden for an officer."""
+    scope_require(user=user, unit=unit, roles=LEADERS, what=WRITE_NEEDS_LEADER)
+
+
+def target_can_write(*, user: User, unit: Unit) -> bool:
+    try:
+        target_write_require(user, unit)
+    except DomainError:
+        return False
+    return True
+
+
+def target_can_create(*, user: User) -> bool:
+    return user_is_admin(user=user) or not user_scope(user=user, roles=LEADERS).nothing
+
+
+def target_unit_choices(*, user: User, write: bool = True) -> QuerySet:
+    """The units whose targets a user sets (`write`) or reads: those of their memberships and the units under them,
+    establishments left out; for an administrator of everything, the current provinces."""
+    scope = user_scope(user=user, roles=LEADERS) if write else user_scope(user=user)
+    units = Unit.objects.exclude(kind=Kind.ESTABLISHMENT)
+    if scope.everything:
+        return units.filter(hierarchy=Hierarchy.CURRENT, kind=Kind.PROVINCE).order_by("path")
+    return units.filter(scope.q()).order_by("hierarchy", "path")
+
+
+def target_history(*, user: User, target: Target) -> list[AuditEntry]:
+    target = target_get(user=user, pk=target.pk, deleted_too=True)
+    return audit_entries(Target.history.filter(id=target.pk), excluded=("updated_at", "updated_by"))
+
+
+# Judged ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    """A target judged over a period: the figure (and the comparison's) it was judged against, the status, and the
+    words a report can use ("vượt chỉ tiêu 7%", "không đạt chỉ tiêu (kéo giảm 3%, chỉ tiêu 5%)")."""
+
+    target: Target
+    indicator: Indicator | None  # None: the code is no longer in the catalogue
+    period: Period
+    comparison_period: Period
+    value: int | float | None
+    comparison: int | float | None
+    judgement: Judgement
+    statement_vi: str
+    statement_en: str
+
+    @property
+    def status(self) -> str:
+        return self.judgement.status
+
+    @property
+    def met(self) -> bool | None:
+        """True when met or exceeded, False when missed, None when it cannot be said."""
+        return None if self.status == UNKNOWN else self.status != "missed"
+
+    @property
+    def phrase_vi(self) -> str:
+        return self.judgement.phrase_vi
+
+    @property
+    def phrase_en(self) -> str:
+        return self.judgement.phrase_en
+
+    @property
+    def detail_vi(self) -> str:
+        """What to show beside the status's label ("Vượt chỉ tiêu: kéo giảm 8%, chỉ tiêu 5%"); may be empty."""
+        return self.judgement.detail_vi
+
+    @property
+    def detail_en(self) -> str:
+        return self.judgement.detail_en
+
+    @property
+    def status_vi(self) -> str:
+        return STATUS_LABELS[self.status][0]
+
+    @property
+    def status_en(self) -> str:
+        return STATUS_LABELS[self.status][1]
+
+    @property
+    def margin(self) -> Decimal | None:
+        return self.judgement.margin
+
+    @property
+    def change_pct(self) -> Decimal | None:
+        return self.judgement.change_pct
+
+    def as_dict(self) -> dict:
+        t, i = self.target, self.indicator
+        return {
+            "target": {"id": t.pk, "unit_id": t.unit_id, "year": t.year, "indicator": t.indicator, "kind": t.kind,
+                       "value": _number(t.value), "document": t.document, "note": t.note},
+            "indicator_name_vi": i.vi if i else t.indicator, "indicator_name_en": i.en if i else t.indicator,
+            "measure_vi": i.measure_vi if i else "", "measure_en": i.measure_en if i else "",
+            "period": self.period, "comparison_period": self.comparison_period,
+            "value": self.value, "comparison": self.comparison, "status": self.status,
+            "status_vi": self.status_vi, "status_en": self.status_en,
+            "margin": _number(self.margin), "change_pct": _number(self.change_pct, 2),
+            "phrase_vi": self.phrase_vi, "phrase_en": self.phrase_en,
+            "detail_vi": self.detail_vi, "detail_en": self.detail_en,
+            "statement_vi": self.statement_vi, "statement_en": self.statement_en,
+        }  # fmt: skip
+
+
+def _number(value: Decimal | None, places: int = 2) -> float | None:
+    return None if value is None else round(float(value), places)
+
+
+def target_results(
+    *, user: User, unit: Unit | None, period: Period, figures: IndicatorSet | None = None
+) -> list[TargetResult]:
+    """Each target of `unit` for the period's year that the period can judge, against the indicator set's figure
+    for `unit` and `period` (and its comparison period). `figures`: an indicator set the caller already has for the
+    same unit and period (the dashboard's), read instead of computing the figures again."""
+    unit = indicator_unit(user=user, unit=unit)
+    if unit is None:  # the whole country has no targets of its own
+        return []
+    if figures is not None and (figures.period != period or getattr(figures.unit, "pk", None) != unit.pk):
+        raise ValueError("target_results: the indicator set given is for another unit or period")
+    catalogue = indicators()
+    judged = []
+    for target in targets_for(user=user, unit=unit, year=target_year(period)):
+        indicator = catalogue.get(target.indicator)
+        if indicator is None or target_applies(kind=target.kind, indicator=indicator, period=period):
+            judged.append((target, indicator))
+    codes = sorted({i.code for _, i in judged if i is not None})
+    have = {f.indicator.code for f in figures.figures} if figures is not None else set()
+    missing = [code for code in codes if code not in have]
+    read = indicator_set(user=user, unit=unit, period=period, codes=missing) if missing else None
+    comparison = (figures or read).comparison if (figures or read) else period.previous()
+
+    def figure(code):
+        source = figures if code in have else read
+        return source.figure(code)
+
+    results = []
+    for target, indicator in judged:
+        if indicator is None:
+            shown = target.indicator
+            gone_vi = f"mã số liệu '{shown}' không còn trong danh mục"
+            gone_en = f"the indicator code '{shown}' is no longer listed"
+            judgement = Judgement(UNKNOWN, None, None, None, gone_vi, gone_en, gone_vi, gone_en)
+            value = before = None
+        else:
+            found = figure(indicator.code)
+            value, before = found.value, found.comparison
+            judgement = judge(
+                kind=target.kind, target=target.value, value=value, comparison=before, measure=measure_of(indicator)
+            )
+        said_vi, said_en = target_statement(target)
+        results.append(TargetResult(target, indicator, period, comparison, value, before, judgement, said_vi, said_en))
+    return results
