@@ -52,7 +52,8 @@ class Period:
     start: date
     end: date
     hierarchy: str
-    crimes: int
+    crimes: int  # crimes against social order ("phạm pháp hình sự"): they happen, and most are cleared
+    detected: int  # the other groups (drugs, economic, …): detected cases, each with the persons caught
     social_evils: int
     accidents: int
     dead: int
@@ -62,24 +63,24 @@ class Period:
 
 PERIODS = (
     Period(
-        2019, date(2019, 1, 1), date(2019, 12, 31), Hierarchy.LEGACY, 49, 12, 57, 31, 48,
+        2019, date(2019, 1, 1), date(2019, 12, 31), Hierarchy.LEGACY, 49, 14, 12, 57, 31, 48,
         (("drought", 3, 4), ("heavy_rain", 8, 9), ("whirlwind", 10, 10)),
     ),
     Period(
-        2020, date(2020, 1, 1), date(2020, 12, 31), Hierarchy.LEGACY, 44, 11, 54, 26, 41,
+        2020, date(2020, 1, 1), date(2020, 12, 31), Hierarchy.LEGACY, 44, 12, 11, 54, 26, 41,
         (("drought", 4, 4), ("whirlwind", 8, 8), ("heavy_rain", 10, 10), ("flood", 11, 11)),
     ),
     Period(
-        2021, date(2021, 1, 1), date(2021, 12, 31), Hierarchy.LEGACY, 41, 10, 50, 24, 37,
+        2021, date(2021, 1, 1), date(2021, 12, 31), Hierarchy.LEGACY, 41, 11, 10, 50, 24, 37,
         (("drought", 3, 3), ("heavy_rain", 9, 9), ("storm", 11, 11)),
     ),
-    Period(2025, date(2025, 1, 1), date(2025, 6, 30), Hierarchy.LEGACY, 14, 5, 16, 8, 12, (("drought", 4, 4),)),
+    Period(2025, date(2025, 1, 1), date(2025, 6, 30), Hierarchy.LEGACY, 14, 4, 5, 16, 8, 12, (("drought", 4, 4),)),
     Period(
-        2025, date(2025, 7, 1), date(2025, 12, 31), Hierarchy.CURRENT, 16, 5, 18, 9, 13,
+        2025, date(2025, 7, 1), date(2025, 12, 31), Hierarchy.CURRENT, 16, 5, 5, 18, 9, 13,
         (("heavy_rain", 9, 9), ("whirlwind", 10, 10)),
     ),
     Period(
-        2026, date(2026, 1, 1), SEED_UNTIL, Hierarchy.CURRENT, 28, 8, 32, 15, 24,
+        2026, date(2026, 1, 1), SEED_UNTIL, Hierarchy.CURRENT, 28, 10, 8, 32, 15, 24,
         (("drought", 4, 4), ("heavy_rain", 8, 8), ("storm", 11, 11)),
     ),
 )  # fmt: skip
@@ -153,8 +154,8 @@ CRIME_HOURS = (3, 3, 3, 2, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 4, 4, 4,
 SOCIAL_EVIL_HOURS = (1, 1, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 3, 3, 3, 2, 2, 4, 5, 5, 4, 2)
 DISASTER_HOURS = (1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 3, 4, 5, 5, 4, 3, 2, 2, 1, 1, 1)
 
-LEGACY_CRIME_CATEGORIES = (
-    ("social_order", 72),
+# The groups detected besides crimes against social order, by weight.
+LEGACY_DETECTED_CATEGORIES = (
     ("drugs", 12),
     ("economic", 7),
     ("environment", 6),
@@ -162,8 +163,7 @@ LEGACY_CRIME_CATEGORIES = (
     ("smuggling", 1),
 )
 # After 2025 online fraud takes a bigger share.
-CURRENT_CRIME_CATEGORIES = (
-    ("social_order", 62),
+CURRENT_DETECTED_CATEGORIES = (
     ("drugs", 14),
     ("economic", 6),
     ("environment", 6),
@@ -420,15 +420,22 @@ def _status(day: date, done: bool) -> str:
 
 
 def _crimes(rng, builder: _Builder, period: Period) -> list[_Record]:
-    categories = LEGACY_CRIME_CATEGORIES if period.hierarchy == Hierarchy.LEGACY else CURRENT_CRIME_CATEGORIES
+    """Crimes against social order (the review's "phạm pháp hình sự": 49 in 2019, 44 in 2020), then the detected
+    cases of the other groups, each with the persons caught."""
+    others = LEGACY_DETECTED_CATEGORIES if period.hierarchy == Hierarchy.LEGACY else CURRENT_DETECTED_CATEGORIES
+    categories = ["social_order"] * period.crimes + [_weighted(rng, others) for _ in range(period.detected)]
+    rng.shuffle(categories)
     records = []
-    for day in _spread_days(rng, period.start, period.end, period.crimes):
+    for day, category in zip(_spread_days(rng, period.start, period.end, len(categories)), categories, strict=True):
         unit = builder.commune(rng)
-        category = _weighted(rng, categories)
         village, commune = _place(unit, rng)
-        low, high = rng.choices(((1, 10), (10, 30), (30, 75)), (60, 30, 10))[0]
-        solved_on = day + timedelta(days=rng.randint(low, high))
-        solved = rng.random() < 0.86 and solved_on <= SEED_UNTIL
+        if category == "social_order":
+            low, high = rng.choices(((1, 10), (10, 30), (30, 75)), (60, 30, 10))[0]
+            solved_on = day + timedelta(days=rng.randint(low, high))
+            solved = rng.random() < 0.86 and solved_on <= SEED_UNTIL
+        else:  # detected: the case is known when the persons are caught
+            solved_on = day + timedelta(days=1)
+            solved = solved_on <= SEED_UNTIL
         suspects = rng.choice((1, 1, 1, 2, 2, 3, 4)) if solved else None
         outcome = rng.choice(SOLVED_OUTCOMES).format(n=suspects) if solved else rng.choice(OPEN_OUTCOMES)
         fields = {
