@@ -55,7 +55,7 @@ def test_officer_edits_section_two_and_downloads_it_in_the_docx(
     expect(page.locator("#report-preview article.report")).to_contain_text(home_units.name.upper())
     # The charts are drawn by the browser from their data (reports/preview.js), one canvas each.
     charts = page.locator("#report-preview figure.report-chart canvas")
-    assert charts.count() >= 2
+    assert charts.count() >= 1  # a commune: the traffic accidents month by month
     for index in range(charts.count()):
         expect(charts.nth(index)).to_have_attribute("data-drawn", "1")
         assert charts.nth(index).bounding_box()["height"] > 100

@@ -150,7 +150,10 @@ def _kept(draw, kind: str, chart: Chart, *options):
 def _draw(chart: Chart, *, with_title: bool = True) -> Figure:
     if chart.kind not in KINDS:
         raise ValueError(f"unknown chart kind {chart.kind!r} (expected one of {', '.join(KINDS)})")
-    figure = Figure(figsize=FIGSIZE, layout="constrained")
+    width, height = FIGSIZE
+    if chart.kind == "barh":  # a row per unit: enough height that 17 communes' names do not overlap
+        height = max(height, 0.3 * len(chart.labels) * max(len(chart.series), 1) ** 0.5 + 1.2)
+    figure = Figure(figsize=(width, height), layout="constrained")
     axes = figure.add_subplot()
     labels = list(chart.labels)
     series = [(name, [_number(v) for v in _aligned(values, len(labels))]) for name, values in chart.series]
@@ -167,7 +170,9 @@ def _draw(chart: Chart, *, with_title: bool = True) -> Figure:
         (axes.set_xlabel if chart.kind == "barh" else axes.set_ylabel)(chart.y_label)
     named = [name for name, _ in series if name]
     if named:
-        figure.legend(loc="outside lower center", ncols=min(len(series), 4), frameon=False)
+        # One row when the names fit the width (~90 characters at this size), else two columns.
+        columns = len(named) if sum(len(n) + 6 for n in named) <= 90 else min(len(named), 2)
+        figure.legend(loc="outside lower center", ncols=columns, frameon=False)
     return figure
 
 

@@ -38,7 +38,7 @@ class Section:
     tables: tuple[Table, ...] = ()
     charts: tuple[Chart, ...] = ()
     subsections: tuple["Section", ...] = ()
-    editable: str = ""  # "shortcomings" / "tasks": the officials' own words (drafted by the system, edited)
+    editable: str = ""  # a part of reports/drafting.PARTS: the officials' own words (drafted by the system, edited)
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,13 @@ class Report:
     signature: Signature
     issued_on: date
     empty: bool = False  # no record at all for the unit and period: the report says so in section I
-    notes: tuple[str, ...] = field(default=())  # e.g. the reorganisation mapping note, printed in small italics
+    opening: tuple[str, ...] = ()  # the paragraphs between the subject and section I: basis and data period
+    appendix: tuple[Section, ...] = ()  # after the signature, "PHỤ LỤC" (charts, when the unit wants them there)
+    # For the people who prepare the report, never printed in it: how figures were attributed across the 2025
+    # reorganisation, what is missing (a signer's name, targets), a rule not yet checked against its text.
+    admin_notes: tuple[str, ...] = field(default=())
+    # The parts that need judgement (reports/drafting.PARTS) as printed: the officials' words or the system's draft.
+    parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def tables(self) -> list[Table]:
         return self._collect("tables")
@@ -95,4 +101,5 @@ class Report:
                 walk(section.subsections)
 
         walk(self.sections)
+        walk(self.appendix)
         return found

@@ -11,6 +11,7 @@ The layout rules (margins, fonts, sizes) cite their source in `RULES_SOURCE`; ch
 decree in hand.
 """
 
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime, time
 from io import BytesIO
@@ -132,8 +133,11 @@ def render_docx(report: Report) -> bytes:
 
     _header_block(document, report)
     _title_block(document, report)
+    for text in report.opening:
+        _para(document, text, "Normal")
     _body(document, report)
     _closing_block(document, report)
+    _appendix(document, report)
 
     buffer = BytesIO()
     document.save(buffer)
@@ -497,17 +501,19 @@ def _title_block(document, report: Report) -> None:
 
 
 def _body(document, report: Report) -> None:
-    """Sections in order; the notes (small italics) right under section I's heading, or at the end."""
-    anchor = next((i for i, section in enumerate(report.sections) if section.number.strip().upper() == "I"), None)
-    if anchor is None and report.sections:
-        anchor = 0
-    if report.empty and not report.sections:
-        _para(document, f"{report.unit_name} không có số liệu được ghi nhận trong {report.period_label}.", "Normal")
-    for position, section in enumerate(report.sections):
-        _section(document, section, depth=0, notes=report.notes if position == anchor else ())
-    if anchor is None:
-        for note in report.notes:
-            _para(document, note, "AT Ghi chu")
+    for section in report.sections:
+        _section(document, section, depth=0)
+
+
+def _appendix(document, report: Report) -> None:
+    """"PHỤ LỤC" on a new page after the signature: what the unit chose to put there (the charts)."""
+    for section in report.appendix:
+        heading = _para(document, section.title.upper(), "AT Ten loai")
+        heading.paragraph_format.page_break_before = True
+        for chart in section.charts:
+            _chart(document, chart)
+        for table in section.tables:
+            _table(document, table)
 
 
 def _heading_text(section: Section, depth: int) -> str:
@@ -521,16 +527,17 @@ def _heading_text(section: Section, depth: int) -> str:
 HEADING_STYLES = ("AT Muc I", "AT Muc 1", "AT Muc a")
 
 
-def _section(document, section: Section, depth: int, notes: tuple[str, ...] = ()) -> None:
-    _para(document, _heading_text(section, depth), HEADING_STYLES[min(depth, 2)])
-    for note in notes:
-        _para(document, note, "AT Ghi chu")
+def _section(document, section: Section, depth: int) -> None:
+    """The heading (none for an unnamed block of paragraphs), the text, each chart right after the text it
+    illustrates, then the tables, then the subsections."""
+    if section.title:
+        _para(document, _heading_text(section, depth), HEADING_STYLES[min(depth, 2)])
     for text in section.paragraphs:
         _para(document, text, "Normal")
-    for table in section.tables:
-        _table(document, table)
     for chart in section.charts:
         _chart(document, chart)
+    for table in section.tables:
+        _table(document, table)
     for child in section.subsections:
         _section(document, child, depth + 1)
 
@@ -548,13 +555,37 @@ def format_cell(value, number_format: str) -> str:
     return number_vi(value)
 
 
-def _column_widths(count: int) -> tuple[int, ...]:
-    """The first (text) column takes what the number columns leave: each ≤ 3 cm, together ≤ 60% of the width."""
-    if count == 1:
-        return (TEXT_WIDTH,)
-    other = min(int(Cm(3)), int(TEXT_WIDTH * 0.6) // (count - 1))
-    first = int(TEXT_WIDTH) - other * (count - 1)
-    return (first, *([other] * (count - 1)))
+CHAR_WIDTH = Pt(12 * 0.5)  # the advance of a digit of Times New Roman 12 pt (half an em); letters average less
+CELL_PADDING = Cm(0.45)  # both cell margins (1.5 mm each) and a little air
+FIRST_COLUMN_MIN = 0.25  # of the text width: the row names wrap in what is left, never narrower than this
+_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}")
+
+
+def _column_widths(table: Table, formats: tuple[str, ...]) -> tuple[int, ...]:
+    """Fitted to the content, so that numbers and dates never wrap: a column of numbers or dates is as wide as its
+    longest cell (and its header's longest word); a column of text, as its longest word (it wraps between words);
+    the first column (the row names) takes what is left. Only when that leaves it less than a quarter of the width
+    do the other columns give way, in proportion."""
+    columns = len(table.columns)
+    if columns == 1:
+        return (int(TEXT_WIDTH),)
+    widths = []
+    for index in range(1, columns):
+        cells = [format_cell(row[index] if index < len(row) else None, formats[index]) for row in table.rows]
+        header_word = max((len(word) for word in str(table.columns[index]).split()), default=1)
+        unbreakable = formats[index] in ("int", "num", "pct", "vnd") or any(_DATE.search(c) for c in cells)
+        if unbreakable:
+            longest = max((len(c) for c in cells), default=1)
+        else:
+            longest = max((len(word) for c in cells for word in c.split()), default=1)
+        widths.append(int(CHAR_WIDTH * max(longest, header_word, 3) + CELL_PADDING))
+    room = int(TEXT_WIDTH) - sum(widths)
+    floor = int(TEXT_WIDTH * FIRST_COLUMN_MIN)
+    if room < floor:
+        scale = (int(TEXT_WIDTH) - floor) / sum(widths)
+        widths = [int(w * scale) for w in widths]
+        room = int(TEXT_WIDTH) - sum(widths)
+    return (room, *widths)
 
 
 def _table(document, table: Table) -> None:
@@ -568,7 +599,7 @@ def _table(document, table: Table) -> None:
     grid.autofit = False
     _table_borders(grid, "single")
     _table_cell_margins(grid, left=85, right=85)  # 1.5 mm
-    _fix_widths(grid, _column_widths(columns))
+    _fix_widths(grid, _column_widths(table, formats))
     if table.title:  # the table's accessible name (Word: Table Properties → Alt Text)
         caption = OxmlElement("w:tblCaption")
         caption.set(qn("w:val"), table.title)

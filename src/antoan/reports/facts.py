@@ -1,15 +1,13 @@
-"""What the report's sections are written from: the indicator set of the unit and period, with the labels the
-sentences use ("năm 2020", "năm 2019"), and the reads the drafts need."""
+"""What a report is written from, gathered once: the indicator set of the unit and period (the same figures as the
+dashboard), how the sentences name the period and its comparison, and the day the figures run to."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from antoan.indicators.periods import Period
-from antoan.indicators.selectors import (
-    Figure,
-    IndicatorSet,
-)
+from antoan.indicators.selectors import Figure, IndicatorSet
 from antoan.reports.document import Table
-from antoan.reports.phrases import Phrase, capitalised, count_vi, figure_sentence
+from antoan.reports.phrases import capitalised, day_vi
 from antoan.units.models import Unit
 
 HEADER = ("Chỉ tiêu", "Đơn vị tính")
@@ -17,13 +15,22 @@ HEADER = ("Chỉ tiêu", "Đơn vị tính")
 
 @dataclass(frozen=True)
 class Facts:
-    """What the sections are written from, gathered once."""
-
     unit: Unit
-    period: Period
+    period: Period  # the period reported on, as asked (a year, a statistical year, a quarter …)
+    counted: Period  # the days actually counted: the period, or up to today while it runs
     result: IndicatorSet
-    this_label: str  # "năm 2020"
-    before_label: str  # "năm 2019"
+    this_label: str  # "năm 2020", "quý I/2026"
+    before_label: str  # "năm 2019", "cùng kỳ năm 2025"
+
+    @property
+    def estimate(self) -> bool:
+        """The period has not ended: its figures run to `counted.end` (today), an estimate of the whole."""
+        return self.counted.end < self.period.end
+
+    @property
+    def data_span_vi(self) -> str:
+        """ "từ ngày 15/12/2019 đến ngày 14/12/2020", the days the figures cover."""
+        return f"từ ngày {day_vi(self.counted.start)} đến ngày {day_vi(self.counted.end)}"
 
     def figure(self, code: str) -> Figure:
         return self.result.figure(code)
@@ -31,25 +38,38 @@ class Facts:
     def value(self, code: str):
         return self.figure(code).value
 
-    def sentence(self, code: str, phrase: Phrase | None = None) -> str:
-        return figure_sentence(self.figure(code), self.before_label, phrase=phrase)
+    def has(self, code: str) -> bool:
+        """Whether the catalogue has the indicator (a code of a category that does not exist has no figure)."""
+        return any(f.indicator.code == code for f in self.result.figures)
 
-    def parts_clause(self, code: str, measure: str = "vụ") -> str:
-        """ "trong đó: trật tự xã hội 30 vụ, ma túy 10 vụ" — the parts of an indicator that are not zero."""
-        figure = self.figure(code)
-        parts = [
-            f"{self.figure(p).indicator.vi.split(': ', 1)[-1].lower()} {count_vi(self.value(p))} {measure}"
-            for p in figure.indicator.parts
-            if self.value(p)
-        ]
-        return f" (trong đó: {', '.join(parts)})" if parts else ""
+    def any_value(self, *codes: str) -> bool:
+        """A figure other than zero or none, this period or the one before: the subject has records."""
+        return any(self.value(c) or self.figure(c).comparison for c in codes if self.has(c))
 
-    def table(self, key: str, title: str, codes: list[str]) -> Table:
+    def parts(self, code: str) -> list[Figure]:
+        """The figures of an indicator's parts (by category, severity, …) in the catalogue's order."""
+        return [self.figure(part) for part in self.figure(code).indicator.parts]
+
+    def table(self, key: str, title: str, codes: list[str], *, keep_empty: tuple[str, ...] = ()) -> Table:
+        """A table of figures this period and the one before. A row whose figure is none or zero in both periods
+        is left out (a part nobody recorded, a rate with nothing to divide), unless it is in `keep_empty`; money
+        is in triệu đồng (the catalogue's VND sums are converted), so a table has one money unit."""
         rows = []
         for code in codes:
+            if not self.has(code):
+                continue
             f = self.figure(code)
+            if not (f.value or f.comparison) and code not in keep_empty:
+                continue
             name = f.indicator.vi if not f.indicator.parent else "- " + f.indicator.vi.split(": ", 1)[-1]
-            rows.append((name, f.indicator.measure_vi, f.value, f.comparison, f.change, f.change_pct))
+            value, before, change = f.value, f.comparison, f.change
+            measure = f.indicator.measure_vi
+            if measure == "đồng":
+                measure = "triệu đồng"
+                value, before, change = (
+                    None if v is None else round(v / 1_000_000, 1) for v in (value, before, change)
+                )
+            rows.append((name, measure, value, before, change, f.change_pct))
         return Table(
             key=key,
             title=title,
@@ -65,9 +85,20 @@ class Facts:
         )
 
 
-def period_labels(result: IndicatorSet) -> tuple[str, str]:
-    """How the report names the period and its comparison inside sentences: "năm 2020" / "năm 2019"."""
-    this, before = result.period, result.comparison
-    if this.kind == "year":
-        return f"năm {this.start.year}", f"năm {before.start.year}"
-    return this.label_vi[:1].lower() + this.label_vi[1:], "cùng kỳ " + before.label_vi[:1].lower() + before.label_vi[1:]
+def period_labels(period: Period, counted: Period) -> tuple[str, str]:
+    """How sentences name the period and its comparison: "năm 2020" / "năm 2019"; a statistical year is a year
+    there too (the opening states its days); a quarter compares with "cùng kỳ năm 2025"; a year still running
+    compares with the same days of the year before ("cùng kỳ năm 2025")."""
+    if period.kind in ("year", "stat_year"):
+        this = f"năm {period.end.year}"
+        before = f"năm {period.end.year - 1}" if counted.end == period.end else f"cùng kỳ năm {period.end.year - 1}"
+        return this, before
+    return period.label_vi[:1].lower() + period.label_vi[1:], f"cùng kỳ năm {period.start.year - 1}"
+
+
+def counted_period(period: Period, today: date) -> Period:
+    """The days a report counts: the whole period once it has ended, else its days up to today (compared with the
+    same days of the year before) — a report issued on 7 December does not count days that have not happened."""
+    if period.end <= today or period.start > today:
+        return period
+    return Period.of_range(period.start, today)

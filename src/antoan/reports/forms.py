@@ -15,7 +15,7 @@ from antoan.core.forms import TextField
 from antoan.core.values import to_date, year_check
 from antoan.indicators.periods import Period, period_parse
 from antoan.indicators.selectors import indicator_unit, indicator_unit_param
-from antoan.reports.models import SignForm
+from antoan.reports.models import ChartPlacement, SignForm
 from antoan.units.models import Unit
 
 YEAR = re.compile(r"\d{4}")
@@ -91,24 +91,32 @@ def lines(values) -> str:
     return "\n".join(values)
 
 
+def _part(label) -> TextField:
+    return TextField(label=label, widget=forms.Textarea(attrs={"rows": 6}), help_text=_("One paragraph per line."))
+
+
 class DraftForm(forms.Form):
-    """Sections II and III of one report and its number: one paragraph per line."""
+    """The parts of one report that need judgement (reports/drafting.PARTS), its number and its date: one paragraph
+    per line; an emptied part prints the system's draft again."""
 
     number = TextField(
         label=_("Document number"),
         widget=forms.TextInput(attrs={"maxlength": 20}),
         help_text=_("The number before the symbol, e.g. 05"),
     )
-    shortcomings = TextField(
-        label=_("II. Shortcomings, limitations and their causes"),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("One paragraph per line."),
+    issued_on = TextField(
+        label=_("Date of issue"),
+        widget=forms.TextInput(attrs={"maxlength": 10, "placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+        help_text=_("dd/mm/yyyy; empty: the first working day after the period ends (or today, if earlier)"),
     )
-    tasks = TextField(
-        label=_("III. Tasks for the next period"),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("One paragraph per line."),
-    )
+    leadership = _part(_("I.1. Leadership and direction"))
+    political = _part(_("I.2. Political security"))
+    strengths = _part(_("II.1. Strengths"))
+    shortcomings = _part(_("II.2. Shortcomings and limitations"))
+    causes = _part(_("II.3. Causes (objective, subjective)"))
+    lessons = _part(_("II.4. Lessons learnt"))
+    tasks = _part(_("III. Tasks and measures for the next period"))
+    proposals = _part(_("IV. Proposals"))
 
 
 class ProfileForm(forms.Form):
@@ -123,6 +131,12 @@ class ProfileForm(forms.Form):
     signer_title = TextField(label=_("Signer's title"), help_text=_("e.g. CHỦ TỊCH, PHÓ CHỦ TỊCH"))
     signer_name = TextField(label=_("Signer's name"))
     recipients = TextField(label=_("Recipients (one line each)"), widget=forms.Textarea(attrs={"rows": 6}))
+    opening = TextField(
+        label=_("Basis of the report (opening)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("e.g. Thực hiện Kế hoạch số 15/KH-UBND ngày 20/01/2020 của UBND huyện …; empty: the usual wording"),
+    )
+    chart_placement = TextField(label=_("Charts"), widget=forms.Select(choices=ChartPlacement.choices))
 
     def values(self) -> dict[str, str]:
         return {name: self.cleaned_data.get(name) or "" for name in self.fields}

@@ -50,8 +50,8 @@ def render_html(report: Report, *, standalone: bool = True) -> str:
         "noi_nhan": NOI_NHAN,
         "issuer_upper": report.issuer_lines[:-1],
         "issuer_main": report.issuer_lines[-1] if report.issuer_lines else "",
-        "body": _body(report.sections, notes=report.notes, drawn=standalone),
-        "notes_at_end": () if report.sections else report.notes,
+        "body": _body(report.sections, drawn=standalone),
+        "appendix": _body(report.appendix, drawn=standalone),
         "recipients": recipient_lines(report.recipients),
         "signature_lines": report.signature.lines,
     }
@@ -105,14 +105,14 @@ def chart_data(chart: Chart) -> dict:
     }
 
 
-def _body(sections: tuple[Section, ...], *, notes: tuple[str, ...], drawn: bool) -> list[dict]:
-    """The sections depth-first as {"open": …} / {"close": True} items; the report's notes go right under the
-    first heading (section I), as in the DOCX. `drawn`: the charts as SVG, else as their data for the browser."""
+def _body(sections: tuple[Section, ...], *, drawn: bool) -> list[dict]:
+    """The sections depth-first as {"open": …} / {"close": True} items. `drawn`: the charts as SVG, else as their
+    data for the browser."""
     items: list[dict] = []
 
     def walk(sections, depth: int):
         for section in sections:
-            items.append({"open": _section(section, depth, notes=() if items else notes, drawn=drawn)})
+            items.append({"open": _section(section, depth, drawn=drawn)})
             walk(section.subsections, depth + 1)
             items.append({"close": True})
 
@@ -120,7 +120,7 @@ def _body(sections: tuple[Section, ...], *, notes: tuple[str, ...], drawn: bool)
     return items
 
 
-def _section(section: Section, depth: int, *, notes: tuple[str, ...], drawn: bool) -> dict:
+def _section(section: Section, depth: int, *, drawn: bool) -> dict:
     charts = []
     for chart in section.charts:
         # The caption under the figure carries the title; the SVG is built by ElementTree, so it is escaped, and
@@ -134,7 +134,6 @@ def _section(section: Section, depth: int, *, notes: tuple[str, ...], drawn: boo
         "depth": depth,
         "heading_tag": f"h{min(depth + 1, 6)}",
         "label": heading_label(section),
-        "notes": notes,
         "tables": [_table(table) for table in section.tables],
         "charts": charts,
     }

@@ -15,6 +15,12 @@ class SignForm(models.TextChoices):
     OWN = "", _("In one's own name")
 
 
+class ChartPlacement(models.TextChoices):
+    INLINE = "inline", _("After the text they illustrate")
+    APPENDIX = "appendix", _("In an appendix")
+    NONE = "none", _("No charts")
+
+
 class ReportProfile(models.Model):
     """How a unit's reports are headed and signed (Nghị định 30/2020/NĐ-CP, Phụ lục I); each field has a default
     drawn from the unit when the profile is empty."""
@@ -27,6 +33,12 @@ class ReportProfile(models.Model):
     signer_title = models.CharField(_("signer's title"), max_length=100, default="CHỦ TỊCH")
     signer_name = models.CharField(_("signer's name"), max_length=100, blank=True)
     recipients = models.TextField(_("recipients (one line each)"), max_length=2000, blank=True)
+    # The opening paragraph's basis ("Thực hiện Kế hoạch số 15/KH-UBND ngày 20/01/2020 của UBND huyện …"): what the
+    # unit reports under, remembered for its next reports; empty: the usual wording (reports/opening.py).
+    opening = models.TextField(_("basis of the report (opening)"), max_length=2000, blank=True)
+    chart_placement = models.CharField(
+        _("charts"), max_length=10, choices=ChartPlacement.choices, default=ChartPlacement.INLINE
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -39,14 +51,21 @@ class ReportProfile(models.Model):
 
 
 class ReportDraft(models.Model):
-    """Sections II (shortcomings and their causes) and III (tasks) of one report: drafted by the system from
-    the figures, then edited by the officials; what they save is what every format prints."""
+    """The parts of one report that need judgement (reports/drafting.py): drafted by the system from the figures,
+    then edited by the officials; what they save is what every format prints. An empty field prints the draft."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
     period_code = models.CharField(_("period"), max_length=80)
     number = models.CharField(_("document number"), max_length=20, blank=True)
-    shortcomings = models.TextField(_("shortcomings and causes"), max_length=20000, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)  # None: the default day (reports/opening.py)
+    leadership = models.TextField(_("leadership and direction"), max_length=20000, blank=True)
+    political = models.TextField(_("political security"), max_length=20000, blank=True)
+    strengths = models.TextField(_("strengths"), max_length=20000, blank=True)
+    shortcomings = models.TextField(_("shortcomings"), max_length=20000, blank=True)
+    causes = models.TextField(_("causes"), max_length=20000, blank=True)
+    lessons = models.TextField(_("lessons learnt"), max_length=20000, blank=True)
     tasks = models.TextField(_("tasks for the next period"), max_length=20000, blank=True)
+    proposals = models.TextField(_("proposals"), max_length=20000, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )

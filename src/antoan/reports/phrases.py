@@ -1,42 +1,16 @@
-"""Figure sentences as Vietnamese year-end reports write them.
+"""How Vietnamese year-end reports say figures, changes and judgements.
 
-"Số vụ phạm pháp hình sự xảy ra 44 vụ, giảm 05 vụ (-10,2%) so với năm 2019 (49 vụ)." Counts under ten are
-written with a leading zero, as police reports do ("05 vụ"); numbers use Vietnamese separators (1.234; 10,2%);
-a zero or an unchanged figure reads naturally ("không xảy ra …", "bằng cùng kỳ năm 2019").
+"Phạm pháp hình sự xảy ra 30 vụ, giảm 05 vụ (-14,3%) so với năm 2019." Counts under ten are written with a leading
+zero, as police reports do ("05 vụ"); numbers use Vietnamese separators (1.234; 10,2%); money is in triệu đồng; a
+figure without a comparison year is stated without a comparison (never "so với năm 2019 (không có)"); an unchanged
+one reads "bằng năm 2019" (or "bằng cùng kỳ năm 2025").
 """
 
-from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from antoan.indicators.format import number_vi
 
-
-@dataclass(frozen=True)
-class Phrase:
-    subject: str  # "Số vụ phạm pháp hình sự"
-    verb: str  # "xảy ra" — what the figure does ("xảy ra 44 vụ", "làm chết 3 người", "đạt 75%")
-    none: str  # the whole clause when the figure is zero: "không xảy ra vụ phạm pháp hình sự nào"
-
-
-# How each indicator is spoken of; an indicator not listed reads "<name>: <value> <measure>".
-PHRASES: dict[str, Phrase] = {
-    "crime.cases": Phrase("số vụ phạm pháp hình sự", "xảy ra", "không xảy ra vụ phạm pháp hình sự nào"),
-    "crime.solved": Phrase("số vụ được điều tra, khám phá", "là", "chưa điều tra, khám phá được vụ nào"),
-    "crime.clearance_rate": Phrase("tỷ lệ điều tra, khám phá", "đạt", ""),
-    "crime.suspects": Phrase("số đối tượng bị phát hiện, xử lý", "là", "không có đối tượng nào bị xử lý"),
-    "social_evil.cases": Phrase("số vụ tệ nạn xã hội bị phát hiện", "là", "không phát hiện vụ tệ nạn xã hội nào"),
-    "traffic.accidents": Phrase("số vụ tai nạn giao thông", "xảy ra", "không xảy ra vụ tai nạn giao thông nào"),
-    "traffic.dead": Phrase("số người chết do tai nạn giao thông", "là", "không có người chết do tai nạn giao thông"),
-    "traffic.injured": Phrase("số người bị thương", "là", "không có người bị thương"),
-    "disaster.events": Phrase("số đợt thiên tai", "xảy ra", "không xảy ra đợt thiên tai nào gây thiệt hại"),
-    "disaster.dead": Phrase("số người chết do thiên tai", "là", "không có người chết do thiên tai"),
-    "disaster.economic_loss": Phrase("thiệt hại kinh tế ước tính", "là", "không có thiệt hại kinh tế"),
-    "officers.deployed": Phrase(
-        "số cán bộ, chiến sĩ công an chính quy được tăng cường về các xã", "là", "không tăng cường thêm cán bộ"
-    ),
-    "traffic.patrols": Phrase("lực lượng chức năng đã tổ chức", "", "chưa tổ chức ca tuần tra, kiểm soát nào"),
-    "traffic.violations_handled": Phrase("số trường hợp vi phạm đã xử lý", "là", "chưa xử lý trường hợp vi phạm nào"),
-    "tips.received": Phrase("số tin báo của nhân dân tiếp nhận", "là", "không nhận được tin báo nào của nhân dân"),
-}
+MILLION = 1_000_000
 
 
 def count_vi(value) -> str:
@@ -46,60 +20,26 @@ def count_vi(value) -> str:
     return number_vi(value)
 
 
+def million_vi(vnd) -> str:
+    """An amount in đồng as triệu đồng, the one money unit of a report: 1.250.000.000 → "1.250"; 350.000 → "0,4"."""
+    if vnd is None:
+        return number_vi(None)
+    millions = Decimal(vnd) / MILLION
+    step = Decimal("1") if millions >= 100 or millions == millions.to_integral_value() else Decimal("0.1")
+    rounded = millions.quantize(step, rounding=ROUND_HALF_UP)  # half up, as money is rounded (not half even)
+    return number_vi(int(rounded) if step == 1 else float(rounded))
+
+
 def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _pct(value: float) -> str:
-    sign = "+" if value > 0 else ""
-    return f"{sign}{number_vi(value)}%"
+def lowered(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
-def figure_sentence(figure, comparison_label: str, *, phrase: Phrase | None = None) -> str:
-    """One sentence for one figure with its comparison (an `indicators.selectors.Figure`)."""
-    indicator = figure.indicator
-    phrase = phrase or PHRASES.get(indicator.code)
-    measure = indicator.measure_vi
-    value, before = figure.value, figure.comparison
-    if indicator.is_percent:
-        return _percent_sentence(phrase, indicator, value, before, comparison_label)
-    subject = phrase.subject if phrase else indicator.vi.lower()
-    verb = f" {phrase.verb}" if phrase and phrase.verb else ""
-    if value is None:
-        return f"{capitalised(subject)}: chưa có số liệu."
-    stated = f"{count_vi(value)} {measure}"
-    if before is None:
-        return f"{capitalised(subject)}{verb} {stated}."
-    if value == 0 and phrase and phrase.none:
-        opening = capitalised(phrase.none)
-        if before == 0:
-            return f"{opening}, bằng cùng kỳ {comparison_label}."
-        return f"{opening}, giảm {count_vi(before)} {measure} so với {comparison_label}."
-    if figure.change == 0:
-        return f"{capitalised(subject)}{verb} {stated}, bằng cùng kỳ {comparison_label}."
-    change = f"{figure.direction} {count_vi(abs(figure.change))} {measure}"
-    if figure.change_pct is not None:
-        change += f" ({_pct(figure.change_pct)})"
-    if before == 0:
-        nothing = "không xảy ra" if phrase and phrase.verb == "xảy ra" else "không có"
-        return f"{capitalised(subject)}{verb} {stated}, {change} so với {comparison_label} ({nothing})."
-    return f"{capitalised(subject)}{verb} {stated}, {change} so với {comparison_label} ({count_vi(before)} {measure})."
-
-
-def _percent_sentence(phrase, indicator, value, before, comparison_label: str) -> str:
-    subject = capitalised(phrase.subject if phrase else indicator.vi.lower())
-    verb = f" {phrase.verb}" if phrase and phrase.verb else ""
-    if value is None:
-        return f"{subject}: chưa có số liệu (không có vụ việc để tính)."
-    stated = f"{subject}{verb} {number_vi(value)}%"
-    if before is None:
-        return f"{stated}."
-    points = round(value - before, 1)
-    if points == 0:
-        return f"{stated}, bằng cùng kỳ {comparison_label}."
-    direction = "tăng" if points > 0 else "giảm"
-    change = f"{direction} {number_vi(abs(points))} điểm phần trăm"
-    return f"{stated}, {change} so với {comparison_label} ({number_vi(before)}%)."
+def percent_vi(value: float) -> str:
+    return f"{number_vi(value)}%"
 
 
 def join_clauses(clauses: list[str]) -> str:
@@ -110,8 +50,64 @@ def join_clauses(clauses: list[str]) -> str:
     return ", ".join(clauses[:-1]) + " và " + clauses[-1]
 
 
+def change_only(figure, measure: str | None = None) -> str:
+    """ "giảm 05 vụ (-14,3%)", "tăng 3,5 điểm phần trăm"; "" when there is no comparison or no change."""
+    if figure.value is None or figure.comparison is None or not figure.change:
+        return ""
+    if figure.indicator.is_percent:
+        points = round(figure.value - figure.comparison, 1)
+        return f"{'tăng' if points > 0 else 'giảm'} {number_vi(abs(points))} điểm phần trăm" if points else ""
+    measure = measure if measure is not None else figure.indicator.measure_vi
+    change = f"{figure.direction} {count_vi(abs(figure.change))} {measure}".rstrip()
+    if figure.change_pct is not None:
+        sign = "+" if figure.change_pct > 0 else ""
+        change += f" ({sign}{number_vi(figure.change_pct)}%)"
+    return change
+
+
+def change_clause(figure, before_label: str, measure: str | None = None) -> str:
+    """ "giảm 05 vụ (-14,3%) so với năm 2019", "tăng 03 người so với năm 2019", "bằng năm 2019"; "" when the
+    comparison year has no figure. `figure` is an indicators.selectors.Figure."""
+    if figure.value is None or figure.comparison is None:
+        return ""
+    change = change_only(figure, measure)
+    return f"{change} so với {before_label}" if change else f"bằng {before_label}"
+
+
+def with_change(stated: str, figure, before_label: str, measure: str | None = None) -> str:
+    """ "xảy ra 30 vụ" + ", giảm 05 vụ (-14,3%) so với năm 2019" (nothing added without a comparison)."""
+    change = change_clause(figure, before_label, measure)
+    return f"{stated}, {change}" if change else stated
+
+
+THREE_MEASURES = (("vụ", "số vụ"), ("người chết", "số người chết"), ("người bị thương", "số người bị thương"))
+
+
+def three_measures_judgement(figures, before_label: str) -> str:
+    """Traffic safety over its three measures (cases, dead, injured) against the year before, as reviews judge it:
+    "so với năm 2019, giảm 03 vụ (-5,3%), giảm 05 người chết (-16,1%), giảm 07 người bị thương (-14,6%), kéo giảm
+    trên cả 3 tiêu chí"; a mixed year says each measure's change; "" when the year before has no figures."""
+    if any(f.value is None or f.comparison is None for f in figures):
+        return ""
+    directions = [f.direction for f in figures]
+    if all(d == "không đổi" for d in directions):
+        return f"bằng {before_label} trên cả 3 tiêu chí"
+    changes = [change_only(f, unit) or f"{name} bằng {before_label}"
+               for f, (unit, name) in zip(figures, THREE_MEASURES, strict=True)]  # fmt: skip
+    verdict = ""
+    if all(d == "giảm" for d in directions):
+        verdict = ", kéo giảm trên cả 3 tiêu chí"
+    elif all(d == "tăng" for d in directions):
+        verdict = ", tăng trên cả 3 tiêu chí"
+    return f"so với {before_label}, {', '.join(changes)}{verdict}"
+
+
 def date_line(place: str, day) -> str:
     """ "Hàm Thuận Bắc, ngày 27 tháng 01 năm 2021": Nghị định 30/2020/NĐ-CP, Phụ lục I writes days under 10
     and the months 1 and 2 with a leading zero ("ngày 05 tháng 02", but "tháng 3")."""
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def day_vi(day) -> str:
+    return f"{day:%d/%m/%Y}"

@@ -1,8 +1,10 @@
-"""How a unit's reports are headed and signed: its saved ReportProfile, with defaults drawn from the unit."""
+"""How a unit's reports are headed, opened and signed: its saved ReportProfile, with defaults drawn from the unit and
+its place in the hierarchy on the day of issue."""
 
 from dataclasses import dataclass
 
-from antoan.reports.models import ReportProfile
+from antoan.reports.models import ChartPlacement, ReportProfile
+from antoan.reports.naming import committee, commune_levels, level_word, party_committee, police
 from antoan.units.models import Kind, Unit
 
 
@@ -15,27 +17,34 @@ class Profile:
     signer_title: str
     signer_name: str
     recipients: tuple[str, ...]
+    opening: str  # the basis clause ("Thực hiện Kế hoạch số …"), "" for the usual wording
+    chart_placement: str
+    saved: bool  # the unit saved a profile (else every value is a default)
 
 
 def _lines(text: str) -> tuple[str, ...]:
     return tuple(line.strip() for line in (text or "").splitlines() if line.strip())
 
 
-def default_recipients(unit: Unit) -> tuple[str, ...]:
-    """The usual "Nơi nhận" of a People's Committee's annual security report, by level."""
+def default_recipients(unit: Unit, children_names: list[str] = ()) -> tuple[str, ...]:
+    """The "Nơi nhận" of a People's Committee's annual security report: the real superior bodies of the unit by
+    name (its parent's People's Committee and police), its own party committee's standing board, council and
+    leaders, its police, and its archive."""
+    level = level_word(unit)
+    communes = f"UBND các {commune_levels(children_names) if children_names else 'xã'};"
+    own = [f"Thường trực {party_committee(unit)} (b/c);", f"Thường trực HĐND {level} (b/c);",
+           f"Chủ tịch, các PCT UBND {level};"]  # fmt: skip
     if unit.kind == Kind.PROVINCE:
-        return ("Bộ Công an (b/c);", "TT. Tỉnh ủy, HĐND tỉnh (b/c);", "Chủ tịch, các PCT UBND tỉnh;",
-                "Công an tỉnh;", "Các sở, ban, ngành, đoàn thể tỉnh;", "UBND các xã, phường, đặc khu;",
-                "Lưu: VT, NC.")  # fmt: skip
+        return ("Bộ Công an (b/c);", *own, f"{police(unit)};", "Các sở, ban, ngành, đoàn thể tỉnh;",
+                communes, "Lưu: VT, NC.")  # fmt: skip
+    superiors = [f"{committee(unit.parent)} (b/c);", f"{police(unit.parent)} (b/c);"] if unit.parent else []
     if unit.kind == Kind.DISTRICT:
-        return ("UBND tỉnh (b/c);", "Công an tỉnh (b/c);", "TT. Huyện ủy, HĐND huyện (b/c);",
-                "Chủ tịch, các PCT UBND huyện;", "Các cơ quan, ban, ngành, đoàn thể huyện;",
-                "UBND các xã, thị trấn;", "Lưu: VT, CA.")  # fmt: skip
-    return ("UBND cấp trên (b/c);", "Công an cấp trên (b/c);", "TT. Đảng ủy, HĐND xã (b/c);",
-            "Chủ tịch, các PCT UBND xã;", "Công an xã;", "Các ban, ngành, đoàn thể xã;", "Lưu: VT.")  # fmt: skip
+        return (*superiors, *own, f"{police(unit)};", f"Các cơ quan, ban, ngành, đoàn thể {level};",
+                communes, "Lưu: VT.")  # fmt: skip
+    return (*superiors, *own, f"Công an {level};", f"Các ban, ngành, đoàn thể {level};", "Lưu: VT.")
 
 
-def report_profile(unit: Unit) -> Profile:
+def report_profile(unit: Unit, children_names: list[str] = ()) -> Profile:
     saved = ReportProfile.objects.filter(unit=unit).first()
     issuer = _lines(saved.issuer_lines) if saved else ()
     recipients = _lines(saved.recipients) if saved else ()
@@ -46,5 +55,8 @@ def report_profile(unit: Unit) -> Profile:
         sign_form=saved.sign_form if saved else "TM.",
         signer_title=(saved.signer_title if saved else "") or "CHỦ TỊCH",
         signer_name=saved.signer_name if saved else "",
-        recipients=recipients or default_recipients(unit),
+        recipients=recipients or default_recipients(unit, children_names),
+        opening=(saved.opening if saved else "").strip(),
+        chart_placement=(saved.chart_placement if saved else "") or ChartPlacement.INLINE,
+        saved=saved is not None,
     )

@@ -27,6 +27,7 @@ from antoan.indicators.periods import period_option_groups
 from antoan.indicators.selectors import indicator_children
 from antoan.reports import jobs
 from antoan.reports.context import build_context
+from antoan.reports.drafting import PARTS
 from antoan.reports.forms import DraftForm, ProfileForm, ReportQuery, default_year, lines, report_query
 from antoan.reports.html import render_html
 from antoan.reports.models import BatchJob, ReportDraft
@@ -103,12 +104,8 @@ def _years(selected: int | None) -> list[int]:
 
 
 def _report_texts(report) -> dict[str, str]:
-    """Sections II and III as the form shows them: one paragraph per line (the saved words or the draft)."""
-    texts = {"shortcomings": "", "tasks": ""}
-    for section in report.sections:
-        if section.editable in texts:
-            texts[section.editable] = lines(section.paragraphs)
-    return texts
+    """Every part needing judgement as the form shows it: one paragraph per line (the saved words or the draft)."""
+    return {part: lines(report.parts.get(part, ())) for part in PARTS}
 
 
 def _profile_initial(unit: Unit) -> dict[str, str]:
@@ -121,6 +118,8 @@ def _profile_initial(unit: Unit) -> dict[str, str]:
         "signer_title": profile.signer_title,
         "signer_name": profile.signer_name,
         "recipients": lines(profile.recipients),
+        "opening": profile.opening,
+        "chart_placement": profile.chart_placement,
     }
 
 
@@ -152,7 +151,11 @@ def _render_page(request, *, query=None, errors=None, status=200, draft_form=Non
         return render(request, "reports/page.html", context, status=_status(exc))
     saved = ReportDraft.objects.select_related("updated_by").filter(unit=unit, period_code=period.code).first()
     if draft_form is None:
-        draft_form = DraftForm(initial={**_report_texts(report), "number": saved.number if saved else ""})
+        draft_form = DraftForm(initial={
+            **_report_texts(report),
+            "number": saved.number if saved else "",
+            "issued_on": f"{saved.issued_on:%d/%m/%Y}" if saved and saved.issued_on else "",
+        })  # fmt: skip
     if profile_form is None:
         profile_form = ProfileForm(initial=_profile_initial(unit))
     children = [c for c in indicator_children(user=user, unit=unit) if c.pk != unit.pk]
@@ -161,7 +164,8 @@ def _render_page(request, *, query=None, errors=None, status=200, draft_form=Non
         preview=render_html(report, standalone=False),
         draft_form=draft_form,
         profile_form=profile_form,
-        saved=saved if saved and (saved.shortcomings or saved.tasks) else None,
+        saved=saved if saved and any(getattr(saved, part) for part in PARTS) else None,
+        admin_notes=report.admin_notes,
         downloads=[
             (fmt, FORMAT_LABELS[fmt], reverse("reports:download") + "?" + urlencode({**query.params, "format": fmt}))
             for fmt in FORMATS

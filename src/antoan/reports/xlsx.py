@@ -148,10 +148,6 @@ def _summary_sheet(ws: Worksheet, report: Report, tables: list[tuple[Table, str]
         _put(ws.cell(row=row, column=1), "Báo cáo không có bảng số liệu.").font = Font(name=_FONT, italic=True)
         row += 1
 
-    for note in report.notes:
-        row += 1
-        _put(ws.cell(row=row, column=1), note).font = Font(name=_FONT, italic=True, size=10)
-
     ws.column_dimensions["A"].width = 18
     longest = max([len(table.title) for table, _ in tables] + [len(str(value)) for _, value in facts])
     ws.column_dimensions["B"].width = max(40, min(80, longest + 2))

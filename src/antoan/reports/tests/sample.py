@@ -181,6 +181,11 @@ def sample_report(**overrides) -> Report:
         ),
         signature=Signature(form="TM.", body="Ủy ban nhân dân", title="Chủ tịch", signer="Nguyễn Văn An"),
         issued_on=date(2021, 1, 27),
-        notes=("Số liệu thống kê tính từ ngày 15/12/2019 đến ngày 14/12/2020 (năm thống kê của ngành Công an).",),
+        opening=(
+            "Thực hiện Kế hoạch số 15/KH-UBND ngày 20/01/2020 của UBND huyện, Ủy ban nhân dân huyện Hàm Thuận Bắc báo "
+            "cáo tổng kết công tác bảo đảm an ninh, trật tự năm 2020 (số liệu tính từ ngày 15/12/2019 đến ngày "
+            "14/12/2020); phương hướng, nhiệm vụ năm 2021 như sau:",
+        ),
+        admin_notes=("Số liệu của xã cũ bị chia tách được tính cho xã mới mặc định.",),
     )
     return replace(report, **overrides) if overrides else report

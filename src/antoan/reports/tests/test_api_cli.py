@@ -70,9 +70,10 @@ def test_the_api_gives_the_reports_data_as_json(client, bearer):
     assert data["kind"] == "annual" and data["unit_code"] == "597" and data["unit_name"] == "Huyện Hàm Thuận Bắc"
     assert data["period_code"] == "2020" and data["comparison_label"] == "năm 2019"
     assert [s["number"] for s in data["sections"]] == ["I", "II", "III", "IV"]
-    assert data["sections"][1]["editable"] == "shortcomings"
+    assert [s["editable"] for s in data["sections"][1]["subsections"]][1] == "shortcomings"
     assert data["signature"]["lines"] == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
-    assert data["empty"] is True and "chưa có số liệu nào" in data["sections"][0]["paragraphs"][0]
+    assert data["empty"] is True and "không xảy ra vụ phạm pháp hình sự" in data["sections"][0]["subsections"][-1][
+        "paragraphs"][0]
     assert date.fromisoformat(data["issued_on"])
 
 
@@ -176,7 +177,7 @@ def test_the_command_takes_the_format_from_the_file_name_and_writes_a_period_rep
     docx.mkdir()
     run("period", "--unit", "597", "--period", "st2020", "-o", str(docx))  # a folder: the usual name in it
     written = docx / "bao-cao-597-st2020.docx"
-    assert "năm thống kê 2020" in docx_text(written)
+    assert "số liệu tính từ ngày 15/12/2019 đến ngày 14/12/2020" in docx_text(written)  # the statistical year
 
 
 def test_the_command_reads_a_code_on_a_day(tmp_path):

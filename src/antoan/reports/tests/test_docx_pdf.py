@@ -20,7 +20,7 @@ from docx.shared import Cm, Mm, Pt
 from pypdf import PdfReader
 
 from antoan.core.errors import DomainError
-from antoan.reports.document import Section
+from antoan.reports.document import Section, Table
 from antoan.reports.docx import TIEU_NGU_WIDTH, format_cell, render_docx
 from antoan.reports.pdf import docx_to_pdf_many, render_pdf, soffice_binary
 from antoan.reports.tests.sample import (
@@ -231,10 +231,11 @@ def test_figure_sentences_and_editable_text_are_printed_as_body_paragraphs(docum
             assert paragraph in normal
 
 
-def test_notes_are_small_italics_right_under_section_one(document, report):
+def test_the_opening_comes_before_section_one_and_admin_notes_never_print(document, report):
     texts = [(p.text, p.style.name) for p in document.paragraphs if p.text]
     heading = texts.index(("I. KẾT QUẢ THỰC HIỆN NĂM 2020", "AT Muc I"))
-    assert texts[heading + 1] == (report.notes[0], "AT Ghi chu")
+    assert texts[heading - 1] == (report.opening[0], "Normal")
+    assert not any(report.admin_notes[0] in text for text, _style in texts)
 
 
 def test_table_cells_are_the_sample_values_formatted_the_vietnamese_way(document):
@@ -346,7 +347,6 @@ def test_the_same_report_renders_the_same_text_twice(report, docx_bytes):
 def test_an_empty_report_without_tables_or_charts_renders():
     empty = sample_report(
         empty=True,
-        notes=(),
         sections=(
             Section(number="I", title="Kết quả thực hiện năm 2020", paragraphs=("Trong năm 2020 không có số liệu.",)),
             Section(number="II", title="Phương hướng, nhiệm vụ năm 2021", editable="tasks"),
@@ -356,10 +356,14 @@ def test_an_empty_report_without_tables_or_charts_renders():
     assert len(document.tables) == 2  # header and closing blocks only
     assert len(document.inline_shapes) == 0
     assert "Trong năm 2020 không có số liệu." in _texts(document)
-    bare = _open(render_docx(sample_report(empty=True, sections=(), notes=("Ghi chú.",))))
-    texts = _texts(bare)
-    assert "Huyện Hàm Thuận Bắc không có số liệu được ghi nhận trong năm 2020." in texts
-    assert "Ghi chú." in texts
+    bare = _open(render_docx(sample_report(empty=True, sections=())))
+    assert report_is_whole(bare)
+
+
+def report_is_whole(document) -> bool:
+    """Heading, title and signature, even without a section."""
+    texts = _texts(document)
+    return "BÁO CÁO" in texts and "TM. ỦY BAN NHÂN DÂN" in texts
 
 
 # --- PDF (one LibreOffice conversion for the module) ----------------------------------------------------------
@@ -531,3 +535,33 @@ def test_no_file_no_run(tmp_path, settings):
     settings.ANTOAN_SOFFICE = str(tmp_path / "no-such-soffice")
     assert docx_to_pdf_many([], tmp_path) == []
     assert not os.listdir(tmp_path)
+
+
+WIDE = Table(
+    key="rong",
+    title="Bảng 9. Tiền phạt và thời gian",
+    columns=("Vị trí", "Số vụ", "Tiền phạt (triệu đồng)", "Tăng (+), giảm (-)", "Thời gian"),
+    rows=(("Quốc lộ 28, xã Hàm Liêm, huyện Hàm Thuận Bắc, tỉnh Bình Thuận", 12, 1234567.5, 246913.2,
+           "16/04/2020 – 20/11/2020"),),
+    number_format=("", "int", "num", "num", ""),
+)  # fmt: skip
+
+
+def test_number_and_date_columns_are_as_wide_as_their_longest_cell():
+    from antoan.reports.docx import CHAR_WIDTH, TEXT_WIDTH, _column_widths, format_cell
+
+    formats = WIDE.number_format + ("",)
+    widths = _column_widths(WIDE, formats)
+    assert sum(widths) == int(TEXT_WIDTH) and widths[0] >= int(TEXT_WIDTH * 0.25)
+    for index, value in enumerate(WIDE.rows[0][1:], start=1):  # numbers and the dates: whole
+        assert widths[index] >= CHAR_WIDTH * len(format_cell(value, formats[index])), WIDE.columns[index]
+
+
+@needs_soffice
+def test_no_number_or_date_wraps_in_the_pdf():
+    """LibreOffice lays the table out: each number and the date range come out whole, on one line."""
+    report = sample_report(sections=(Section(number="I", title="Kết quả", tables=(WIDE,)),))
+    pdf = PdfReader(BytesIO(render_pdf(report)))
+    runs = [text for page in pdf.pages for text, _x, _y in _lines(page)]
+    for whole in ("1.234.567,5", "246.913,2", "16/04/2020 – 20/11/2020"):
+        assert any(whole in run for run in runs), (whole, runs)

@@ -413,7 +413,7 @@ def test_html_escapes_every_text():
     hostile = "<script>alert('x')</script>"
     columns, rows = ("Chỉ tiêu", hostile, "Ghi chú"), ((hostile, 1, hostile),)
     table = Table(key="x", title=f"Bảng {hostile}", columns=columns, rows=rows)
-    report = sample_report(subject=f"Chủ đề {hostile}", notes=(hostile,))
+    report = sample_report(subject=f"Chủ đề {hostile}", opening=(hostile,))
     report = replace(
         report,
         sections=report.sections + (Section(number="IV", title=hostile, paragraphs=(hostile,), tables=(table,)),),
@@ -427,14 +427,17 @@ def test_html_escapes_every_text():
     assert row + "<td>&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;</td>" in page  # a row's cells, each escaped
 
 
-def test_html_prints_the_notes_under_the_first_heading(page):
-    note = "Số liệu thống kê tính từ ngày 15/12/2019 đến ngày 14/12/2020 (năm thống kê của ngành Công an)."
+def test_html_prints_the_opening_before_section_one_and_never_the_admin_notes(page):
+    report = sample_report()
     text = _text_of(page)
+    assert text.index(report.subject) < text.index(report.opening[0]) < text.index("I. Kết quả thực hiện năm 2020")
+    assert report.admin_notes[0] not in page
 
-    assert text.index("I. Kết quả thực hiện năm 2020") < text.index(note) < text.index("1. Tình hình an ninh")
-    assert page.count(note) == 1
-    alone = render_html(sample_report(sections=()))
-    assert f'<p class="report-note">{note}</p>' in alone
+
+def test_html_prints_the_appendix_after_the_signature():
+    appendix = (Section(number="", title="Phụ lục: biểu đồ", charts=(COMPARISON_CHART,)),)
+    page = render_html(sample_report(appendix=appendix))
+    assert page.index("Nguyễn Văn An") < page.index("Phụ lục: biểu đồ") < page.rindex(COMPARISON_CHART.title)
 
 
 def test_html_of_an_empty_report_still_has_header_and_signature():
