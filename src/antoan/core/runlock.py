@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
 POLL_SECONDS = 0.1
 # A vanished machine's connection is dropped by the server after idle + interval × count seconds.
@@ -93,7 +93,15 @@ class _PostgresHolder:
 
     def release(self) -> None:
         if self.connection is not None:
-            self.connection.close()  # the session ends, and its advisory locks with it
+            if self.held:
+                # Let go before closing: the server ends a closed session a moment after the client has moved on,
+                # and until then the lock would still look taken to the next one asking.
+                try:
+                    with self.connection.cursor() as cursor:
+                        cursor.execute("SELECT pg_advisory_unlock(%s)", [self.key])
+                except DatabaseError:  # the connection is gone already, and the lock with it
+                    pass
+            self.connection.close()  # the session ends, and any advisory lock with it
             self.connection = None
         self.held = False
 
