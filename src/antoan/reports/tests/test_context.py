@@ -59,7 +59,7 @@ def test_the_demo_district_report_shows_the_seed_figures(leader, unit):
     # Table cells are the indicator values.
     figures = indicator_set(user=leader, unit=htb, period=period_parse("2020"))
     security = next(t for t in report.tables() if t.key == "an_ninh")
-    row = next(r for r in security.rows if r[0] == "Số vụ phạm pháp hình sự")
+    row = next(r for r in security.rows if r[0] == "Tổng số vụ án, vụ việc hình sự (mọi nhóm tội phạm)")
     assert row[2:4] == (figures.figure("crime.cases").value, figures.figure("crime.cases").comparison) == (44, 49)
     assert {c.key for c in report.charts()} == {"xu_huong", "so_sanh", "theo_don_vi"}
     assert not report.empty

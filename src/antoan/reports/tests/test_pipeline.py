@@ -59,7 +59,8 @@ def test_docx_pdf_xlsx_html_of_the_demo_district_say_the_indicators(demo_report)
     # The security table's row for criminal cases carries the indicator's values, Vietnamese-formatted.
     crime = figures.figure("crime.cases")
     rows = [[c.text for c in r.cells] for t in document.tables for r in t.rows]
-    assert any(r[0] == "Số vụ phạm pháp hình sự" and r[2:4] == [str(crime.value), str(crime.comparison)] for r in rows)
+    name = crime.indicator.vi  # "Tổng số vụ án, vụ việc hình sự (mọi nhóm tội phạm)"
+    assert any(r[0] == name and r[2:4] == [str(crime.value), str(crime.comparison)] for r in rows)
 
     pdf = render_report(report, "pdf")
     reader = PdfReader(io.BytesIO(pdf))
@@ -73,7 +74,7 @@ def test_docx_pdf_xlsx_html_of_the_demo_district_say_the_indicators(demo_report)
     workbook = load_workbook(io.BytesIO(render_report(report, "xlsx")))
     sheet = workbook["an_ninh"]
     values = {row[0]: row[2:4] for row in sheet.iter_rows(min_row=3, values_only=True) if row[0]}
-    assert values["Số vụ phạm pháp hình sự"] == (44, 49)
+    assert values["Tổng số vụ án, vụ việc hình sự (mọi nhóm tội phạm)"] == (44, 49)
 
     html = render_report(report, "html").decode()
     assert CRIME in html and "Phương hướng, nhiệm vụ năm 2021".upper() in html.upper()
