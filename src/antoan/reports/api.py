@@ -39,7 +39,8 @@ FILE_RESPONSES = {
 
 class AnnualQuery(Schema):
     unit: str = Field(description="Official unit code (read today, or on `on`; an old unit's code on its last day)")
-    year: int = Field(description="The year of the annual summary report (1975–2100)")
+    year: str = Field(description="The year of the annual summary report: 2020, or st2020 for the statistical year "
+                      "15/12/2019 – 14/12/2020 (1975–2100)")
     format: Format = Field("docx", description="docx, pdf, xlsx, html or json")
     on: date | None = Field(None, description="The day the unit code is read on (YYYY-MM-DD)")
 

@@ -18,7 +18,7 @@ from antoan.indicators.selectors import indicator_unit, indicator_unit_param
 from antoan.reports.models import ChartPlacement, SignForm
 from antoan.units.models import Unit
 
-YEAR = re.compile(r"\d{4}")
+YEAR = re.compile(r"(st)?(\d{4})")
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,8 @@ class ReportQuery:
         """The query string that names this report again (the page, the download links); a unit of the old
         hierarchy is read on its last day, as its code may name a new unit today."""
         key = "year" if self.kind == "annual" else "period"
-        value = str(self.period.start.year) if self.kind == "annual" else self.period.code
+        by_code = self.kind == "period" or self.period.kind == "stat_year"
+        value = self.period.code if by_code else str(self.period.end.year)
         params = {"unit": self.unit.code, key: value}
         if self.unit.valid_to is not None:
             params["on"] = self.unit.valid_to.isoformat()
@@ -44,15 +45,18 @@ def clean(value) -> str:
 
 
 def report_year(value) -> Period:
-    """The calendar year of an annual report: four digits, YEAR_MIN–YEAR_MAX."""
+    """The year of an annual report: the calendar year ("2020") or the police statistical year ("st2020", 15/12/2019 –
+    14/12/2020), YEAR_MIN–YEAR_MAX — the full review either way."""
     text = clean(value)
-    if not YEAR.fullmatch(text):
+    found = YEAR.fullmatch(text)
+    if not found:
         raise DomainError.single(
             "year",
-            f"Năm '{text[:20]}' không hợp lệ (bốn chữ số, ví dụ 2020)",
-            f"'{text[:20]}' is not a year (e.g. 2020)",
+            f"Năm '{text[:20]}' không hợp lệ (bốn chữ số, ví dụ 2020; năm thống kê: st2020)",
+            f"'{text[:20]}' is not a year (e.g. 2020; a statistical year: st2020)",
         )
-    return Period.of_year(year_check(int(text)))
+    year = year_check(int(found[2]))
+    return Period.of_stat_year(year) if found[1] else Period.of_year(year)
 
 
 def report_query(*, user: User, unit, year=None, period=None, on=None) -> ReportQuery:

@@ -95,12 +95,18 @@ def _unit_choices(user, unit: Unit | None) -> list[tuple[str, str]]:
     return choices
 
 
-def _years(selected: int | None) -> list[int]:
+def _years(selected: int | None) -> list[tuple[str, str]]:
+    """The annual report's choices: each year, as a calendar year and as the police statistical year."""
     this_year = clock.today().year
     years = list(range(this_year, this_year - YEARS_SHOWN, -1))
     if selected and selected not in years:
         years.append(selected)
-    return sorted(years, reverse=True)
+    choices = []
+    for year in sorted(years, reverse=True):
+        choices.append((str(year), str(year)))
+        choices.append((f"st{year}", _("Statistical year %(year)s (15/12/%(before)s – 14/12/%(year)s)")
+                        % {"year": year, "before": year - 1}))  # fmt: skip
+    return choices
 
 
 def _report_texts(report) -> dict[str, str]:
@@ -130,17 +136,17 @@ def _render_page(request, *, query=None, errors=None, status=200, draft_form=Non
         "query": query,
         "unit_choices": _unit_choices(user, query.unit if query else None),
         "unit_value": _picker_value(query.unit) if query else request.GET.get("unit", ""),
-        "years": _years(query.period.start.year if query and query.kind == "annual" else None),
+        "years": _years(query.period.end.year if query and query.kind == "annual" else None),
         "recent_batches": jobs.batch_list(user=user)[:RECENT_BATCHES],
     }
     today_year = default_year(clock.today())
     if query is None:
-        context.update(year=today_year, period_groups=period_option_groups(today_year, user=user))
+        context.update(year=str(today_year), period_groups=period_option_groups(today_year, user=user))
         return render(request, "reports/page.html", context, status=status)
 
     period, unit = query.period, query.unit
     context.update(
-        year=period.start.year if query.kind == "annual" else today_year,
+        year=query.params["year"] if query.kind == "annual" else str(today_year),
         period_code=period.code if query.kind == "period" else "",
         period_groups=period_option_groups(period.end.year, user=user),
     )

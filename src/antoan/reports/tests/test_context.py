@@ -288,3 +288,13 @@ def test_each_special_period_says_what_happened_in_it(make_user, unit):
         f"Trong dịp {tet}, trên địa bàn xảy ra 01 vụ phạm pháp hình sự.",
         "Trong dịp Đại hội Đảng bộ huyện, trên địa bàn xảy ra 01 vụ tai nạn giao thông làm chết 02 người.",
     )
+
+
+def test_the_annual_review_on_the_statistical_year_has_every_section(demo, leader, unit):
+    """The police close their year on 14/12: the review of st2020 counts 15/12/2019 – 14/12/2020, with every section."""
+    report = build_context(user=leader, unit=unit("597", LEGACY), period=period_parse("st2020"))
+    assert_official(report)
+    assert "(số liệu tính từ ngày 15/12/2019 đến ngày 14/12/2020)" in report.opening[0]
+    assert [s.number for s in report.sections] == ["I", "II", "III", "IV"]
+    assert report.sections[2].title == "Phương hướng, nhiệm vụ năm 2021"
+    assert report.comparison_label == "năm 2019" and report.place_date.endswith("ngày 15 tháng 12 năm 2020")

@@ -208,3 +208,13 @@ def test_without_a_year_the_page_proposes_the_year_under_review(client, leader, 
     under_review = today.year if today.month >= 11 else today.year - 1
     assert re.search(rf'<option value="{under_review}" selected>', page)
     assert f'<option value="{today.year + 1}"' not in page
+
+
+def test_the_annual_report_can_be_asked_for_the_statistical_year(client, leader, accidents, login_verified):
+    login_verified(client, leader)
+    page = client.get(PAGE, {"unit": "597", "year": "st2020"}).content.decode()
+    assert '<option value="st2020" selected>Năm thống kê 2020 (15/12/2019 – 14/12/2020)</option>' in page
+    assert "số liệu tính từ ngày 15/12/2019 đến ngày 14/12/2020" in page
+    assert "unit=597&amp;year=st2020&amp;on=2025-06-30&amp;format=docx" in page
+    refused = client.get(PAGE, {"unit": "597", "year": "nt2020"})
+    assert refused.status_code == 400 and "st2020" in refused.content.decode()
