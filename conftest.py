@@ -174,7 +174,7 @@ def login_verified(db):
 def tasks_run_inline(settings):
     """In this process a queued task runs at once, inside the test's transaction (django-tasks' immediate backend):
     the tests see a job finished as soon as it is started. Tests of the queue itself take `tasks_queued`; the real
-    worker runs in subprocesses (core/tests/test_faults.py, test_worker_rq.py)."""
+    worker runs in subprocesses (site/tests/test_faults.py, test_worker_rq.py)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
                                   "QUEUES": [settings.ANTOAN_TASKS_QUEUE]}}  # fmt: skip
 

@@ -1,7 +1,7 @@
 """Batches: one report per child unit, zipped with a manifest; resumed from `done` when its run died (its run lock
 free while the row says RUNNING); a failing child reported, not fatal; only the job's user (or an administrator) sees
 it; no child ever gets another's data. Here tasks run at once (the immediate backend, conftest.py); the real worker,
-killed half-way, is core/tests/test_faults.py's.
+killed half-way, is site/tests/test_faults.py's.
 
 Huyện Phú Quí (602, Bình Thuận, before 1/7/2025) has three communes — Ngũ Phụng, Long Hải, Tam Thanh — which
 became Đặc khu Phú Quý: a small, real case of "every commune of a district"."""

@@ -298,3 +298,37 @@ def test_the_annual_review_on_the_statistical_year_has_every_section(demo, leade
     assert [s.number for s in report.sections] == ["I", "II", "III", "IV"]
     assert report.sections[2].title == "Phương hướng, nhiệm vụ năm 2021"
     assert report.comparison_label == "năm 2019" and report.place_date.endswith("ngày 15 tháng 12 năm 2020")
+
+
+def test_the_year_is_judged_against_its_targets_and_next_years_are_listed(demo, leader, unit):
+    """A clearance-rate target of 75% (met: 81,8%), a cut in accidents of at least 10% (missed: -5,3%); next year's
+    targets open section III."""
+    from antoan.indicators.target_services import target_create
+
+    htb = unit("597", LEGACY)
+    target_create(user=leader, unit=htb, year=2020, indicator="crime.social_order.clearance_rate", kind="at_least",
+                  value="75", document="Nghị quyết số 12/NQ-HĐND")  # fmt: skip
+    target_create(user=leader, unit=htb, year=2020, indicator="traffic.accidents", kind="reduce_by_pct", value="10")
+    target_create(user=leader, unit=htb, year=2021, indicator="traffic.accidents", kind="reduce_by_pct", value="5")
+    report = build_context(user=leader, unit=htb, period=period_parse("2020"))
+    text = text_of(report)
+    assert_official(report)
+    assert re.search(r"đạt tỷ lệ \d+,\d%, vượt chỉ tiêu", text)
+    traffic = next(s for s in report.sections[0].subsections if "giao thông" in s.title)
+    assert "Số vụ tai nạn giao thông không đạt chỉ tiêu" in " ".join(traffic.paragraphs)
+    assert any("số vụ tai nạn giao thông không đạt chỉ tiêu" in p for p in report.parts["shortcomings"])
+    plan = report.sections[2]
+    assert [s.title for s in plan.subsections] == ["Mục tiêu, chỉ tiêu", "Nhiệm vụ, giải pháp"]
+    assert plan.subsections[0].paragraphs == (
+        "Phấn đấu:", "- số vụ tai nạn giao thông: kéo giảm ít nhất 5% so với năm 2020",
+    )
+
+
+def test_a_year_with_targets_but_no_records_says_so_cleanly(leader, unit):
+    from antoan.indicators.target_services import target_create
+
+    commune = unit("23065", LEGACY)
+    target_create(user=leader, unit=commune, year=2013, indicator="traffic.accidents", kind="at_most", value="3")
+    report = build_context(user=leader, unit=commune, period=period_parse("2013"))
+    assert report.empty
+    assert_official(report)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from antoan.core.tests.test_faults import (
+from antoan.site.tests.test_faults import (
     BATCH_UNIT,
     QUEUE_BATCH,
     Peer,
