@@ -558,13 +558,14 @@ def format_cell(value, number_format: str) -> str:
 CHAR_WIDTH = Pt(12 * 0.5)  # the advance of a digit of Times New Roman 12 pt (half an em); letters average less
 CELL_PADDING = Cm(0.45)  # both cell margins (1.5 mm each) and a little air
 FIRST_COLUMN_MIN = 0.25  # of the text width: the row names wrap in what is left, never narrower than this
+SHORT_TEXT = 12  # characters: a text cell this short ("mô hình", "triệu đồng") is kept on one line
 _DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}")
 
 
 def _column_widths(table: Table, formats: tuple[str, ...]) -> tuple[int, ...]:
     """Fitted to the content, so that numbers and dates never wrap: a column of numbers or dates is as wide as its
-    longest cell (and its header's longest word); a column of text, as its longest word (it wraps between words);
-    the first column (the row names) takes what is left. Only when that leaves it less than a quarter of the width
+    longest cell (and its header's longest word); a column of short text (units of measure), as its longest cell; a
+    column of longer text, as its longest word (it wraps between words); the first column (the row names) takes what is left. Only when that leaves it less than a quarter of the width
     do the other columns give way, in proportion."""
     columns = len(table.columns)
     if columns == 1:
@@ -573,7 +574,8 @@ def _column_widths(table: Table, formats: tuple[str, ...]) -> tuple[int, ...]:
     for index in range(1, columns):
         cells = [format_cell(row[index] if index < len(row) else None, formats[index]) for row in table.rows]
         header_word = max((len(word) for word in str(table.columns[index]).split()), default=1)
-        unbreakable = formats[index] in ("int", "num", "pct", "vnd") or any(_DATE.search(c) for c in cells)
+        unbreakable = (formats[index] in ("int", "num", "pct", "vnd") or any(_DATE.search(c) for c in cells)
+                       or all(len(c) <= SHORT_TEXT for c in cells))  # fmt: skip
         if unbreakable:
             longest = max((len(c) for c in cells), default=1)
         else:

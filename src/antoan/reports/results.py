@@ -182,6 +182,14 @@ def social_order(facts: Facts, judged: dict[str, str]) -> Section | None:
 # 4. Trật tự, an toàn giao thông ------------------------------------------------------------------------------
 
 
+def _spot_toll(spot) -> str:
+    """"04 vụ, làm chết 02 người, bị thương 01 người": the casualties only as far as there were any."""
+    harm = [f"chết {count_vi(spot.dead)} người" if spot.dead else "",
+            f"bị thương {count_vi(spot.injured)} người" if spot.injured else ""]  # fmt: skip
+    said = join_clauses(harm)
+    return f"{count_vi(spot.accident_count)} vụ" + (f", làm {said}" if said else "")
+
+
 def traffic(facts: Facts, spots: BlackSpotResult, judged: dict[str, str], charts: tuple[Chart, ...]) -> Section | None:
     """The three measures and how they moved, the severity classes, enforcement, propaganda, signs and the black
     spots, each named by its road and commune."""
@@ -231,9 +239,7 @@ def traffic(facts: Facts, spots: BlackSpotResult, judged: dict[str, str], charts
                 f"lắp đặt bổ sung {count_vi(installed)} biển báo" if installed else ""]  # fmt: skip
         paragraphs.append(f"Phối hợp {join_clauses(done)} trên các tuyến đường.")
     if spots.spots:
-        named = [
-            f"{s.place_vi} ({count_vi(s.accident_count)} vụ, {count_vi(s.dead)} người chết)" for s in spots.spots[:5]
-        ]
+        named = [f"{s.place_vi} ({_spot_toll(s)})" for s in spots.spots[:5]]
         more = f" và {count_vi(len(spots.spots) - 5)} điểm khác" if len(spots.spots) > 5 else ""
         paragraphs.append(
             f"Qua rà soát, trên địa bàn có {count_vi(len(spots.spots))} điểm thường xảy ra tai nạn giao thông: "

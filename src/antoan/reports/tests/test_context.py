@@ -114,6 +114,8 @@ def test_the_demo_districts_2020_review(demo, leader, unit):
             "(-5,3%), giảm 05 người chết (-16,1%), giảm 07 người bị thương (-14,6%), kéo giảm trên cả 3 tiêu "
             "chí.") in text
     assert "tăng cường 75 cán bộ, chiến sĩ công an chính quy về công tác tại các xã" in text
+    assert ("có 01 điểm thường xảy ra tai nạn giao thông: Quốc lộ 1A, thị trấn Phú Long (04 vụ, làm chết 02 người "
+            "và bị thương 02 người).") in text  # fmt: skip
     assert "17/17 xã, thị trấn (100%)" in text  # the district has no ward
     assert '09 cá nhân được Bộ Công an tặng Kỷ niệm chương "Bảo vệ an ninh Tổ quốc"' in text
     assert "02 tập thể và 02 cá nhân được Giám đốc Công an tỉnh tặng Giấy khen" in text
@@ -160,6 +162,7 @@ def test_a_new_communes_year_still_running_is_an_estimate(demo, make_user, unit)
     assert "Thường trực Đảng ủy (b/c);" in report.recipients
     overdue = plans_overdue(user=officer, unit=commune).count()
     text = text_of(report)
+    assert re.search(r"ĐT 711, xã Hàm Thuận \(03 vụ, làm bị thương 0\d người\)", text)  # no "0 người chết"
     if overdue:  # one figure, one code path: the dashboard's list and the report's sentence
         assert f"còn {overdue:02d} phương án quá hạn rà soát" in text
     models = models_overdue(user=officer, unit=commune).count()

@@ -565,3 +565,19 @@ def test_no_number_or_date_wraps_in_the_pdf():
     runs = [text for page in pdf.pages for text, _x, _y in _lines(page)]
     for whole in ("1.234.567,5", "246.913,2", "16/04/2020 – 20/11/2020"):
         assert any(whole in run for run in runs), (whole, runs)
+
+
+def test_a_unit_of_measure_stays_on_one_line_and_long_text_wraps_between_words():
+    from antoan.reports.docx import CHAR_WIDTH, _column_widths
+
+    table = Table(
+        key="don-vi",
+        title="Bảng 9. Mô hình",
+        columns=("Chỉ tiêu", "Đơn vị tính", "Năm 2020", "Ghi chú"),
+        rows=(("Mô hình tự quản đang hoạt động", "mô hình", 53, "kiểm tra định kỳ theo kế hoạch của huyện"),
+              ("Tiền phạt", "triệu đồng", 962.5, "")),
+        number_format=("", "", "num", ""),
+    )  # fmt: skip
+    widths = _column_widths(table, table.number_format + ("",))
+    assert widths[1] >= CHAR_WIDTH * len("triệu đồng")
+    assert widths[3] < CHAR_WIDTH * len("kiểm tra định kỳ theo kế hoạch của huyện") / 2
