@@ -565,8 +565,8 @@ _DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}")
 def _column_widths(table: Table, formats: tuple[str, ...]) -> tuple[int, ...]:
     """Fitted to the content, so that numbers and dates never wrap: a column of numbers or dates is as wide as its
     longest cell (and its header's longest word); a column of short text (units of measure), as its longest cell; a
-    column of longer text, as its longest word (it wraps between words); the first column (the row names) takes what is left. Only when that leaves it less than a quarter of the width
-    do the other columns give way, in proportion."""
+    column of longer text, as its longest word (it wraps between words); the first column (the row names) takes what
+    is left. Only when that leaves it less than a quarter of the width do the other columns give way, in proportion."""
     columns = len(table.columns)
     if columns == 1:
         return (int(TEXT_WIDTH),)
