@@ -648,7 +648,11 @@ def _recipient_lines(recipients: tuple[str, ...]) -> list[str]:
 
 
 def _closing_block(document, report: Report) -> None:
-    """Bottom left "Nơi nhận:", bottom right the signature, side by side (Phụ lục I)."""
+    """Bottom left "Nơi nhận:", bottom right the signature, side by side (Phụ lục I). The last paragraph of the text
+    goes to the next page with it: a signature never stands alone on a page."""
+    blocks = [element for element in document.element.body if element.tag != qn("w:sectPr")]
+    if blocks and blocks[-1].tag == qn("w:p"):
+        document.paragraphs[-1].paragraph_format.keep_with_next = True
     table = _plain_table(document, (SIGN_LEFT, SIGN_RIGHT), top=240)  # 12 pt above the block
     row = table.rows[0]
     _row_flag(row, "w:cantSplit")

@@ -581,3 +581,24 @@ def test_a_unit_of_measure_stays_on_one_line_and_long_text_wraps_between_words()
     widths = _column_widths(table, table.number_format + ("",))
     assert widths[1] >= CHAR_WIDTH * len("triệu đồng")
     assert widths[3] < CHAR_WIDTH * len("kiểm tra định kỳ theo kế hoạch của huyện") / 2
+
+
+@needs_soffice
+def test_the_signature_never_stands_alone_on_a_page(tmp_path):
+    """Reports ending one line further down the page each time: wherever the page turns, the last paragraph of the
+    text is on the page of "Nơi nhận" and the signature."""
+    from dataclasses import replace
+
+    closing = "Đề nghị UBND tỉnh tiếp tục quan tâm chỉ đạo công tác bảo đảm an ninh, trật tự ở cơ sở."
+    paths = []
+    for extra in range(14):
+        filler = tuple(f"Nhiệm vụ thứ {n + 1} của năm 2021." for n in range(extra))
+        last = Section(number="IV", title="Đề xuất, kiến nghị", paragraphs=(*filler, closing))
+        report = sample_report()
+        report = replace(report, sections=(*report.sections, last))
+        paths.append(tmp_path / f"ket-thuc-{extra:02d}.docx")
+        paths[-1].write_bytes(render_docx(report))
+    for pdf_path in docx_to_pdf_many(paths, tmp_path / "pdf"):
+        pages = [_flat(page.extract_text()) for page in PdfReader(pdf_path).pages]
+        signed = next(page for page in pages if "Nơi nhận" in page)
+        assert _flat(closing)[:40] in signed.replace("\n", " "), pdf_path.name
