@@ -57,7 +57,7 @@ CATEGORIES: dict[str, tuple[Category, ...]] = {
         Category("gambling", "Cờ bạc", "Gambling"),
         Category("prostitution", "Mại dâm", "Prostitution"),
         Category("loan_sharking", "Tín dụng đen", "Loan-sharking"),
-        Category("drug_abuse", "Ma túy - tệ nạn", "Drug abuse"),
+        Category("drug_abuse", "Sử dụng trái phép chất ma túy", "Illegal drug use"),
     ),
     IncidentKind.TRAFFIC: (
         Category("road", "Đường bộ", "Road"),

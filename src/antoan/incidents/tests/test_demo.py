@@ -52,7 +52,7 @@ def test_demo_seed_follows_the_2020_review_places_records_inside_communes_and_is
     assert set(Incident.objects.filter(unit__hierarchy=Hierarchy.CURRENT).values_list("unit__code", flat=True)) == set(
         CURRENT_WEIGHTS
     )
-    assert 60 <= Incident.objects.filter(unit__hierarchy=Hierarchy.CURRENT).count() <= 120
+    assert 80 <= Incident.objects.filter(unit__hierarchy=Hierarchy.CURRENT).count() <= 160  # 1/7/2025 → 2026
     assert set(Incident.objects.values_list("kind", flat=True)) == {"crime", "social_evil", "traffic", "disaster"}
 
     for incident in Incident.objects.select_related("unit"):

@@ -183,7 +183,8 @@ def test_the_dashboard_says_whether_a_headline_figure_met_its_target_as_target_r
         for i in range(n):
             incident_create(user=officer, unit=ma_lam, kind="traffic", occurred_at=local(year, 3 + i, 2, 18),
                             summary="Va chạm xe máy", dead=0, injured=1)  # fmt: skip
-    for code, kind, value in (("traffic.accidents", "reduce_by_pct", 20), ("crime.clearance_rate", "at_least", 75),
+    for code, kind, value in (("traffic.accidents", "reduce_by_pct", 20),
+                              ("crime.social_order.clearance_rate", "at_least", 75),
                               ("traffic.dead", "at_most", 0), ("traffic.injured", "reduce_by_pct", 30)):
         target_create(user=leader, unit=district, year=2020, indicator=code, kind=kind, value=value)  # fmt: skip
     query = {"unit": "597", "on": "2020-06-30", "period": "2020"}
@@ -201,7 +202,7 @@ def test_the_dashboard_says_whether_a_headline_figure_met_its_target_as_target_r
     assert shown["traffic-accidents"][1] == "exceeded"  # 4 → 3: down 25 %, target 20 %
     assert shown["traffic-injured"][1] == "missed"  # down 25 %, target 30 %
     assert shown["traffic-dead"][1] == "met"
-    assert shown["crime-clearance-rate"][1] == "unknown"  # no crime: no rate
+    assert shown["crime-social-order-clearance-rate"][1] == "unknown"  # no crime: no rate
     assert shown["social-evil-cases"][1] == ""  # no target, no status
     assert "Vượt chỉ tiêu" in page and "Đạt chỉ tiêu" in page and 'id="dashboard-targets"' in page
     assert reverse("indicators:target_year", args=[district.pk, 2020]) in page
