@@ -20,21 +20,6 @@ LEGACY = date(2020, 1, 1)
 
 
 @pytest.fixture
-def district(unit):
-    return unit("597", LEGACY)
-
-
-@pytest.fixture
-def leader(make_user, district):
-    return make_user(Role.LEADER, district, username="lanhdao.htb")
-
-
-@pytest.fixture
-def officer(make_user, district):
-    return make_user(Role.OFFICER, district, username="canbo.htb")
-
-
-@pytest.fixture
 def leader_api(client, leader, login_verified):
     login_verified(client, leader)
     return client

@@ -31,11 +31,6 @@ LEGACY = date(2020, 1, 1)
 
 
 @pytest.fixture
-def district(unit):
-    return unit("597", LEGACY)  # Huyện Hàm Thuận Bắc
-
-
-@pytest.fixture
 def ma_lam(unit):
     return unit("23059", LEGACY)  # Thị trấn Ma Lâm, in the district
 
@@ -43,16 +38,6 @@ def ma_lam(unit):
 @pytest.fixture
 def hong_son(unit):
     return unit("23086", LEGACY)  # Xã Hồng Sơn, in the district too
-
-
-@pytest.fixture
-def leader(make_user, district):
-    return make_user(Role.LEADER, district, username="lanhdao.htb")
-
-
-@pytest.fixture
-def officer(make_user, district):
-    return make_user(Role.OFFICER, district, username="canbo.htb")
 
 
 @pytest.fixture
