@@ -380,8 +380,8 @@ from datetime import date
 from antoan.accounts.services import system_user
 from antoan.indicators.periods import period_parse
 from antoan.reports.jobs import batch_start
-from antoan.units.selectors import unit_resolve
-unit = unit_resolve(code={unit!r}, on=date(2025, 6, 30))
+from antoan.units.selectors import unit_for_code
+unit = unit_for_code(code={unit!r}, day=date(2025, 6, 30))
 print(batch_start(user=system_user(), unit=unit, period=period_parse("2020"), kind="annual", formats={formats!r}).pk)
 """
 
