@@ -41,6 +41,7 @@ class IncidentFields(Schema):
     solved: bool | None = None
     solved_on: date | None = None
     suspects: int | None = None
+    gravity: str | None = None  # a crime's class (Bộ luật Hình sự 2015, Điều 9): code or Vietnamese label
     persons_involved: int | None = None
     dead: int | None = None
     injured: int | None = None
@@ -84,6 +85,7 @@ class IncidentOut(Schema):
     solved: bool | None
     solved_on: date | None
     suspects: int | None
+    gravity: str
     persons_involved: int | None
     dead: int | None
     injured: int | None

@@ -82,6 +82,19 @@ CATEGORIES: dict[str, tuple[Category, ...]] = {
     ),
 }
 
+# A crime's gravity (tính chất, mức độ nguy hiểm của tội phạm): the four classes of Bộ luật Hình sự 2015, Điều 9, by the
+# highest penalty of the offence's bracket — the officer who knows the charge picks it; a traffic accident's severity is
+# computed instead (severity.py). The codes are those of the traffic classes, so one column holds both.
+GRAVITY_SOURCE = "Bộ luật Hình sự 2015, Điều 9"
+CRIME_GRAVITIES = (
+    Category("less_serious", "Ít nghiêm trọng", "Less serious"),
+    Category("serious", "Nghiêm trọng", "Serious"),
+    Category("very_serious", "Rất nghiêm trọng", "Very serious"),
+    Category("especially_serious", "Đặc biệt nghiêm trọng", "Especially serious"),
+)
+# What police statistics count apart, with its own clearance rate: "án rất nghiêm trọng, đặc biệt nghiêm trọng".
+GRAVEST = ("very_serious", "especially_serious")
+
 CATEGORY_REQUIRED = {
     IncidentKind.CRIME: True,
     IncidentKind.SOCIAL_EVIL: True,
@@ -91,7 +104,9 @@ CATEGORY_REQUIRED = {
 
 
 def _key(text: str) -> str:
-    return unicodedata.normalize("NFC", " ".join((text or "").split())).casefold()
+    """What officials type, read as they mean it: any case, with or without diacritics ("rat nghiem trong")."""
+    letters = unicodedata.normalize("NFD", " ".join((text or "").split()).casefold().replace("đ", "d"))
+    return "".join(ch for ch in letters if not unicodedata.combining(ch))
 
 
 _LOOKUP = {
@@ -102,6 +117,18 @@ _LOOKUP = {
 def category_find(kind: str, text: str) -> Category | None:
     """The category of `kind` whose code or Vietnamese label is `text` (any case), or None."""
     return _LOOKUP.get(kind, {}).get(_key(text))
+
+
+_GRAVITY_LOOKUP = {key: g for g in CRIME_GRAVITIES for key in (_key(g.code), _key(g.vi))}
+
+
+def gravity_find(text: str) -> Category | None:
+    """The crime gravity whose code or Vietnamese label is `text` (any case), or None."""
+    return _GRAVITY_LOOKUP.get(_key(text))
+
+
+def gravity_choices() -> list[tuple[str, str]]:
+    return [(g.code, _label_of(g)) for g in CRIME_GRAVITIES]
 
 
 def category_label(kind: str, code: str) -> str:

@@ -170,6 +170,18 @@ CURRENT_DETECTED_CATEGORIES = (
     ("high_tech", 10),
     ("smuggling", 2),
 )
+# How grave each act of the demo's crimes against social order may be (Bộ luật Hình sự 2015, Điều 9: by the highest
+# penalty of the charge's bracket), by the act's first words; drawn from a generator of their own, so that the rest of
+# the demo stays as it was.
+GRAVITY_BY_ACT = (
+    ("Cố ý gây thương tích", (("less_serious", 50), ("serious", 25), ("very_serious", 20), ("especially_serious", 5))),
+    ("Cướp giật", (("serious", 70), ("very_serious", 30))),
+    ("Trộm cắp tiền, vàng", (("less_serious", 40), ("serious", 50), ("very_serious", 10))),
+    ("Trộm cắp", (("less_serious", 80), ("serious", 20))),
+    ("Hủy hoại", (("less_serious", 70), ("serious", 30))),
+    ("Gây rối", (("less_serious", 100),)),
+)
+
 CRIME_ACTS = {
     "social_order": (
         "Trộm cắp 01 xe mô tô dựng trước nhà",
@@ -426,6 +438,7 @@ def _crimes(rng, builder: _Builder, period: Period) -> list[_Record]:
     categories = ["social_order"] * period.crimes + [_weighted(rng, others) for _ in range(period.detected)]
     rng.shuffle(categories)
     records = []
+    gravity_rng = random.Random(f"gravity {period.start}")
     for day, category in zip(_spread_days(rng, period.start, period.end, len(categories)), categories, strict=True):
         unit = builder.commune(rng)
         village, commune = _place(unit, rng)
@@ -438,9 +451,11 @@ def _crimes(rng, builder: _Builder, period: Period) -> list[_Record]:
             solved = solved_on <= SEED_UNTIL
         suspects = rng.choice((1, 1, 1, 2, 2, 3, 4)) if solved else None
         outcome = rng.choice(SOLVED_OUTCOMES).format(n=suspects) if solved else rng.choice(OPEN_OUTCOMES)
+        act = rng.choice(CRIME_ACTS[category])
         fields = {
             "category": category,
-            "summary": f"{rng.choice(CRIME_ACTS[category])} tại {village}, {commune}. {outcome}.",
+            "gravity": _gravity(gravity_rng, act) if category == "social_order" else "",
+            "summary": f"{act} tại {village}, {commune}. {outcome}.",
             "address": _cap(f"{village}, {commune}"),
             "solved": solved,
             "solved_on": solved_on if solved else None,
@@ -450,6 +465,10 @@ def _crimes(rng, builder: _Builder, period: Period) -> list[_Record]:
         when = builder.moment(rng, IncidentKind.CRIME, unit, day, CRIME_HOURS)
         records.append(_Record(unit, IncidentKind.CRIME, when, fields))
     return records
+
+
+def _gravity(rng: random.Random, act: str) -> str:
+    return next(_weighted(rng, weights) for start, weights in GRAVITY_BY_ACT if act.startswith(start))
 
 
 def _social_evils(rng, builder: _Builder, period: Period) -> list[_Record]:

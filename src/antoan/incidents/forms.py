@@ -14,8 +14,15 @@ from django.utils.translation import gettext_lazy as _
 
 from antoan.core.errors import Message
 from antoan.core.forms import TextField
-from antoan.incidents.categories import CATEGORIES, CATEGORY_REQUIRED, IncidentKind, IncidentStatus, category_choices
-from antoan.incidents.models import Incident
+from antoan.incidents.categories import (
+    CATEGORIES,
+    CATEGORY_REQUIRED,
+    IncidentKind,
+    IncidentStatus,
+    category_choices,
+    gravity_choices,
+)
+from antoan.incidents.models import GRAVITY_LABEL, Incident
 from antoan.incidents.selectors import incident_unit_choices
 from antoan.incidents.services import COMMON_FIELDS, INT_FIELDS, KIND_FIELDS, REQUIRED_FIELDS
 from antoan.incidents.severity import severity_choices
@@ -36,6 +43,8 @@ _NOT_YOUR_COMMUNE = Message(
 
 
 def _label(field: str) -> str:
+    if field == "gravity":
+        return GRAVITY_LABEL
     return capfirst(Incident._meta.get_field(field).verbose_name)
 
 
@@ -75,6 +84,11 @@ def _field(name: str, kind: str) -> forms.Field:
         return TextField(label=label, widget=forms.Select(choices=choices))
     if name == "status":
         return TextField(label=label, widget=forms.Select(choices=IncidentStatus.choices))
+    if name == "gravity":
+        help_text = _("By the highest penalty of the charge (Bộ luật Hình sự 2015, Điều 9).")
+        return TextField(
+            label=label, help_text=help_text, widget=forms.Select(choices=[EMPTY_CHOICE, *gravity_choices()])
+        )
     if name == "solved":
         choices = [EMPTY_CHOICE, ("1", _("Solved")), ("0", _("Not solved"))]
         return TextField(label=label, widget=forms.Select(choices=choices))

@@ -10,6 +10,8 @@ from antoan.units.models import Unit
 
 # What the indicators group incidents by, and what they sum (indicators/catalogue.json; daily.py).
 GROUPED_COLUMNS = ("kind", "category", "severity", "solved")
+# The label of Incident.gravity (a property: no field carries a verbose name for it).
+GRAVITY_LABEL = _("Gravity of the crime")
 SUMMED_COLUMNS = (
     "suspects", "persons_involved", "dead", "injured", "property_damage_vnd", "missing", "houses_damaged",
     "houses_destroyed", "agriculture_ha", "economic_loss_million_vnd", "recovery_support_vnd",
@@ -153,6 +155,17 @@ class Incident(SoftDeleteModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+    # A crime's gravity (categories.CRIME_GRAVITIES) is entered, a traffic accident's severity computed; both are kept
+    # in `severity`, which the indicators group by. `gravity` is the name forms, files and the API give the former.
+    @property
+    def gravity(self) -> str:
+        return self.severity if self.kind == IncidentKind.CRIME else ""
+
+    @gravity.setter
+    def gravity(self, code: str) -> None:
+        if self.kind == IncidentKind.CRIME:
+            self.severity = code or ""
 
 
 class DailyTotal(models.Model):

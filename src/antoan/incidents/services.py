@@ -25,7 +25,16 @@ from antoan.core.values import (
     to_int,
     to_text,
 )
-from antoan.incidents.categories import CATEGORIES, CATEGORY_REQUIRED, IncidentKind, IncidentStatus, category_find
+from antoan.incidents.categories import (
+    CATEGORIES,
+    CATEGORY_REQUIRED,
+    CRIME_GRAVITIES,
+    GRAVITY_SOURCE,
+    IncidentKind,
+    IncidentStatus,
+    category_find,
+    gravity_find,
+)
 from antoan.incidents.daily import daily_totals_refresh, local_day
 from antoan.incidents.models import DuplicateState, Incident
 from antoan.incidents.severity import severity_rule_on
@@ -37,7 +46,7 @@ from antoan.units.scope import restore_require, scope_require
 # Which fields each kind uses, beyond the ones every record has. A value in a field the kind does not use
 # is refused rather than dropped.
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    IncidentKind.CRIME: ("solved", "solved_on", "suspects"),
+    IncidentKind.CRIME: ("gravity", "solved", "solved_on", "suspects"),
     IncidentKind.SOCIAL_EVIL: ("persons_involved",),
     IncidentKind.TRAFFIC: (
         "dead",
@@ -105,6 +114,8 @@ TEXT_LIMITS = {
     "other_damage": 1000,
     "recovery_support_description": 1000,
 }
+# Fields a kind that does not use them stores as "" (the others: None).
+TEXT_FIELDS = (*TEXT_LIMITS, "gravity")
 # Vietnam with its islands, generously: a coordinate outside is a typing error (swapped or mis-scaled).
 LATITUDE_RANGE = (7.0, 24.0)
 LONGITUDE_RANGE = (101.0, 118.0)
@@ -157,6 +168,7 @@ def _clean(values: dict) -> dict:
     take("solved_on", lambda: to_date(values.get("solved_on"), field="solved_on"))
     take("occurred_at", lambda: to_datetime(values.get("occurred_at"), field="occurred_at"))
     take("ended_at", lambda: to_datetime(values.get("ended_at"), field="ended_at"))
+    take("gravity", lambda: _gravity(values.get("gravity")))
     if "injury_rate_total_pct" in clean and (clean["injury_rate_total_pct"] or 0) > 1000:
         errors["injury_rate_total_pct"] = Message("Tỷ lệ quá lớn", "Rate too large")
 
@@ -206,8 +218,22 @@ def _clean(values: dict) -> dict:
     # Fields the kind does not use are stored empty, in their own type.
     for field in KIND_SPECIFIC_FIELDS:
         if field not in KIND_FIELDS[kind]:
-            clean[field] = "" if field in TEXT_LIMITS else None
+            clean[field] = "" if field in TEXT_FIELDS else None
     return clean
+
+
+def _gravity(text) -> str:
+    if is_empty(text):
+        return ""
+    gravity = gravity_find(str(text))
+    if gravity is None:
+        allowed = "; ".join(f"{g.code} ({g.vi})" for g in CRIME_GRAVITIES)
+        raise DomainError.single(
+            "gravity",
+            f"Mức độ '{text}' không có trong phân loại tội phạm của {GRAVITY_SOURCE} (chọn: {allowed})",
+            f"'{text}' is not a class of crime in {GRAVITY_SOURCE} (one of: {allowed})",
+        )
+    return gravity.code
 
 
 def _cross_checks(clean: dict, errors: dict) -> dict[str, Message]:
@@ -269,6 +295,9 @@ def _check_unit(unit: Unit, occurred_at) -> None:
 
 
 def _apply_severity(incident: Incident) -> None:
+    if incident.kind == IncidentKind.CRIME:  # entered as its gravity
+        incident.severity_source = GRAVITY_SOURCE if incident.severity else ""
+        return
     if incident.kind != IncidentKind.TRAFFIC:
         incident.severity = incident.severity_source = ""
         return

@@ -54,6 +54,7 @@ COLUMNS = (
     "status",
     "solved_on",
     "suspects",
+    "gravity",
     "persons_involved",
     "injury_rate_total_pct",
     "vehicles",

@@ -176,7 +176,9 @@ def catalogue() -> tuple[tuple[Section, ...], dict[str, Indicator]]:
     sections = tuple(Section(s["code"], s["vi"], s["en"]) for s in data["sections"])
     indicators: dict[str, Indicator] = {}
     for entry in data["indicators"]:
-        where, where_not = entry.get("where", {}), entry.get("where_not", {})
+        # A list is a lookup's values ("severity__in"): a tuple, so that an indicator stays hashable.
+        where = {key: tuple(v) if isinstance(v, list) else v for key, v in entry.get("where", {}).items()}
+        where_not = entry.get("where_not", {})
         common = {
             "section": entry["section"],
             "measure_vi": entry["measure"][0],

@@ -224,7 +224,11 @@ class Evaluation:
             and self.unit is None
             and self.children is None
             and self.scope is None
-            and all(key in daily.GROUPED for indicator in group for key, _ in (*indicator.where, *indicator.where_not))
+            and all(
+                key.split("__")[0] in daily.GROUPED  # a lookup on a kept column (severity__in) is asked of them too
+                for indicator in group
+                for key, _ in (*indicator.where, *indicator.where_not)
+            )
             and all(indicator.field in daily.SUMMED for indicator in group if indicator.aggregate == "sum")
         )
 

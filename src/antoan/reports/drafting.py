@@ -20,6 +20,7 @@ from antoan.units.models import Kind, Unit
 
 PARTS = ("leadership", "political", "strengths", "shortcomings", "causes", "lessons", "tasks", "proposals")
 CLEARANCE_TARGET = 75.0  # % — the National Assembly's target for clearing crimes against social order
+GRAVEST_CLEARANCE_TARGET = 90.0  # % — and for the very serious and especially serious among them
 LISTED = 10
 
 
@@ -140,12 +141,17 @@ def _traffic_down(g: Grounds) -> bool:
     return all(_fell(g, c) for c in ("traffic.accidents", "traffic.dead", "traffic.injured"))
 
 
+def _value(facts, code: str):
+    """The figure's value, or None where the catalogue has no such indicator."""
+    return facts.value(code) if facts.has(code) else None
+
+
 def _strengths(g: Grounds) -> list[str]:
     facts = g.facts
     results = []
     if _fell(g, "crime.social_order"):
         results.append("số vụ phạm pháp hình sự giảm")
-    rate = facts.value("crime.social_order.clearance_rate") if facts.has("crime.social_order.clearance_rate") else None
+    rate = _value(facts, "crime.social_order.clearance_rate")
     if rate is not None and rate >= CLEARANCE_TARGET:
         results.append(f"tỷ lệ điều tra, khám phá án phạm pháp hình sự đạt {count_vi(rate)}%")
     if _traffic_down(g):
@@ -177,10 +183,15 @@ def _shortcomings(g: Grounds) -> list[str]:
             if _rose(g, code)]  # fmt: skip
     if rose:
         lines.append(f"Một số chỉ tiêu tăng so với {facts.before_label}: {join_clauses(rose)}.")
-    rate = facts.value("crime.social_order.clearance_rate") if facts.has("crime.social_order.clearance_rate") else None
+    rate = _value(facts, "crime.social_order.clearance_rate")
     if rate is not None and rate < CLEARANCE_TARGET and not any("điều tra" in m for m in g.missed_targets):
         lines.append(f"Tỷ lệ điều tra, khám phá án phạm pháp hình sự ({count_vi(rate)}%) chưa đạt yêu cầu "
                      f"(trên {count_vi(CLEARANCE_TARGET)}%).")  # fmt: skip
+    gravest = _value(facts, "crime.social_order.gravest.clearance_rate")
+    if gravest is not None and gravest < GRAVEST_CLEARANCE_TARGET and not any("nghiêm trọng" in m
+                                                                           for m in g.missed_targets):  # fmt: skip
+        lines.append(f"Tỷ lệ điều tra, khám phá án rất nghiêm trọng, đặc biệt nghiêm trọng ({count_vi(gravest)}%) chưa "
+                     f"đạt yêu cầu (trên {count_vi(GRAVEST_CLEARANCE_TARGET)}%).")  # fmt: skip
     if g.missed_targets:
         lines.append(f"Một số chỉ tiêu chưa đạt: {join_clauses(g.missed_targets)}.")
     overdue = facts.value("models.overdue")
@@ -258,10 +269,12 @@ def _tasks(g: Grounds) -> list[str]:
     crime = "Đẩy mạnh đấu tranh phòng, chống tội phạm và tệ nạn xã hội"
     if _rose(g, "crime.social_order"):
         crime += ", tập trung kéo giảm số vụ phạm pháp hình sự"
-    rate = facts.value("crime.social_order.clearance_rate") if facts.has("crime.social_order.clearance_rate") else None
+    rate = _value(facts, "crime.social_order.clearance_rate")
     crime += f"; nâng cao tỷ lệ điều tra, khám phá án phạm pháp hình sự đạt trên {count_vi(CLEARANCE_TARGET)}%"
     if rate is not None and rate >= CLEARANCE_TARGET:
         crime = crime.replace("nâng cao tỷ lệ", "duy trì tỷ lệ")
+    if facts.has("crime.social_order.gravest") and facts.any_value("crime.social_order.gravest"):
+        crime += f", trong đó án rất nghiêm trọng, đặc biệt nghiêm trọng đạt trên {count_vi(GRAVEST_CLEARANCE_TARGET)}%"
     lines.append(crime + ".")
     traffic = "Tăng cường tuần tra, kiểm soát, xử lý nghiêm các hành vi vi phạm trật tự, an toàn giao thông"
     if g.spots.spots:

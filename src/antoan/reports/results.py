@@ -140,7 +140,7 @@ def social_order(facts: Facts, judged: dict[str, str]) -> Section | None:
                 sentence += f", đạt tỷ lệ {count_vi(rate.value)}%"
                 if judged.get(rate.indicator.code):
                     sentence += f", {judged[rate.indicator.code]}"
-        paragraphs.append(sentence + ".")
+        paragraphs.append(sentence + "." + _gravest(facts, judged))
     elif facts.has("crime.social_order"):
         paragraphs.append(f"Trong {facts.this_label}, trên địa bàn không xảy ra vụ phạm pháp hình sự.")
     detected = []
@@ -171,12 +171,30 @@ def social_order(facts: Facts, judged: dict[str, str]) -> Section | None:
     if not paragraphs:
         return None
     codes = ["crime.social_order", "crime.social_order.solved", "crime.social_order.clearance_rate",
-             "crime.detected", *(f"crime.detected.{g}" for g in DETECTED_GROUPS), "crime.detected.suspects",
+             *GRAVEST_CODES, "crime.detected", *(f"crime.detected.{g}" for g in DETECTED_GROUPS),
+             "crime.detected.suspects",
              "social_evil.cases", *facts.figure("social_evil.cases").indicator.parts,
              "social_evil.persons"]  # fmt: skip
     table = facts.table("an_ninh", "Bảng 1. Tình hình tội phạm, tệ nạn xã hội", codes,
                         keep_empty=("crime.social_order",))  # fmt: skip
     return Section("3", "Tình hình trật tự, an toàn xã hội", paragraphs=tuple(paragraphs), tables=(table,))
+
+
+GRAVEST_CODES = ("crime.social_order.gravest", "crime.social_order.gravest.solved",
+                 "crime.social_order.gravest.clearance_rate")  # fmt: skip
+
+
+def _gravest(facts: Facts, judged: dict[str, str]) -> str:
+    """ " Trong đó, án rất nghiêm trọng, đặc biệt nghiêm trọng xảy ra 07 vụ; đã điều tra, khám phá 05 vụ, đạt tỷ lệ
+    71,4%, không đạt chỉ tiêu …": the second rate police reports give, when such cases happened."""
+    cases, solved, rate = (facts.figure(code) for code in GRAVEST_CODES)
+    if not cases.value:
+        return ""
+    sentence = (f" Trong đó, án rất nghiêm trọng, đặc biệt nghiêm trọng xảy ra {count_vi(cases.value)} vụ; đã điều "
+                f"tra, khám phá {count_vi(solved.value)} vụ, đạt tỷ lệ {count_vi(rate.value)}%")  # fmt: skip
+    if judged.get(rate.indicator.code):
+        sentence += f", {judged[rate.indicator.code]}"
+    return sentence + "."
 
 
 # 4. Trật tự, an toàn giao thông ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from antoan.incidents.categories import IncidentKind, IncidentStatus, category_label
-from antoan.incidents.models import DuplicateState, Incident
+from antoan.incidents.models import GRAVITY_LABEL, DuplicateState, Incident
 from antoan.incidents.services import KIND_FIELDS
 from antoan.incidents.severity import severity_label
 
@@ -28,6 +28,8 @@ HIDDEN_IN_HISTORY = frozenset({"id", "created_at", "created_by"})
 
 
 def _label(field: str) -> str:
+    if field == "gravity":
+        return str(GRAVITY_LABEL)
     try:
         return capfirst(str(Incident._meta.get_field(field).verbose_name))
     except Exception:  # a field that no longer exists, in old history
@@ -48,7 +50,7 @@ def display(kind: str, field: str, value, *, unit_names: dict | None = None) -> 
         return formats.date_format(value, "d/m/Y")
     if field == "category":
         return category_label(kind, value)
-    if field == "severity":
+    if field in ("severity", "gravity"):  # the same codes (categories.CRIME_GRAVITIES)
         return severity_label(value)
     if field in CHOICE_LABELS:
         return str(CHOICE_LABELS[field].get(value, value))

@@ -188,6 +188,35 @@ def test_severity_is_recomputed_when_the_dead_change(officer, ham_thuan, traffic
     assert [e.severity for e in entries] == ["collision", "very_serious"]
 
 
+def test_a_crimes_gravity_is_entered_by_penal_code_article_9_and_a_traffic_accident_cannot_be_given_one(
+    officer, ham_thuan, traffic_fields
+):
+    crime = dict(kind="crime", occurred_at=local(2026, 3, 1, 21), category="social_order", summary="Cướp giật",
+                 solved=False)  # fmt: skip
+    incident = create(officer, ham_thuan, **crime, gravity="Rat Nghiem Trong")
+    assert (incident.gravity, incident.severity) == ("very_serious", "very_serious")
+    assert incident.severity_source == "Bộ luật Hình sự 2015, Điều 9"
+    incident, changed = incident_update(user=officer, incident=incident, gravity="nghiêm trọng")
+    assert changed and incident.severity == "serious"
+    assert [e.severity for e in Incident.history.filter(id=incident.pk).order_by("history_id")] == [
+        "very_serious", "serious"
+    ]  # fmt: skip
+    _, changed = incident_update(user=officer, incident=incident, gravity="serious")
+    assert not changed
+    incident, _ = incident_update(user=officer, incident=incident, gravity="")
+    assert (incident.severity, incident.severity_source) == ("", "")
+
+    with pytest.raises(DomainError) as refused:
+        create(officer, ham_thuan, **crime, gravity="khá nặng")
+    assert "Điều 9" in refused.value.errors["gravity"].vi and "Điều 9" in refused.value.errors["gravity"].en
+    with pytest.raises(DomainError) as refused:
+        create(officer, ham_thuan, **traffic_fields(gravity="very_serious"))
+    assert "không dùng cho vụ tai nạn giao thông" in refused.value.errors["gravity"].vi
+    accident = create(officer, ham_thuan, **traffic_fields(dead=2))
+    _, changed = incident_update(user=officer, incident=accident, summary=accident.summary)
+    assert not changed and accident.gravity == "" and accident.severity == "very_serious"
+
+
 def test_an_update_that_changes_nothing_writes_no_history(officer, ham_thuan, traffic_fields):
     incident = create(officer, ham_thuan, **traffic_fields())
     _, changed = incident_update(user=officer, incident=incident, summary=incident.summary, dead="0")

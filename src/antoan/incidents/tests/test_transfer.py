@@ -48,6 +48,7 @@ def records(officer, ham_thuan, unit):
             solved=True,
             solved_on=date(2026, 1, 9),
             suspects=2,
+            gravity="Rất nghiêm trọng",
             external_id="HS-01",
             address="<b>Thôn 1</b>",
         ),
@@ -230,6 +231,21 @@ def test_bom_semicolons_category_labels_and_missing_optional_columns(tmp_path, o
     report = import_incidents(user=officer, path=write_csv(tmp_path, text))
     assert report.created == 1, report.rejected
     assert Incident.objects.get().category == "social_order"
+
+
+def test_a_crimes_gravity_is_read_by_code_or_by_label_typed_without_diacritics(tmp_path, officer):
+    text = (
+        "external_id,kind,category,unit_code,occurred_at,summary,solved,gravity\n"
+        "G1,crime,social_order,23059,05/01/2026 21:00,Cố ý gây thương tích,có,rat nghiem trong\n"
+        "G2,crime,social_order,23059,06/01/2026 21:00,Giết người,có,especially_serious\n"
+        "G3,crime,social_order,23059,07/01/2026 21:00,Trộm cắp,không,\n"
+        "G4,crime,social_order,23059,08/01/2026 21:00,Cướp giật,không,nghiêm trọng lắm\n"
+    )
+    report = import_incidents(user=officer, path=write_csv(tmp_path, text))
+    assert report.created == 3
+    assert "không có trong phân loại tội phạm của Bộ luật Hình sự 2015, Điều 9" in problems(report)[(5, "gravity")]
+    stored = dict(Incident.objects.values_list("external_id", "severity"))
+    assert stored == {"G1": "very_serious", "G2": "especially_serious", "G3": ""}
 
 
 def test_text_is_normalised_and_legacy_encodings_are_converted_and_reported(tmp_path, officer):

@@ -248,8 +248,10 @@ def form_data(unit, **fields):
                 "solved": "1",
                 "solved_on": "2026-01-10",
                 "suspects": "2",
+                "gravity": "serious",
             },
-            {"category": "social_order", "solved": True, "solved_on": date(2026, 1, 10), "suspects": 2},
+            {"category": "social_order", "solved": True, "solved_on": date(2026, 1, 10), "suspects": 2,
+             "severity": "serious", "severity_source": "Bộ luật Hình sự 2015, Điều 9"},  # fmt: skip
         ),
         (
             "social_evil",
@@ -555,3 +557,16 @@ def test_the_django_admin_shows_incidents_but_cannot_change_them(
     assert client.get("/admin/incidents/incident/add/").status_code == 403
     assert client.post(f"/admin/incidents/incident/{incident.pk}/delete/", {"post": "yes"}).status_code == 403
     assert Incident.objects.filter(pk=incident.pk).exists()
+
+
+def test_a_crimes_gravity_is_chosen_on_its_form_and_read_on_its_page(officer_client, officer, ham_thuan):
+    form = page_of(officer_client.get(reverse("incident-create", args=["crime"])))
+    assert "Phân loại tội phạm" in form and "Bộ luật Hình sự 2015, Điều 9" in form
+    for code, label in (("less_serious", "Ít nghiêm trọng"), ("especially_serious", "Đặc biệt nghiêm trọng")):
+        assert f'<option value="{code}">{label}</option>' in form
+    assert "Phân loại tội phạm" not in page_of(officer_client.get(reverse("incident-create", args=["traffic"])))
+    incident = incident_create(user=officer, unit=ham_thuan, kind="crime", occurred_at=local(2026, 1, 5, 21),
+                               category="social_order", summary="Cướp giật", solved=False, gravity="very_serious")
+    page = page_of(officer_client.get(reverse("incident-detail", args=[incident.pk])))
+    assert "<dt>Phân loại tội phạm</dt><dd>Rất nghiêm trọng</dd>" in page
+    assert "<dd>Bộ luật Hình sự 2015, Điều 9</dd>" in page

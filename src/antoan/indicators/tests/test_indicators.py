@@ -48,8 +48,10 @@ def admin(make_user):
 
 def _fields(rng: random.Random, kind: str) -> dict:
     if kind == "crime":
-        return {"category": rng.choice(("social_order", "drugs", "economic")), "solved": rng.random() < 0.7,
-                "suspects": rng.randint(0, 3)}  # fmt: skip
+        fields = {"category": rng.choice(("social_order", "drugs", "economic")), "solved": rng.random() < 0.7,
+                  "suspects": rng.randint(0, 3)}  # fmt: skip
+        # a gravity (Điều 9 BLHS) by the number of suspects: no draw of its own, so the data stay as they were
+        return {**fields, "gravity": ("", "less_serious", "very_serious", "especially_serious")[fields["suspects"]]}
     if kind == "social_evil":
         return {"category": rng.choice(("gambling", "loan_sharking")), "persons_involved": rng.randint(1, 6)}
     if kind == "traffic":
@@ -118,6 +120,12 @@ def _counts_toward(incident: Incident, unit: Unit) -> bool:
     return target.path.startswith(unit.path)
 
 
+def _holds(incident: Incident, name: str, value) -> bool:
+    if name.endswith("__in"):  # severity__in: one of the values
+        return getattr(incident, name.removesuffix("__in")) in value
+    return getattr(incident, name) == value
+
+
 def _expected_all(codes, unit: Unit | None, period) -> dict[str, int]:
     """Each incident indicator in `codes`, reckoned by walking every record (unit None: the whole country)."""
     totals = dict.fromkeys(codes, 0)
@@ -127,8 +135,8 @@ def _expected_all(codes, unit: Unit | None, period) -> dict[str, int]:
             continue
         for code in codes:
             indicator = indicators()[code]
-            if all(getattr(incident, name) == value for name, value in indicator.where) and not any(
-                getattr(incident, name) == value for name, value in indicator.where_not
+            if all(_holds(incident, name, value) for name, value in indicator.where) and not any(
+                _holds(incident, name, value) for name, value in indicator.where_not
             ):
                 totals[code] += 1 if indicator.aggregate == "count" else (getattr(incident, indicator.field) or 0)
     return totals
@@ -193,6 +201,16 @@ def test_the_clearance_rate_is_solved_over_cases(admin, unit, records):
     assert result.figure("crime.social_order.clearance_rate").value == round(100 * solved / cases, 1)
     every, every_solved = result.figure("crime.cases").value, result.figure("crime.solved").value
     assert result.figure("crime.clearance_rate").value == round(100 * every_solved / every, 1)
+    # the second rate: the very serious and especially serious among crimes against social order (Điều 9 BLHS)
+    gravest = [i for i in Incident.objects.select_related("unit").filter(kind="crime", category="social_order")
+               if timezone.localtime(i.occurred_at).year == 2020 and _counts_toward(i, unit("597", LEGACY))
+               and i.severity in ("very_serious", "especially_serious")]  # fmt: skip
+    gravest_solved = sum(1 for i in gravest if i.solved)
+    assert 0 < len(gravest) < cases
+    assert result.figure("crime.social_order.gravest").value == len(gravest)
+    assert result.figure("crime.social_order.gravest.solved").value == gravest_solved
+    rate = result.figure("crime.social_order.gravest.clearance_rate").value
+    assert rate == round(100 * gravest_solved / len(gravest), 1)
 
 
 # Crime groups as the police report them (docs/indicators.md, "Crime groups") ---------------------------------------

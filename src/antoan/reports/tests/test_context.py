@@ -110,6 +110,16 @@ def test_the_demo_districts_2020_review(demo, leader, unit):
     rate = figures.figure("crime.social_order.clearance_rate").value
     assert f"đạt tỷ lệ {str(rate).replace('.', ',')}%" in text or f"đạt tỷ lệ {int(rate)}%" in text
     assert "Phát hiện, bắt giữ " in text and "đối tượng phạm tội về ma túy" in text
+    gravest, gravest_solved, gravest_rate = (
+        figures.figure(f"crime.social_order.gravest{part}").value for part in ("", ".solved", ".clearance_rate")
+    )
+    assert gravest  # the demo's crimes carry their class of Điều 9 BLHS
+    rate_vi = str(gravest_rate).replace(".", ",")
+    assert (f"Trong đó, án rất nghiêm trọng, đặc biệt nghiêm trọng xảy ra {gravest:02d} vụ; đã điều tra, khám phá "
+            f"{gravest_solved:02d} vụ, đạt tỷ lệ {rate_vi}%.") in text  # fmt: skip
+    below = f"Tỷ lệ điều tra, khám phá án rất nghiêm trọng, đặc biệt nghiêm trọng ({rate_vi}%)"
+    assert (below in text) == (gravest_rate < 90)
+    assert "trong đó án rất nghiêm trọng, đặc biệt nghiêm trọng đạt trên 90%" in text  # next year's task
     assert ("xảy ra 54 vụ tai nạn giao thông, làm chết 26 người, bị thương 41 người; so với năm 2019, giảm 03 vụ "
             "(-5,3%), giảm 05 người chết (-16,1%), giảm 07 người bị thương (-14,6%), kéo giảm trên cả 3 tiêu "
             "chí.") in text
