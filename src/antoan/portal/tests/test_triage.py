@@ -335,7 +335,9 @@ def test_duplicate_closes_the_tip_pointing_at_the_original(client, officer, ham_
 
 
 def test_convert_form_is_prefilled_from_the_tip(client, officer, ham_thuan):
-    tip = submit(ham_thuan, latitude=11.05, longitude=108.05)
+    # At 17 seconds past the minute: a time on the minute is shown without seconds (forms.initial_from)
+    occurred_at = clock.now().replace(second=17, microsecond=0) - timedelta(hours=3)
+    tip = submit(ham_thuan, latitude=11.05, longitude=108.05, occurred_at=occurred_at)
     as_user(client, officer)
     response = client.get(reverse("tip-convert", args=[tip.pk, "social_evil"]))
     form = response.context["form"]
