@@ -194,25 +194,25 @@ def test_an_import_killed_half_way_keeps_whole_batches_only_and_running_it_again
     assert sorted(final) == ids
 
 
+def writing_in_one_transaction(peer: Peer) -> bool:
+    """An all-or-nothing import has written rows in its one transaction, not yet committed. PostgreSQL: the rows are
+    not visible outside the transaction, but the lock of its first INSERT is — the test kills at once, for a 4,000-row
+    import commits about a second later (a pause here once let it commit first). SQLite: its journal grows."""
+    if _vendor() == "postgresql":
+        rows = peer.query(
+            "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+            "WHERE c.relname = 'incidents_incident' AND l.mode = 'RowExclusiveLock' AND l.granted"
+        )
+        return rows[0][0] > 0
+    journal = peer.home / "faults.sqlite3-journal"
+    return journal.exists() and journal.stat().st_size > 200_000
+
+
 def test_an_all_or_nothing_import_killed_half_way_leaves_none_of_its_rows(peer):
     source = peer.home / "all-or-nothing.csv"
     ids = incident_file(source, "AN")
     process = peer.start("import", "incidents", str(source), "--all-or-nothing")
-    if _vendor() == "postgresql":  # the rows are not visible outside the transaction: watch the server work
-
-        def busy():
-            rows = peer.query(
-                "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-                "WHERE c.relname = 'incidents_incident' AND l.mode = 'RowExclusiveLock' AND l.granted"
-            )
-            return rows[0][0] > 0 and time.sleep(1.5) is None and process.poll() is None
-    else:  # the journal grows as the one transaction writes
-        journal = peer.home / "faults.sqlite3-journal"
-
-        def busy():
-            return journal.exists() and journal.stat().st_size > 200_000
-
-    kill_when(process, busy, "the all-or-nothing import")
+    kill_when(process, lambda: writing_in_one_transaction(peer), "the all-or-nothing import")
     assert landed(peer, "AN") == []
 
     again = peer.antoan("import", "incidents", str(source), "--all-or-nothing")
@@ -290,21 +290,7 @@ def test_an_all_or_nothing_upload_whose_worker_is_killed_leaves_none_of_its_rows
     ids = incident_file(source, "UA")
     pk = queue_upload(peer, source, all_or_nothing=True)
     worker = peer.start("worker", "--interval", "0.2")
-    if _vendor() == "postgresql":  # the rows are not visible outside the transaction: watch the server work
-
-        def busy():
-            rows = peer.query(
-                "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
-                "WHERE c.relname = 'incidents_incident' AND l.mode = 'RowExclusiveLock' AND l.granted"
-            )
-            return rows[0][0] > 0 and time.sleep(1.5) is None and worker.poll() is None
-    else:  # the journal grows as the one transaction writes
-        journal = peer.home / "faults.sqlite3-journal"
-
-        def busy():
-            return journal.exists() and journal.stat().st_size > 200_000
-
-    kill_when(worker, busy, "the worker importing all or nothing")
+    kill_when(worker, lambda: writing_in_one_transaction(peer), "the worker importing all or nothing")
     assert landed(peer, "UA") == []
     peer.antoan("worker", "--burst")
     job = import_row(peer, pk)
