@@ -92,8 +92,6 @@ CRIME_GRAVITIES = (
     Category("very_serious", "Rất nghiêm trọng", "Very serious"),
     Category("especially_serious", "Đặc biệt nghiêm trọng", "Especially serious"),
 )
-# What police statistics count apart, with its own clearance rate: "án rất nghiêm trọng, đặc biệt nghiêm trọng".
-GRAVEST = ("very_serious", "especially_serious")
 
 CATEGORY_REQUIRED = {
     IncidentKind.CRIME: True,
@@ -123,7 +121,7 @@ _GRAVITY_LOOKUP = {key: g for g in CRIME_GRAVITIES for key in (_key(g.code), _ke
 
 
 def gravity_find(text: str) -> Category | None:
-    """The crime gravity whose code or Vietnamese label is `text` (any case), or None."""
+    """The crime gravity whose code or Vietnamese label is `text` (any case, diacritics or none), or None."""
     return _GRAVITY_LOOKUP.get(_key(text))
 
 
