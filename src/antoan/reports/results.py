@@ -201,7 +201,7 @@ def _gravest(facts: Facts, judged: dict[str, str]) -> str:
 
 
 def _spot_toll(spot) -> str:
-    """"04 vụ, làm chết 02 người, bị thương 01 người": the casualties only as far as there were any."""
+    """"04 vụ, làm chết 02 người và bị thương 01 người": the casualties only as far as there were any."""
     harm = [f"chết {count_vi(spot.dead)} người" if spot.dead else "",
             f"bị thương {count_vi(spot.injured)} người" if spot.injured else ""]  # fmt: skip
     said = join_clauses(harm)
