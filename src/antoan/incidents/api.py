@@ -50,6 +50,7 @@ class IncidentFields(Schema):
     vehicles: int | None = None
     road_name: str | None = None
     cause: str | None = None
+    road_cause: bool | None = None
     ended_at: datetime | str | None = None
     missing: int | None = None
     houses_damaged: int | None = None
@@ -94,6 +95,7 @@ class IncidentOut(Schema):
     vehicles: int | None
     road_name: str
     cause: str
+    road_cause: bool | None
     severity: str
     severity_label: str
     severity_source: str

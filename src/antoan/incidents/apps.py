@@ -10,9 +10,13 @@ class IncidentsConfig(AppConfig):
     def ready(self):
         from django.urls import reverse
 
+        from antoan.core import rules
         from antoan.core.softdelete import DeletedKind, deleted_kind_register
         from antoan.incidents import services
         from antoan.incidents.models import Incident
+        from antoan.incidents.severity import severity_rule_versions
+
+        rules.register("traffic_severity", severity_rule_versions)
 
         deleted_kind_register(
             DeletedKind(

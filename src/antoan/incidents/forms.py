@@ -92,6 +92,13 @@ def _field(name: str, kind: str) -> forms.Field:
     if name == "solved":
         choices = [EMPTY_CHOICE, ("1", _("Solved")), ("0", _("Not solved"))]
         return TextField(label=label, widget=forms.Select(choices=choices))
+    if name == "road_cause":
+        help_text = _(
+            "Was the road (its design, surface or signs) among the causes? Black spots leave out accidents "
+            "the road did not cause; leave it empty when not known."
+        )
+        choices = [EMPTY_CHOICE, ("1", _("Yes")), ("0", _("No"))]
+        return TextField(label=label, help_text=help_text, widget=forms.Select(choices=choices))
     if name in DATETIME_FIELDS:
         widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=INPUT_DATETIME)
         return TextField(label=label, widget=widget)

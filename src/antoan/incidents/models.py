@@ -69,6 +69,9 @@ class Incident(SoftDeleteModel):
     vehicles = models.PositiveIntegerField(_("vehicles involved"), null=True, blank=True)
     road_name = models.CharField(_("road"), max_length=200, blank=True)
     cause = models.CharField(_("cause"), max_length=300, blank=True)
+    # Whether the road (its design, surface, signs) was among the causes: a black spot leaves out accidents the road
+    # did not cause (Thông tư 41/2024/TT-BGTVT); unknown (None) counts as possible.
+    road_cause = models.BooleanField(_("road a cause"), null=True, blank=True)
     severity = models.CharField(_("severity"), max_length=32, blank=True, db_index=True)
     severity_source = models.CharField(_("severity rule"), max_length=100, blank=True)
     # Disasters (TTLT 43/2015/TTLT-BNNPTNT-BKHĐT damage groups)

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.db import models, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from antoan.accounts.models import User
 from antoan.core import clock
@@ -56,6 +56,7 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
         "vehicles",
         "road_name",
         "cause",
+        "road_cause",
     ),
     IncidentKind.DISASTER: (
         "ended_at",
@@ -165,6 +166,7 @@ def _clean(values: dict) -> dict:
     take("latitude", lambda: to_float(values.get("latitude"), field="latitude", low=-90, high=90))
     take("longitude", lambda: to_float(values.get("longitude"), field="longitude", low=-180, high=180))
     take("solved", lambda: to_bool(values.get("solved"), field="solved"))
+    take("road_cause", lambda: to_bool(values.get("road_cause"), field="road_cause"))
     take("solved_on", lambda: to_date(values.get("solved_on"), field="solved_on"))
     take("occurred_at", lambda: to_datetime(values.get("occurred_at"), field="occurred_at"))
     take("ended_at", lambda: to_datetime(values.get("ended_at"), field="ended_at"))
@@ -310,6 +312,37 @@ def _apply_severity(incident: Incident) -> None:
     }
     incident.severity = rule.classify(facts).code
     incident.severity_source = rule.source
+
+
+def severity_reclassify(*, write: bool = True, batch: int = 2000) -> dict[tuple[str, str], int]:
+    """Classify every traffic accident again by the severity rule in force on its day (after a version of
+    rules/traffic_severity.json was added or corrected) and, when ``write``, save those whose class or source changed
+    — with a history row saying why (who: nobody, the rule did it) — and recount their days. Deleted records too: a
+    restored record must come back in the right class. Month locks do not hold: a lock keeps users' figures, and a
+    rule correction is not a user's edit. Returns how many records moved, per (old class, new class); an unchanged
+    source with an unchanged class is not counted."""
+    moved: dict[tuple[str, str], int] = {}
+    accidents = Incident.all_objects.filter(kind=IncidentKind.TRAFFIC).order_by("pk")
+    with transaction.atomic():
+        changed, days = [], set()
+        for incident in accidents.iterator(chunk_size=batch):
+            before = (incident.severity, incident.severity_source)
+            _apply_severity(incident)
+            if (incident.severity, incident.severity_source) == before:
+                continue
+            if incident.severity != before[0]:
+                moved[(before[0], incident.severity)] = moved.get((before[0], incident.severity), 0) + 1
+            changed.append(incident)
+            days.add(local_day(incident.occurred_at))
+        if write and changed:
+            for incident in changed:
+                incident._change_reason = f"Phân loại lại theo {incident.severity_source}"
+            bulk_update_with_history(
+                changed, Incident, ["severity", "severity_source"], batch_size=batch,
+                default_change_reason="Phân loại lại mức độ theo quy định có hiệu lực vào ngày xảy ra",
+            )  # fmt: skip
+            daily_totals_refresh(days)
+    return moved
 
 
 def _distance_m(lat1, lon1, lat2, lon2) -> float:

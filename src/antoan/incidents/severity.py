@@ -1,8 +1,10 @@
 """Traffic accident severity: a generic reader of the rule table in rules/traffic_severity.json.
 
-The table names its source and the date it took effect; an amendment is a new version in the file, not a
-code change. An accident is classified by the version in force on the day it happened (the earliest
-version for accidents before it: the record keeps the source it was classified by).
+Each version names its source, the days it governs and whether it was read in the published text (core.rules); an
+amendment is a new version in the file, not a code change. An accident is classified by the version in force on the
+day it happened — an accident of 2020 by Thông tư 58/2009/TT-BCA(C11), one of 2025 by Thông tư 26/2024/TT-BCA —
+and the record keeps the source it was classified by. `severity_reclassify` (incidents.services) brings stored
+classes up to date after a version is added or corrected.
 """
 
 import json
@@ -13,6 +15,8 @@ from pathlib import Path
 
 from django.utils.functional import lazy
 from django.utils.translation import get_language
+
+from antoan.core.rules import RuleVersion, chain, parse_day, version_on
 
 RULE_FILE = Path(__file__).with_name("rules") / "traffic_severity.json"
 
@@ -25,7 +29,15 @@ class SeverityClass:
     conditions: tuple[dict[str, int], ...]
 
     def applies(self, facts: dict[str, int | None]) -> bool:
-        return any(all((facts.get(k[: -len("_min")]) or 0) >= v for k, v in c.items()) for c in self.conditions)
+        """A condition holds when each bound it names holds: `dead_min` ≥, `property_damage_vnd_max` < (an upper
+        bound is exclusive, as the circulars write "từ … đến dưới …")."""
+        return any(all(_holds(facts, bound, limit) for bound, limit in c.items()) for c in self.conditions)
+
+
+def _holds(facts: dict[str, int | None], bound: str, limit: int) -> bool:
+    fact, _, side = bound.rpartition("_")
+    value = facts.get(fact) or 0
+    return value >= limit if side == "min" else value < limit
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,10 @@ class SeverityRule:
     source: str
     valid_from: date
     classes: tuple[SeverityClass, ...]
+    valid_to: date | None = None
+    verified: bool = False
+    note: str = ""
+    unverified: tuple[str, str] = ("", "")
 
     def classify(self, facts: dict[str, int | None]) -> SeverityClass:
         for severity in self.classes:
@@ -41,24 +57,75 @@ class SeverityRule:
         return self.classes[-1]
 
 
+FACTS = ("dead", "injured", "injury_rate_total_pct", "property_damage_vnd")
+
+
 @cache
 def severity_rules() -> tuple[SeverityRule, ...]:
     data = json.loads(RULE_FILE.read_text(encoding="utf-8"))
-    rules = [
-        SeverityRule(
-            source=v["source"],
-            valid_from=date.fromisoformat(v["valid_from"]),
-            classes=tuple(SeverityClass(c["code"], c["vi"], c["en"], tuple(c["any"])) for c in v["classes"]),
+    rules = []
+    for v in data["versions"]:
+        classes = tuple(SeverityClass(c["code"], c["vi"], c["en"], tuple(c["any"])) for c in v["classes"])
+        for c in classes:
+            for condition in c.conditions:
+                unknown = [k for k in condition if k.rpartition("_")[0] not in FACTS or k[-4:] not in ("_min", "_max")]
+                if unknown:
+                    raise ValueError(f"{RULE_FILE.name}: unknown bound {unknown} in {v['source']!r}")
+        rules.append(
+            SeverityRule(
+                source=v["source"],
+                valid_from=date.fromisoformat(v["valid_from"]),
+                valid_to=parse_day(v.get("valid_to")),
+                classes=classes,
+                verified=bool(v.get("verified", False)),
+                note=v.get("note", ""),
+                unverified=(v.get("unverified_vi", ""), v.get("unverified_en", "")),
+            )
         )
-        for v in data["versions"]
-    ]
-    return tuple(sorted(rules, key=lambda r: r.valid_from))
+    return chain(rules, name=RULE_FILE.name)
 
 
 def severity_rule_on(day: date) -> SeverityRule:
-    rules = severity_rules()
-    in_force = [r for r in rules if r.valid_from <= day]
-    return in_force[-1] if in_force else rules[0]
+    return version_on(severity_rules(), day)
+
+
+def severity_rule_versions() -> list[RuleVersion]:
+    """The versions as core.rules lists them (the rules page, `antoan rules`)."""
+    data = json.loads(RULE_FILE.read_text(encoding="utf-8"))
+    vi, _, en = data["description"].partition(" / ")
+    return [
+        RuleVersion(
+            rule="traffic_severity", title_vi=vi, title_en=en or vi, source=r.source, valid_from=r.valid_from,
+            valid_to=r.valid_to, verified=r.verified, note=r.note, unverified_vi=r.unverified[0],
+            unverified_en=r.unverified[1],
+            details=tuple(_class_text(c) for c in r.classes),
+        )
+        for r in severity_rules()
+    ]  # fmt: skip
+
+
+_BOUNDS = {  # fact -> (Vietnamese, English, unit)
+    "dead": ("người chết", "dead", ""),
+    "injured": ("người bị thương", "injured", ""),
+    "injury_rate_total_pct": ("tổng tỷ lệ tổn thương", "total injury rate", "%"),
+    "property_damage_vnd": ("thiệt hại tài sản", "property damage", " đồng"),
+}
+
+
+def _class_text(severity: SeverityClass) -> tuple[str, str]:
+    """'Nghiêm trọng: người chết từ 1; hoặc …' — a class's conditions in words, for the rules page."""
+    vi_parts, en_parts = [], []
+    for condition in severity.conditions:
+        vi, en = [], []
+        for bound, limit in condition.items():
+            fact, _, side = bound.rpartition("_")
+            name_vi, name_en, unit = _BOUNDS[fact]
+            number = f"{limit:,}".replace(",", ".") + unit
+            vi.append(f"{name_vi} {'từ' if side == 'min' else 'dưới'} {number}")
+            en.append(f"{name_en} {'≥' if side == 'min' else '<'} {number.replace(' đồng', ' VND')}")
+        vi_parts.append(", ".join(vi) or "các trường hợp còn lại")
+        en_parts.append(", ".join(en) or "any other case")
+    return f"{severity.vi}: {'; hoặc '.join(vi_parts)}", f"{severity.en}: {'; or '.join(en_parts)}"
 
 
 def _classes() -> dict[str, SeverityClass]:
@@ -82,3 +149,7 @@ _severity_label_lazy = lazy(severity_label, str)  # made once (see categories._l
 
 def severity_choices() -> list[tuple[str, str]]:
     return [(code, _severity_label_lazy(code)) for code in _classes()]
+
+
+# The classes "nghiêm trọng" and graver, as rules that speak of serious accidents count them (black spots before 2025).
+SERIOUS_CLASSES = frozenset({"serious", "very_serious", "especially_serious"})

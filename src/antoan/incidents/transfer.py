@@ -60,6 +60,7 @@ COLUMNS = (
     "vehicles",
     "road_name",
     "cause",
+    "road_cause",
     "ended_at",
     "houses_destroyed",
     "agriculture_ha",

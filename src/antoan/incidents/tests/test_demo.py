@@ -11,6 +11,7 @@ from django.utils import timezone
 from antoan.accounts.models import User
 from antoan.incidents.demo import CURRENT_WEIGHTS, _casualties, demo_records, seed_incidents
 from antoan.incidents.models import DuplicateState, Incident
+from antoan.incidents.severity import severity_rule_on
 from antoan.site.demo import demo_seed
 from antoan.units.models import Hierarchy, Unit
 from antoan.units.selectors import unit_for_code
@@ -78,6 +79,14 @@ def test_demo_seed_follows_the_2020_review_places_records_inside_communes_and_is
     assert Incident.history.filter(history_type="+", history_user=admin).count() == total
     assert not Incident.objects.exclude(created_by=admin).exists()
     assert not Incident.objects.filter(kind="traffic", severity="").exists()
+    # The 2020 severity breakdown is the police's of the time: Thông tư 58/2009/TT-BCA(C11) (#22); 2026 by TT 26/2024.
+    for year, source in ((2019, "Thông tư 58/2009"), (2020, "Thông tư 58/2009"), (2026, "Thông tư 26/2024")):
+        accidents = Incident.objects.filter(kind="traffic", occurred_at__year=year)
+        assert {s.split("/TT-BCA")[0] for s in accidents.values_list("severity_source", flat=True)} == {source}
+        rule = severity_rule_on(date(year, 6, 1))
+        for a in accidents:
+            facts = {f: getattr(a, f) for f in ("dead", "injured", "injury_rate_total_pct", "property_damage_vnd")}
+            assert a.severity == rule.classify(facts).code, a.external_id
 
     history = Incident.history.count()
     assert seed_incidents(user=admin)["created"] == 0
