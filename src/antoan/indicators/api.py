@@ -319,6 +319,7 @@ class SpotOut(BaseModel):
     commune: str
     place_vi: str
     place_en: str
+    potential: bool
     accidents: list[AccidentOut]
 
 
@@ -328,7 +329,12 @@ class RuleOut(Schema):
     window_months: int
     description_vi: str
     description_en: str
+    potential_vi: str
+    potential_en: str
+    exclude_not_road_caused: bool
     verified: bool
+    unverified_vi: str
+    unverified_en: str
 
 
 class BlackSpotsOut(Schema):
@@ -336,8 +342,10 @@ class BlackSpotsOut(Schema):
     window_end: date
     considered: int
     without_coordinates: int
+    not_road_caused: int
     rule: RuleOut
     spots: list[SpotOut]
+    potential: list[SpotOut]
 
 
 @router.get("/black-spots", response=BlackSpotsOut, summary="Traffic black spots in the window ending with the period")
@@ -347,19 +355,21 @@ def black_spots(
     window_months: int | None = None, min_fatal: int | None = None, min_injury: int | None = None,
 ):  # fmt: skip
     """Clusters of traffic accidents that reach the rule's threshold (rules/black_spots.json names its source) within
-    `radius_m` over the `window_months` months up to the period's last day; the four parameters override the rule."""
+    `radius_m` over the `window_months` months up to the period's last day; the four parameters override the rule.
+    The rule is the version in force on the period's last day; `potential` lists its lower tier (điểm tiềm ẩn)."""
     chosen = selectors.indicator_period({"period": period}, user=request.user)
     result = selectors.black_spot_list(
         user=request.user, unit=_unit(request, unit, on), period=chosen, radius_m=radius_m,
         window_months=window_months, min_fatal=min_fatal, min_injury=min_injury,
     )  # fmt: skip
+
+    def spot(s):
+        return {**{k: getattr(s, k) for k in SpotOut.model_fields if k != "accidents"},
+                "accidents": [{"pk": a.pk, "occurred_at": a.occurred_at.isoformat(), "dead": a.dead,
+                               "injured": a.injured, "severity": a.severity} for a in s.accidents]}  # fmt: skip
+
     return {
         "window_start": result.window_start, "window_end": result.window_end, "considered": result.considered,
-        "without_coordinates": result.without_coordinates, "rule": result.rule,
-        "spots": [
-            {**{k: getattr(s, k) for k in SpotOut.model_fields if k != "accidents"},
-             "accidents": [{"pk": a.pk, "occurred_at": a.occurred_at.isoformat(), "dead": a.dead,
-                            "injured": a.injured, "severity": a.severity} for a in s.accidents]}
-            for s in result.spots
-        ],
+        "without_coordinates": result.without_coordinates, "not_road_caused": result.not_road_caused,
+        "rule": result.rule, "spots": [spot(s) for s in result.spots], "potential": [spot(s) for s in result.potential],
     }  # fmt: skip

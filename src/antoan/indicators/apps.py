@@ -10,9 +10,13 @@ class IndicatorsConfig(AppConfig):
     def ready(self):
         from django.urls import reverse
 
+        from antoan.core import rules
         from antoan.core.softdelete import DeletedKind, deleted_kind_register
         from antoan.indicators import target_services
+        from antoan.indicators.blackspots import black_spot_rule_versions
         from antoan.indicators.models import Target
+
+        rules.register("black_spots", black_spot_rule_versions)
 
         deleted_kind_register(
             DeletedKind(

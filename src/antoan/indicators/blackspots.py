@@ -1,9 +1,13 @@
 """Traffic-accident black spots ("điểm đen tai nạn giao thông"), found from the accidents' coordinates.
 
 The rule (how many fatal / injury accidents, within what radius, over how many months) is data in
-rules/black_spots.json: each version names its source and the day it took effect, and an amendment is a new version,
-not a code change. This module is pure: it takes `Accident` values (the caller reads them from the database, scoped
-to the user) and returns `BlackSpot` values; nothing here queries the database.
+rules/black_spots.json: each version names its source, the days it governs and whether its text was read (core.rules),
+and an amendment is a new version, not a code change. A window is judged by the version in force on its last day. A
+version has two tiers: the điểm đen (điểm thường xuyên xảy ra tai nạn giao thông) and, among the accidents in none of
+those, the điểm tiềm ẩn tai nạn giao thông; and it may leave out accidents recorded as not caused by the road.
+
+This module is pure: it takes `Accident` values (the caller reads them from the database, scoped to the user) and
+returns `BlackSpot` values; nothing here queries the database.
 
 How spots are found (see docs/black-spots.md):
 1. keep the accidents of the window (``window_months`` calendar months ending on ``window_end``, both ends included)
@@ -16,7 +20,8 @@ How spots are found (see docs/black-spots.md):
 3. such clusters chain: accidents every 400 m along a road become one cluster kilometres long. A cluster whose two
    farthest accidents are more than 2 × radius apart is split (see `_split_extended`) into discs of ``radius_m``
    around an accident, chosen greedily, best first, without overlap;
-4. keep the groups that meet one of the rule's conditions.
+4. keep the groups that meet one of the rule's conditions; then, with the accidents of those groups taken out, find the
+   potential spots the same way with the potential-spot conditions.
 The discs of a split are remembered (per process) for the same accidents, thresholds and radius: finding a
 province's spots again after a few accidents changed splits only the clusters that hold them.
 """
@@ -41,6 +46,8 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from antoan.core.errors import DomainError, Message
+from antoan.core.rules import RuleVersion, chain, parse_day, version_on
+from antoan.incidents.severity import SERIOUS_CLASSES
 
 RULE_FILE = Path(__file__).with_name("rules") / "black_spots.json"
 EARTH_RADIUS_M = 6_371_000.0
@@ -49,12 +56,15 @@ VIETNAM_SECONDS = 7 * 3600
 _EPOCH = datetime(1970, 1, 1)
 
 # The facts a condition may name, in this column order in the fact matrix.
-FACTS = ("accidents", "fatal_accidents", "injury_accidents", "casualty_accidents", "dead", "injured")
+FACTS = (
+    "accidents", "fatal_accidents", "injury_accidents", "casualty_accidents", "serious_accidents", "dead", "injured",
+)  # fmt: skip
 _PHRASES = {  # fact -> (Vietnamese, English singular, English plural)
     "accidents": ("vụ tai nạn", "accident", "accidents"),
     "fatal_accidents": ("vụ có người chết", "fatal accident", "fatal accidents"),
     "injury_accidents": ("vụ có người bị thương", "injury accident", "injury accidents"),
     "casualty_accidents": ("vụ có người chết hoặc bị thương", "accident with casualties", "accidents with casualties"),
+    "serious_accidents": ("vụ nghiêm trọng trở lên", "serious accident", "serious accidents"),
     "dead": ("người chết", "death", "deaths"),
     "injured": ("người bị thương", "injured person", "injured people"),
 }
@@ -71,12 +81,13 @@ class Accident(NamedTuple):
     dead: int = 0
     injured: int = 0
     severity: str = ""
+    road_cause: bool | None = None  # the road was a cause (None: not known, counts as possible)
 
     @classmethod
     def of_row(cls, row: tuple) -> "Accident":
         """From a row of these fields read from the database, where dead and injured may be missing."""
-        pk, latitude, longitude, occurred_at, dead, injured, severity = row
-        return cls(pk, latitude, longitude, occurred_at, dead or 0, injured or 0, severity)
+        pk, latitude, longitude, occurred_at, dead, injured, severity, road_cause = row
+        return cls(pk, latitude, longitude, occurred_at, dead or 0, injured or 0, severity, road_cause)
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,14 @@ class BlackSpotRule:
     description_en: str = ""
     verified: bool = False  # the thresholds were checked against the published text
     customised: bool = False  # a user changed radius, window or thresholds
+    valid_to: date | None = None
+    potential_conditions: tuple[dict[str, int], ...] = ()  # điểm tiềm ẩn, among accidents in no black spot
+    potential_vi: str = ""
+    potential_en: str = ""
+    exclude_not_road_caused: bool = False  # accidents recorded as not caused by the road do not count
+    unverified_vi: str = ""
+    unverified_en: str = ""
+    note: str = ""
 
     def met_condition(self, facts: dict[str, int]) -> dict[str, int] | None:
         """The first condition the facts meet, or None."""
@@ -149,36 +168,60 @@ def _number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _conditions(listed: list[dict], source: str) -> tuple[dict[str, int], ...]:
+    conditions = tuple(dict(c) for c in listed)
+    for c in conditions:
+        unknown = {k for k in c if not k.endswith("_min") or k[: -len("_min")] not in FACTS}
+        if unknown or not c:
+            raise ValueError(f"{RULE_FILE.name}: bad condition {c} in version {source!r}")
+    return conditions
+
+
 @cache
 def black_spot_rules() -> tuple[BlackSpotRule, ...]:
     data = json.loads(RULE_FILE.read_text(encoding="utf-8"))
-    rules = []
-    for v in data["versions"]:
-        conditions = tuple(dict(c) for c in v["conditions"])
-        for c in conditions:
-            unknown = {k for k in c if not k.endswith("_min") or k[: -len("_min")] not in FACTS}
-            if unknown or not c:
-                raise ValueError(f"{RULE_FILE.name}: bad condition {c} in version {v['source']!r}")
-        rules.append(
-            BlackSpotRule(
-                source=v["source"],
-                valid_from=date.fromisoformat(v["valid_from"]),
-                window_months=int(v.get("window_months", 12)),
-                radius_m=float(v.get("radius_m", 500)),
-                conditions=conditions,
-                description_vi=v.get("description_vi", ""),
-                description_en=v.get("description_en", ""),
-                verified=bool(v.get("verified", False)),
-            )
+    rules = [
+        BlackSpotRule(
+            source=v["source"],
+            valid_from=date.fromisoformat(v["valid_from"]),
+            valid_to=parse_day(v.get("valid_to")),
+            window_months=int(v.get("window_months", 12)),
+            radius_m=float(v.get("radius_m", 500)),
+            conditions=_conditions(v["conditions"], v["source"]),
+            potential_conditions=_conditions(v.get("potential_conditions", []), v["source"]),
+            description_vi=v.get("description_vi", ""),
+            description_en=v.get("description_en", ""),
+            potential_vi=v.get("potential_vi", ""),
+            potential_en=v.get("potential_en", ""),
+            exclude_not_road_caused=bool(v.get("exclude_not_road_caused", False)),
+            verified=bool(v.get("verified", False)),
+            unverified_vi=v.get("unverified_vi", ""),
+            unverified_en=v.get("unverified_en", ""),
+            note=v.get("note", ""),
         )
-    return tuple(sorted(rules, key=lambda r: r.valid_from))
+        for v in data["versions"]
+    ]
+    return chain(rules, name=RULE_FILE.name)
 
 
 def black_spot_rule_on(day: date) -> BlackSpotRule:
     """The version in force on ``day`` (the earliest version for days before it)."""
-    rules = black_spot_rules()
-    in_force = [r for r in rules if r.valid_from <= day]
-    return in_force[-1] if in_force else rules[0]
+    return version_on(black_spot_rules(), day)
+
+
+def black_spot_rule_versions() -> list[RuleVersion]:
+    """The versions as core.rules lists them (the rules page, `antoan rules`)."""
+    data = json.loads(RULE_FILE.read_text(encoding="utf-8"))
+    vi, _, en = data["description"].partition(" / ")
+    return [
+        RuleVersion(
+            rule="black_spots", title_vi=vi, title_en=en or vi, source=r.source, valid_from=r.valid_from,
+            valid_to=r.valid_to, verified=r.verified, note=r.note, unverified_vi=r.unverified_vi,
+            unverified_en=r.unverified_en,
+            details=((r.description_vi, r.description_en), (r.potential_vi, r.potential_en)),
+        )
+        for r in black_spot_rules()
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -202,6 +245,7 @@ class BlackSpot:
     commune: str = ""  # the unit's full name: "Xã Hàm Thuận"
     place_vi: str = ""  # "Quốc lộ 28, xã Hàm Thuận"
     place_en: str = ""  # "Quốc lộ 28, Hàm Thuận commune"
+    potential: bool = False  # an điểm tiềm ẩn, not an điểm đen
 
     @property
     def accident_count(self) -> int:
@@ -216,6 +260,8 @@ class BlackSpotResult:
     window_start: date
     window_end: date
     rule: BlackSpotRule = field(repr=False)
+    potential: tuple[BlackSpot, ...] = ()  # điểm tiềm ẩn: among the accidents in no black spot
+    not_road_caused: int = 0  # accidents of the window left out as not caused by the road (when the rule says so)
 
     def __iter__(self):
         return iter(self.spots)
@@ -243,17 +289,17 @@ Group = tuple[np.ndarray, dict[str, int], dict[str, int]]  # (positions of accid
 def find_black_spots(accidents: Iterable[Accident], *, rule: BlackSpotRule, window_end: date) -> BlackSpotResult:
     """The black spots among ``accidents`` in the rule's window ending on ``window_end``, worst first."""
     start = window_start(window_end, rule.window_months)
-    located, coords, facts, in_window = _located(list(accidents), start, window_end)
-    found: list[Group] = []
-    if located:
-        thresholds, eps = _thresholds(rule), rule.radius_m / EARTH_RADIUS_M
-        for group in _groups(coords, facts, thresholds, eps):
-            added = _sum_facts(facts, group)
-            condition = rule.met_condition(added)
-            if condition is not None:
-                found.append((np.sort(group), added, condition))
-    spots = _spots(found, located, coords, rule)
-    spots.sort(key=lambda s: (-s.dead, -s.accident_count, -s.fatal_accidents, -s.injured, s.latitude, s.longitude))
+    accidents = list(accidents)
+    counted = [a for a in accidents if a.road_cause is not False] if rule.exclude_not_road_caused else accidents
+    located, coords, facts, in_window = _located(counted, start, window_end)
+    spots = _tier(located, coords, facts, rule, rule.conditions)
+    potential: list[BlackSpot] = []
+    if rule.potential_conditions and located:
+        taken = {a.pk for spot in spots for a in spot.accidents}
+        rest = np.array([a.pk not in taken for a in located], dtype=bool)
+        left = [a for a, keep in zip(located, rest.tolist(), strict=True) if keep]
+        found = _tier(left, coords[rest], facts[rest], rule, rule.potential_conditions)
+        potential = [replace(spot, potential=True) for spot in found]
     return BlackSpotResult(
         spots=tuple(spots),
         without_coordinates=in_window - len(located),
@@ -261,23 +307,55 @@ def find_black_spots(accidents: Iterable[Accident], *, rule: BlackSpotRule, wind
         window_start=start,
         window_end=window_end,
         rule=rule,
+        potential=tuple(potential),
+        not_road_caused=_in_window(accidents, start, window_end) - _in_window(counted, start, window_end)
+        if len(counted) < len(accidents)
+        else 0,
     )
+
+
+def _in_window(accidents: list[Accident], start: date, end: date) -> int:
+    first, last = _local_seconds(start), _local_seconds(end + timedelta(days=1))
+    return sum(1 for a in accidents if first <= _local_seconds(a.occurred_at) < last)
+
+
+def _tier(
+    located: list[Accident],
+    coords: np.ndarray,
+    facts: np.ndarray,
+    rule: BlackSpotRule,
+    conditions: tuple[dict[str, int], ...],
+) -> list[BlackSpot]:
+    """The spots of one tier (its conditions) among the located accidents, worst first."""
+    tier = replace(rule, conditions=conditions)
+    found: list[Group] = []
+    if located:
+        thresholds, eps = _thresholds(tier), rule.radius_m / EARTH_RADIUS_M
+        for group in _groups(coords, facts, thresholds, eps):
+            added = _sum_facts(facts, group)
+            condition = tier.met_condition(added)
+            if condition is not None:
+                found.append((np.sort(group), added, condition))
+    spots = _spots(found, located, coords, rule)
+    spots.sort(key=lambda s: (-s.dead, -s.accident_count, -s.fatal_accidents, -s.injured, s.latitude, s.longitude))
+    return spots
 
 
 def _located(accidents: list[Accident], start: date, end: date) -> tuple[list[Accident], np.ndarray, np.ndarray, int]:
     """The accidents of the window (local days `start` … `end`) that have usable coordinates, in order of time (then
     id); their (lat, lon) in radians and their facts; and how many accidents the window holds. One pass over the
     accidents into arrays: the rest is array operations."""
-    columns = list(zip(*((_local_seconds(a.occurred_at), a.pk, a.latitude, a.longitude, a.dead, a.injured)
-                         for a in accidents), strict=True)) or [()] * 6  # fmt: skip
+    columns = list(zip(*((_local_seconds(a.occurred_at), a.pk, a.latitude, a.longitude, a.dead, a.injured,
+                          a.severity in SERIOUS_CLASSES) for a in accidents), strict=True)) or [()] * 7  # fmt: skip
     seconds, pks = np.array(columns[0], dtype=np.float64), np.array(columns[1], dtype=np.int64)
-    lat, lon, dead, injured = (np.array(values, dtype=np.float64) for values in columns[2:])  # None → NaN
+    lat, lon, dead, injured, serious = (np.array(values, dtype=np.float64) for values in columns[2:])  # None → NaN
     in_window = (seconds >= _local_seconds(start)) & (seconds < _local_seconds(end + timedelta(days=1)))
     usable = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
     chosen = np.flatnonzero(in_window & usable)
     chosen = chosen[np.lexsort((pks[chosen], seconds[chosen]))]
     coords = np.radians(np.column_stack([lat[chosen], lon[chosen]]))
-    return [accidents[i] for i in chosen.tolist()], coords, _facts(dead[chosen], injured[chosen]), int(in_window.sum())
+    facts = _facts(dead[chosen], injured[chosen], serious[chosen])
+    return [accidents[i] for i in chosen.tolist()], coords, facts, int(in_window.sum())
 
 
 def _groups(coords: np.ndarray, facts: np.ndarray, thresholds: np.ndarray, eps: float):
@@ -323,14 +401,16 @@ def _local_seconds(moment: datetime | date) -> float:
     return (moment - _EPOCH).total_seconds()
 
 
-def _facts(dead: np.ndarray, injured: np.ndarray) -> np.ndarray:
-    """The facts of each accident (FACTS' columns) from its dead and injured (missing or negative: none). A fatal
-    accident has someone dead; an injury accident has someone injured and nobody dead (a crash with 1 dead and 2
-    injured counts once, as fatal)."""
+def _facts(dead: np.ndarray, injured: np.ndarray, serious: np.ndarray | None = None) -> np.ndarray:
+    """The facts of each accident (FACTS' columns) from its dead and injured (missing or negative: none) and whether
+    its severity class is serious or graver. A fatal accident has someone dead; an injury accident has someone
+    injured and nobody dead (a crash with 1 dead and 2 injured counts once, as fatal)."""
     dead, injured = np.clip(np.nan_to_num(dead), 0, None), np.clip(np.nan_to_num(injured), 0, None)
+    serious = np.zeros_like(dead) if serious is None else np.nan_to_num(serious)
     fatal, hurt = dead >= 1, injured >= 1
     return np.column_stack(
-        [np.ones_like(dead), fatal, hurt & ~fatal, (dead > 0) | (injured > 0), dead, injured]
+        # a death makes an accident serious under every severity version (a record classified before may lack it)
+        [np.ones_like(dead), fatal, hurt & ~fatal, (dead > 0) | (injured > 0), (serious > 0) | fatal, dead, injured]
     ).astype(np.int64)
 
 

@@ -13,6 +13,7 @@ from antoan.accounts.models import User
 from antoan.core.errors import DomainError, NotFound
 from antoan.core.kept import code_version, kept
 from antoan.core.memo import memoized
+from antoan.core.rules import RuleVersion, all_versions
 from antoan.incidents.categories import IncidentKind
 from antoan.incidents.models import Incident
 from antoan.indicators import blackspots
@@ -339,6 +340,25 @@ def black_spot_list(
     # Their names are not (a road name corrected leaves the rows alone): read afresh, one query for every spot.
     spots = kept("black-spots", _BLACK_SPOTS_VERSION, (rule, period.end, rows), find)
     return black_spots_placed(spots, day=period.end)
+
+
+def unverified_rules(period: Period) -> list[RuleVersion]:
+    """The versions not checked against their texts that a period's figures were judged by: each severity version
+    governing one of its days, and the black-spot version in force on its last day. Administrators see them beside
+    the figures; documents never mention them."""
+    found = []
+    for version in all_versions():
+        if version.verified:
+            continue
+        if (
+            version.rule == "traffic_severity"
+            and version.valid_from <= period.end
+            and (version.valid_to is None or version.valid_to >= period.start)
+        ):
+            found.append(version)
+        elif version.rule == "black_spots" and version.in_force_on(period.end):
+            found.append(version)
+    return found
 
 
 def indicator_period(params, *, user: User) -> Period:

@@ -41,11 +41,12 @@ TYPES_EN = {
 
 
 def black_spots_placed(result: BlackSpotResult, *, day: date) -> BlackSpotResult:
-    """`result` with each spot's `road`, `commune`, `place_vi` and `place_en`, the communes named as of `day`."""
-    if not result.spots:
+    """`result` with each spot's `road`, `commune`, `place_vi` and `place_en` (potential spots' too), the communes
+    named as of `day`."""
+    if not result.spots and not result.potential:
         return result
     commune = "legacy_commune_id" if day < CUTOVER else "current_commune_id"
-    pks = Ids(accident.pk for spot in result.spots for accident in spot.accidents)
+    pks = Ids(accident.pk for spot in (*result.spots, *result.potential) for accident in spot.accidents)
     rows = Incident.objects.filter(pk__any=pks).order_by().values_list("pk", "road_name", "address", commune)
     # The texts are as the services wrote them: trimmed, inner spaces single (core.values.to_text).
     accidents = {pk: (road, address, commune_id) for pk, road, address, commune_id in rows}
@@ -56,7 +57,11 @@ def black_spots_placed(result: BlackSpotResult, *, day: date) -> BlackSpotResult
         .order_by()
         .values_list("pk", "name", "short_name", "type_name")
     }
-    return replace(result, spots=tuple(_placed(spot, accidents, communes) for spot in result.spots))
+    return replace(
+        result,
+        spots=tuple(_placed(spot, accidents, communes) for spot in result.spots),
+        potential=tuple(_placed(spot, accidents, communes) for spot in result.potential),
+    )
 
 
 def _placed(spot: BlackSpot, accidents: dict, communes: dict) -> BlackSpot:

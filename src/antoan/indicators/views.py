@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
-from antoan.accounts.selectors import user_memberships
+from antoan.accounts.selectors import user_is_admin, user_memberships
 from antoan.core import clock
 from antoan.core.errors import DomainError, NotFound
 from antoan.core.maps import map_settings
@@ -185,7 +185,6 @@ def _period_choices(user, period: Period) -> list[tuple[str, list[Period]]]:
     return groups
 
 
-
 def _config(unit: Unit | None, on: date | None, period: Period, result: selectors.IndicatorSet) -> dict:
     """What dashboard.js needs, as JSON in the page (json_script: data, not code, so the CSP allows it)."""
     english = _english()
@@ -246,6 +245,7 @@ def _config(unit: Unit | None, on: date | None, period: Period, result: selector
             "dead": pgettext("people", "dead"),
             "injured": pgettext("people", "injured"),
             "blackSpot": _("Black spot"),
+            "potentialSpot": _("Potential accident spot"),
             "fatal": _("fatal accidents"),
             "injury": _("injury accidents"),
             "failed": _("Could not load these data."),
@@ -297,7 +297,8 @@ def dashboard(request):
             target_year=targets.target_year(period),
             target_rows=[
                 {**_target_shown(r), "name": r.indicator.name if r.indicator else r.target.indicator}
-                for rs in judged.values() for r in rs
+                for rs in judged.values()
+                for r in rs
             ],
             sections=[(section, [_shown(f) for f in figures]) for section, figures in result.by_section() if figures],
             mapping=(result.mapping.message.en if _english() else result.mapping.message.vi) if result.mapping else "",
@@ -307,6 +308,11 @@ def dashboard(request):
             chart_indicators=[(code, indicators()[code].name) for code in CHART_INDICATORS if code in indicators()],
             grid_kinds=[(k, str(IncidentKind(k).label)) for k in selectors.GRID_KINDS],
             map_kinds=[("", _("All kinds")), *((k.value, str(k.label)) for k in IncidentKind)],
+            unverified_rules=[
+                (v, v.unverified_en if _english() else v.unverified_vi) for v in selectors.unverified_rules(period)
+            ]
+            if user_is_admin(user=request.user)
+            else [],
         )
         # The lists under the cards "models overdue" and "plans overdue", on the day those cards are read.
         day = as_of(period)

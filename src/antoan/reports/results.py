@@ -263,6 +263,11 @@ def traffic(facts: Facts, spots: BlackSpotResult, judged: dict[str, str], charts
             f"Qua rà soát, trên địa bàn có {count_vi(len(spots.spots))} điểm thường xảy ra tai nạn giao thông: "
             f"{'; '.join(named)}{more}."
         )
+    if spots.potential:  # the rule's lower tier (điểm tiềm ẩn), named only by count: the list is the app's
+        paragraphs.append(
+            f"{'Ngoài ra, có' if spots.spots else 'Qua rà soát, trên địa bàn có'} {count_vi(len(spots.potential))} "
+            "điểm tiềm ẩn tai nạn giao thông cần tiếp tục theo dõi, đề xuất xử lý."
+        )
     if not paragraphs:
         return None
     codes = ["traffic.accidents", *facts.figure("traffic.accidents").indicator.parts, "traffic.dead",

@@ -188,7 +188,8 @@ def test_the_cli_prints_the_same_figures(officer, ham_thuan, some_incidents):
 
 def test_black_spots_of_a_commune_with_the_rule_and_overrides(client, officer, ham_thuan):
     base_lat, base_lon = 11.0600, 108.2000
-    for i, (dlat, month) in enumerate(((0.0, 2), (0.0012, 4), (0.0025, 6))):  # three injury accidents ~280 m apart
+    # Four injury accidents ~130 m apart: a black spot under Thông tư 41/2024/TT-BGTVT as read (4 injury accidents).
+    for i, (dlat, month) in enumerate(((0.0, 2), (0.0012, 4), (0.0025, 6), (0.0037, 7))):
         incident_create(user=officer, unit=ham_thuan, kind="traffic", occurred_at=local(2026, month, 3, 7),
                         summary=f"TNGT {i}", dead=0, injured=1, latitude=base_lat + dlat,
                         longitude=base_lon)  # fmt: skip
@@ -196,13 +197,19 @@ def test_black_spots_of_a_commune_with_the_rule_and_overrides(client, officer, h
                     dead=1, injured=0, latitude=11.2, longitude=108.3)  # fmt: skip
     incident_create(user=officer, unit=ham_thuan, kind="traffic", occurred_at=local(2026, 5, 2, 7), summary="nowhere",
                     dead=0, injured=1)  # fmt: skip
+    incident_create(user=officer, unit=ham_thuan, kind="traffic", occurred_at=local(2026, 5, 9, 7), summary="drunk",
+                    dead=1, injured=0, latitude=11.3, longitude=108.3, road_cause="không")  # fmt: skip
     client.force_login(officer)
     body = client.get(f"{URL}/black-spots", {"unit": "23059", "period": "2026"}).json()
-    assert (body["considered"], body["without_coordinates"]) == (4, 1)
-    assert body["rule"]["source"] and body["rule"]["radius_m"] == 500
+    assert (body["considered"], body["without_coordinates"], body["not_road_caused"]) == (5, 1, 1)
+    assert body["rule"]["source"] == "Thông tư 41/2024/TT-BGTVT, Điều 14" and body["rule"]["radius_m"] == 500
+    assert body["rule"]["verified"] is False and body["rule"]["unverified_vi"] and body["rule"]["potential_vi"]
     [spot] = body["spots"]
-    assert spot["injury_accidents"] == 3 and len(spot["accidents"]) == 3
+    assert spot["injury_accidents"] == 4 and len(spot["accidents"]) == 4 and not spot["potential"]
     assert spot["reason_vi"] and spot["reason_en"]
+    # The far fatal accident is a potential spot (điểm tiềm ẩn); the one the road did not cause is not counted.
+    [potential] = body["potential"]
+    assert potential["potential"] and potential["dead"] == 1 and len(potential["accidents"]) == 1
     # Named as an official writes it: no road or address was entered, so by its commune alone.
     assert (spot["road"], spot["commune"]) == ("", "Xã Hàm Thuận")
     assert (spot["place_vi"], spot["place_en"]) == ("Xã Hàm Thuận", "Hàm Thuận commune")
@@ -219,20 +226,20 @@ def test_black_spots_follow_every_change_of_the_records_although_they_are_kept(c
     corrected or deleted a moment ago is in the next answer."""
     near = [incident_create(user=officer, unit=ham_thuan, kind="traffic", occurred_at=local(2026, m, 3, 7),
                             summary=f"TNGT {m}", dead=0, injured=1, latitude=11.06 + m * 0.0005, longitude=108.2)
-            for m in (2, 4)]  # fmt: skip
+            for m in (2, 4, 5)]  # fmt: skip
     client.force_login(officer)
 
     def spots():
         return client.get(f"{URL}/black-spots", {"unit": "23059", "period": "2026"}).json()["spots"]
 
-    assert spots() == [] == spots()  # two injury accidents: no spot, asked twice
-    third = incident_create(user=officer, unit=ham_thuan, kind="traffic", occurred_at=local(2026, 6, 3, 7),
-                            summary="TNGT 6", dead=0, injured=1, latitude=11.0615, longitude=108.2)  # fmt: skip
+    assert spots() == [] == spots()  # three injury accidents: no black spot, asked twice
+    fourth = incident_create(user=officer, unit=ham_thuan, kind="traffic", occurred_at=local(2026, 6, 3, 7),
+                             summary="TNGT 6", dead=0, injured=1, latitude=11.0615, longitude=108.2)  # fmt: skip
     [spot] = spots()
-    assert spot["injury_accidents"] == 3
-    corrected, _ = incident_update(user=officer, incident=near[0], dead=1)  # fatal now, no longer an injury one
+    assert spot["injury_accidents"] == 4
+    corrected, _ = incident_update(user=officer, incident=near[0], road_cause="0")  # the road did not cause it
     assert spots() == []
-    incident_update(user=officer, incident=corrected, dead=0)
+    incident_update(user=officer, incident=corrected, road_cause="")  # not known after all: counts again
     assert len(spots()) == 1
-    incident_delete(user=officer, incident=third, reason="nhập nhầm")
+    incident_delete(user=officer, incident=fourth, reason="nhập nhầm")
     assert spots() == []

@@ -13,7 +13,7 @@ from antoan.indicators.periods import period_parse
 from antoan.indicators.selectors import black_spot_list
 
 pytestmark = pytest.mark.django_db
-# Quốc lộ 28 through Ma Lâm; a spot is three injury accidents within 500 m (the rule's provisional thresholds).
+# Quốc lộ 28 through Ma Lâm; three fatal accidents within 500 m are a black spot under every version of the rule.
 LAT, LON = 11.0600, 108.1200
 
 
@@ -30,13 +30,13 @@ def admin(make_user):
 
 
 def accidents(user, units_and_fields, *, year=2026, north=0.0):
-    """Injury accidents 100 m apart, a month apart from February (one spot when three or more of them), each with its
-    unit and fields."""
+    """Fatal accidents 100 m apart, a month apart from February (one spot when three of them), each with its unit and
+    fields."""
     made = []
     for n, (unit, fields) in enumerate(units_and_fields):
         made.append(
             incident_create(user=user, unit=unit, kind="traffic", occurred_at=local(year, 2 + n, 3, 18, 30),
-                            summary=f"Tai nạn {n}", dead=0, injured=1, latitude=LAT + north + n * 0.0009,
+                            summary=f"Tai nạn {n}", dead=1, injured=0, latitude=LAT + north + n * 0.0009,
                             longitude=LON, **fields)  # fmt: skip
         )
     return made

@@ -12,7 +12,7 @@ from antoan.core import clock
 from antoan.core.errors import NotFound
 from antoan.incidents.services import incident_create
 from antoan.indicators.periods import Period, period_parse
-from antoan.indicators.selectors import indicator_children, indicator_set
+from antoan.indicators.selectors import black_spot_list, indicator_children, indicator_set
 from antoan.movement.selectors import models_overdue, plans_overdue
 from antoan.reports.context import build_context
 from antoan.reports.services import report_draft_save, report_profile_save
@@ -124,8 +124,12 @@ def test_the_demo_districts_2020_review(demo, leader, unit):
             "(-5,3%), giảm 05 người chết (-16,1%), giảm 07 người bị thương (-14,6%), kéo giảm trên cả 3 tiêu "
             "chí.") in text
     assert "tăng cường 75 cán bộ, chiến sĩ công an chính quy về công tác tại các xã" in text
-    assert ("có 01 điểm thường xảy ra tai nạn giao thông: Quốc lộ 1A, thị trấn Phú Long (04 vụ, làm chết 02 người "
-            "và bị thương 02 người).") in text  # fmt: skip
+    # Two black spots under Thông tư 26/2012/TT-BGTVT as read (2 serious accidents make one), in force in 2020 (#22).
+    assert ("có 02 điểm thường xảy ra tai nạn giao thông: Quốc lộ 1A, thị trấn Phú Long (04 vụ, làm chết 02 người "
+            "và bị thương 02 người); Đường Ma Lâm – Hàm Trí, thị trấn Ma Lâm (02 vụ,") in text  # fmt: skip
+    potential = black_spot_list(user=leader, unit=htb, period=period_parse("2020")).potential
+    assert (f"Ngoài ra, có {len(potential):02d} điểm tiềm ẩn tai nạn giao thông" in text) == bool(potential)
+    assert "chưa đối chiếu" not in text and "ngưỡng tạm" not in text and "Thông tư 26/2012" not in text
     assert "17/17 xã, thị trấn (100%)" in text  # the district has no ward
     assert '09 cá nhân được Bộ Công an tặng Kỷ niệm chương "Bảo vệ an ninh Tổ quốc"' in text
     assert "02 tập thể và 02 cá nhân được Giám đốc Công an tỉnh tặng Giấy khen" in text
@@ -172,7 +176,14 @@ def test_a_new_communes_year_still_running_is_an_estimate(demo, make_user, unit)
     assert "Thường trực Đảng ủy (b/c);" in report.recipients
     overdue = plans_overdue(user=officer, unit=commune).count()
     text = text_of(report)
-    assert re.search(r"ĐT 711, xã Hàm Thuận \(03 vụ, làm bị thương 0\d người\)", text)  # no "0 người chết"
+    # Three injury accidents on ĐT 711: a black spot under the fallback of before #22, a potential spot under Thông tư
+    # 41/2024/TT-BGTVT as read (4 are needed); the report counts potential spots and names black spots.
+    spots = black_spot_list(user=officer, unit=commune, period=period_parse("2026"))
+    assert any(s.road == "ĐT 711" and s.accident_count == 3 and not s.dead for s in spots.potential)
+    assert f"{len(spots.potential):02d} điểm tiềm ẩn tai nạn giao thông" in text
+    for spot in spots.spots:
+        assert f"{spot.place_vi} ({spot.accident_count:02d} vụ" in text
+    assert "0 người chết" not in text and "00 người" not in text
     if overdue:  # one figure, one code path: the dashboard's list and the report's sentence
         assert f"còn {overdue:02d} phương án quá hạn rà soát" in text
     models = models_overdue(user=officer, unit=commune).count()
@@ -362,3 +373,13 @@ def test_a_target_on_the_gravest_cases_is_judged_once(demo, leader, unit):
     shortcomings = " ".join(report.parts["shortcomings"])
     assert shortcomings.count("khám phá án rất nghiêm trọng, đặc biệt nghiêm trọng") == 1
     assert "chưa đạt yêu cầu (trên 90%)" not in shortcomings
+
+
+def test_a_black_spot_says_only_the_casualties_there_were():
+    from types import SimpleNamespace
+
+    from antoan.reports.results import _spot_toll
+
+    assert _spot_toll(SimpleNamespace(dead=0, injured=4, accident_count=4)) == "04 vụ, làm bị thương 04 người"
+    assert _spot_toll(SimpleNamespace(dead=2, injured=0, accident_count=3)) == "03 vụ, làm chết 02 người"
+    assert _spot_toll(SimpleNamespace(dead=0, injured=0, accident_count=3)) == "03 vụ"

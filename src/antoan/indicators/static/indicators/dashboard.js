@@ -405,7 +405,8 @@
     var box = element("div", "map-popup");
     // Named as an official writes it: its road and commune ("Quốc lộ 28, xã Hàm Thuận"), not its coordinates.
     var place = config.lang === "en" ? spot.place_en : spot.place_vi;
-    box.appendChild(element("h3", "", place ? text("blackSpot") + ": " + place : text("blackSpot")));
+    var tier = spot.potential ? text("potentialSpot") : text("blackSpot");
+    box.appendChild(element("h3", "", place ? tier + ": " + place : tier));
     var reason = config.lang === "en" ? spot.reason_en : spot.reason_vi;
     if (reason) box.appendChild(element("p", "", reason));
     box.appendChild(element("p", "", number(spot.fatal_accidents) + " " + text("fatal") + " · " +
@@ -435,7 +436,15 @@
     return getJSON(config.api.blackSpots + query(scoped({ period: config.period })))
       .then(function (result) {
         var spots = result.spots || [];
+        var potential = result.potential || [];
         spotsLayer.clearLayers();
+        // Both tiers of the rule in force: black spots in red, potential spots (điểm tiềm ẩn) in amber, dashed.
+        potential.forEach(function (spot) {
+          L.circle([spot.latitude, spot.longitude], {
+            radius: spot.radius_m || 100, color: "#ef6c00", weight: 2, dashArray: "6 4", fillColor: "#ffa726",
+            fillOpacity: 0.2, className: "potential-spot",
+          }).bindPopup(function () { return spotPopup(spot); }).addTo(spotsLayer);
+        });
         spots.forEach(function (spot) {
           L.circle([spot.latitude, spot.longitude], {
             radius: spot.radius_m || 100, color: "#c62828", weight: 2, fillColor: "#e53935", fillOpacity: 0.25,
@@ -443,6 +452,8 @@
           }).bindPopup(function () { return spotPopup(spot); }).addTo(spotsLayer);
         });
         note.textContent = number(spots.length);
+        var potentialNote = document.getElementById("potential-spots-note");
+        if (potentialNote) potentialNote.textContent = number(potential.length);
         if (rule && result.rule) {
           // The rule's own words (they say when its thresholds are provisional), its source and its window.
           var description = config.lang === "en" ? result.rule.description_en : result.rule.description_vi;
@@ -450,10 +461,11 @@
             ? day(result.window_start) + " – " + day(result.window_end) : "";
           rule.textContent = [description, result.rule.source, window].filter(Boolean).join(" · ");
         }
-        var rows = [["place", "road", "commune", "latitude", "longitude", "radius_m", "fatal_accidents",
+        var rows = [["tier", "place", "road", "commune", "latitude", "longitude", "radius_m", "fatal_accidents",
           "injury_accidents", "dead", "injured", "reason", "accidents"]];
-        spots.forEach(function (s) {
-          rows.push([config.lang === "en" ? s.place_en : s.place_vi, s.road, s.commune, s.latitude, s.longitude,
+        spots.concat(potential).forEach(function (s) {
+          rows.push([s.potential ? text("potentialSpot") : text("blackSpot"),
+            config.lang === "en" ? s.place_en : s.place_vi, s.road, s.commune, s.latitude, s.longitude,
             s.radius_m, s.fatal_accidents, s.injury_accidents, s.dead, s.injured,
             config.lang === "en" ? s.reason_en : s.reason_vi,
             (s.accidents || []).map(function (a) { return a.pk; }).join(" ")]);
