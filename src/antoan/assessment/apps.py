@@ -11,8 +11,14 @@ class AssessmentConfig(AppConfig):
         from django.urls import reverse
 
         from antoan.assessment import services
+        from antoan.assessment.criteria import criteria_versions
         from antoan.assessment.models import Assessment, Rating
+        from antoan.assessment.ratings import rating_versions
+        from antoan.core import rules
         from antoan.core.softdelete import DeletedKind, deleted_kind_register
+
+        rules.register("antt_standard", criteria_versions)
+        rules.register("movement_rating", rating_versions)
 
         deleted_kind_register(
             DeletedKind(

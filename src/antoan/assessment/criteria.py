@@ -18,6 +18,7 @@ from pathlib import Path
 from django.utils.translation import get_language
 
 from antoan.core.errors import DomainError
+from antoan.core.rules import RuleVersion
 from antoan.units.models import EstablishmentType, Kind, Unit
 
 CRITERIA_DIR = Path(__file__).with_name("criteria")
@@ -126,6 +127,9 @@ class CriteriaSet:
     valid_to: date | None
     note: str
     subjects: dict[str, Subject]
+    verified: bool = False
+    unverified_vi: str = ""
+    unverified_en: str = ""
 
     @property
     def title(self) -> str:
@@ -169,6 +173,9 @@ def _load(path: Path) -> CriteriaSet:
         valid_to=date.fromisoformat(data["valid_to"]) if data.get("valid_to") else None,
         note=data.get("note", ""),
         subjects=subjects,
+        verified=bool(data.get("verified", False)),
+        unverified_vi=data.get("unverified_vi", ""),
+        unverified_en=data.get("unverified_en", ""),
     )
 
 
@@ -180,6 +187,22 @@ def criteria_sets() -> tuple[CriteriaSet, ...]:
     if len(set(codes)) != len(codes):
         raise ValueError(f"Two criteria files share a code: {codes}")
     return tuple(sorted(sets, key=lambda s: s.valid_from))
+
+
+def criteria_versions() -> list[RuleVersion]:
+    """The sets as core.rules lists them (the rules page, `antoan rules`): a commune's criteria as the details."""
+    return [
+        RuleVersion(
+            rule="antt_standard", title_vi='Tiêu chuẩn "An toàn về an ninh, trật tự"',
+            title_en='"Safe in security and order" standard', source=s.source, valid_from=s.valid_from,
+            valid_to=s.valid_to, verified=s.verified, note=s.note, unverified_vi=s.unverified_vi,
+            unverified_en=s.unverified_en,
+            details=tuple((f"{c.code} ({c.clause}): {c.vi}", f"{c.code} ({c.clause}): {c.en}")
+                          for c in (s.subjects[SubjectType.COMMUNE].criteria if SubjectType.COMMUNE in s.subjects
+                                    else ())),
+        )
+        for s in criteria_sets()
+    ]  # fmt: skip
 
 
 def criteria_set_get(code: str) -> CriteriaSet:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from antoan.assessment.criteria import SubjectType, _english
 from antoan.core.errors import DomainError
+from antoan.core.rules import RuleVersion
 
 RATINGS_DIR = Path(__file__).with_name("ratings")
 
@@ -85,6 +86,10 @@ class RatingScale:
     note: str
     grades: tuple[Grade, ...]  # highest first
     sheets: tuple[RatingSheet, ...]
+    deadlines: tuple[tuple[str, str], ...] = ()  # (level, "MM-DD"): the day each level sends its rating up
+    verified: bool = False
+    unverified_vi: str = ""
+    unverified_en: str = ""
 
     @property
     def title(self) -> str:
@@ -136,12 +141,57 @@ def _load(path: Path) -> RatingScale:
         note=data.get("note", ""),
         grades=grades,
         sheets=tuple(sheets),
+        deadlines=tuple(data.get("deadlines", {}).items()),
+        verified=bool(data.get("verified", False)),
+        unverified_vi=data.get("unverified_vi", ""),
+        unverified_en=data.get("unverified_en", ""),
     )
 
 
 @cache
 def rating_scales() -> tuple[RatingScale, ...]:
     return tuple(sorted((_load(p) for p in sorted(RATINGS_DIR.glob("*.json"))), key=lambda s: s.valid_from))
+
+
+def rating_versions() -> list[RuleVersion]:
+    """The scales as core.rules lists them: each sheet's groups and points, the grades and the deadlines."""
+    versions = []
+    for scale in rating_scales():
+        details = []
+        for sheet in scale.sheets:
+            whom_vi = ", ".join(SubjectType.names.get(t, (t, t))[0] for t in sheet.subject_types)
+            whom_en = ", ".join(SubjectType.names.get(t, (t, t))[1] for t in sheet.subject_types)
+            groups_vi = "; ".join(f"{g.code}. {g.vi} ({g.max_points} điểm)" for g in sheet.groups)
+            groups_en = "; ".join(f"{g.code}. {g.en} ({g.max_points} points)" for g in sheet.groups)
+            details.append((f"Phiếu chấm ({whom_vi}): {groups_vi}", f"Sheet ({whom_en}): {groups_en}"))
+        details.append(
+            (
+                "Xếp loại: " + "; ".join(f"{g.vi} từ {g.min_points} điểm" for g in scale.grades),
+                "Grades: " + "; ".join(f"{g.en} from {g.min_points} points" for g in scale.grades),
+            )
+        )
+        details.append(
+            (
+                "Thời hạn gửi kết quả: " + "; ".join(f"{_LEVELS[k][0]} {_day_month(d)}" for k, d in scale.deadlines),
+                "Deadlines: " + "; ".join(f"{_LEVELS[k][1]} {_day_month(d)}" for k, d in scale.deadlines),
+            )
+        )
+        versions.append(
+            RuleVersion(
+                rule="movement_rating", title_vi=scale.title_vi, title_en=scale.title_en, source=scale.source,
+                valid_from=scale.valid_from, valid_to=scale.valid_to, verified=scale.verified, note=scale.note,
+                unverified_vi=scale.unverified_vi, unverified_en=scale.unverified_en, details=tuple(details),
+            )
+        )  # fmt: skip
+    return versions
+
+
+_LEVELS = {**SubjectType.names, "district": ("cấp huyện", "district"), "province": ("cấp tỉnh", "province")}
+
+
+def _day_month(month_day: str) -> str:
+    month, day = month_day.split("-")
+    return f"{day}/{month}"
 
 
 def rating_scale_get(code: str) -> RatingScale | None:

@@ -8,4 +8,8 @@ class MovementConfig(AppConfig):
     verbose_name = _("The movement")
 
     def ready(self):
+        from antoan.core import rules
         from antoan.movement import record_types  # noqa: F401 -- registers the record types
+        from antoan.movement.medal import medal_rule_versions
+
+        rules.register("commemorative_medal", medal_rule_versions)

@@ -162,6 +162,10 @@ class Commendation(SoftDeleteModel):
     recipient_name = models.CharField(_("recipient's name"), max_length=200)
     # With the name, tells two people apart (the medal is given once per person).
     recipient_birth_year = models.PositiveIntegerField(_("recipient's year of birth"), null=True, blank=True)
+    # What the medal's rule (movement/rules/commemorative_medal.json) asks of a recipient, as the officer knows it.
+    holds_police_medal = models.BooleanField(_("holds the medal Chiến sĩ vẻ vang or Vì an ninh Tổ quốc"), default=False)
+    prosecuted = models.BooleanField(_("criminally prosecuted or sent to compulsory education"), default=False)
+    under_discipline = models.BooleanField(_("under disciplinary review or an unresolved complaint"), default=False)
     unit = _unit()
     year = models.PositiveIntegerField(_("year"))
     decision_number = models.CharField(_("decision number"), max_length=50)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from antoan.core import clock
 from antoan.core.errors import Message
 from antoan.core.functions import add_months
+from antoan.movement.medal import medal_condition, medal_rule_on
 from antoan.movement.models import (
     Award,
     Commendation,
@@ -101,7 +102,19 @@ def _commendation_rules(clean: dict, instance, user) -> dict[str, Message]:
                 "The year of birth is needed: the medal is given once per person",
             )
         }
-    # Thông tư 20/2025/TT-BCA: the medal is given once in a person's life.
+    rule = medal_rule_on(clean["decision_date"])
+    for name in rule.excluded_if:
+        if clean.get(name):
+            vi, en = medal_condition(name)
+            return {name: Message(f"Theo {rule.source}, không tặng Kỷ niệm chương cho người {vi}",
+                                  f"Under {rule.source}, the medal is not given to a person who {en}")}  # fmt: skip
+    for name in rule.deferred_if:
+        if clean.get(name):
+            vi, en = medal_condition(name)
+            return {name: Message(f"Theo {rule.source}, chưa xét tặng Kỷ niệm chương khi người được đề nghị {vi}",
+                                  f"Under {rule.source}, the medal waits while the person {en}")}  # fmt: skip
+    if not rule.once_per_person:
+        return {}
     earlier = Commendation.objects.filter(award=Award.MEDAL, recipient_birth_year=clean["recipient_birth_year"])
     if instance is not None:
         earlier = earlier.exclude(pk=instance.pk)
@@ -230,6 +243,9 @@ COMMENDATIONS = register(
             "recipient_kind",
             "recipient_name",
             "recipient_birth_year",
+            "holds_police_medal",
+            "prosecuted",
+            "under_discipline",
             "year",
             "decision_number",
             "decision_date",

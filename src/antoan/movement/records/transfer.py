@@ -82,7 +82,7 @@ def _row_values(rt: RecordType, names: list[str], cells: list, number: int, repo
             if is_empty(code):
                 values[spec.name] = None
                 continue
-            code = str(int(code)) if isinstance(code, float) else str(code).strip()
+            code = str(int(code)) if isinstance(code, float) and code.is_integer() else str(code).strip()
             day = _day_of(rt, values)  # a wrong date is the date column's error, not the unit's
             try:
                 values[spec.name] = unit_for_code(code=code, day=day)
