@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("antoan.indicators.urls")),
     path("", include("antoan.reports.urls")),
     path("", include("antoan.site.deleted")),
+    path("", include("antoan.site.rules")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -179,6 +179,8 @@ RULES: dict[str, Rule] = {
     "ban-ghi-da-xoa/<str:kind>/<int:pk>/khoi-phuc/": Rule(
         DENY, _post(as_=ADMIN), fill={"kind": "=incidents", "pk": "incident_deleted"}
     ),
+    # the rules applied (core.rules): administrators only; the page holds no unit's data
+    "quy-dinh/": Rule(DENY, (GET,), reader=ADMIN),
     # incidents
     "su-viec/": Rule(HIDE, _list()),
     "su-viec/trung-lap/": Rule(HIDE, _list()),
