@@ -77,6 +77,35 @@ def version_on(versions: Sequence[V], day: date) -> V:
     return in_force[-1] if in_force else versions[0]
 
 
+class Described(Protocol):
+    """A rule module's own version object, as far as `listed` reads it."""
+
+    source: str
+    valid_from: date
+    valid_to: date | None
+    verified: bool
+    note: str
+    unverified_vi: str
+    unverified_en: str
+
+
+Details = Callable[[Described], Iterable[tuple[str, str]]]
+
+
+def listed(rule: str, description: str, versions: Iterable[Described], details: Details) -> list[RuleVersion]:
+    """A rule file's versions as `RuleVersion`s: the title from its "Tiếng Việt / English" description, the content
+    in brief from ``details``."""
+    title_vi, _, title_en = description.partition(" / ")
+    return [
+        RuleVersion(
+            rule=rule, title_vi=title_vi, title_en=title_en or title_vi, source=v.source, valid_from=v.valid_from,
+            valid_to=v.valid_to, verified=v.verified, note=v.note, unverified_vi=v.unverified_vi,
+            unverified_en=v.unverified_en, details=tuple(details(v)),
+        )
+        for v in versions
+    ]  # fmt: skip
+
+
 # Each app registers a function listing its rules' versions (in its AppConfig.ready): core lists them without
 # importing the apps above it.
 _LISTERS: dict[str, Callable[[], Iterable[RuleVersion]]] = {}

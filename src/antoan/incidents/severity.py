@@ -16,7 +16,7 @@ from pathlib import Path
 from django.utils.functional import lazy
 from django.utils.translation import get_language
 
-from antoan.core.rules import RuleVersion, chain, parse_day, version_on
+from antoan.core.rules import RuleVersion, chain, listed, parse_day, version_on
 
 RULE_FILE = Path(__file__).with_name("rules") / "traffic_severity.json"
 
@@ -48,7 +48,8 @@ class SeverityRule:
     valid_to: date | None = None
     verified: bool = False
     note: str = ""
-    unverified: tuple[str, str] = ("", "")
+    unverified_vi: str = ""
+    unverified_en: str = ""
 
     def classify(self, facts: dict[str, int | None]) -> SeverityClass:
         for severity in self.classes:
@@ -79,7 +80,8 @@ def severity_rules() -> tuple[SeverityRule, ...]:
                 classes=classes,
                 verified=bool(v.get("verified", False)),
                 note=v.get("note", ""),
-                unverified=(v.get("unverified_vi", ""), v.get("unverified_en", "")),
+                unverified_vi=v.get("unverified_vi", ""),
+                unverified_en=v.get("unverified_en", ""),
             )
         )
     return chain(rules, name=RULE_FILE.name)
@@ -91,17 +93,8 @@ def severity_rule_on(day: date) -> SeverityRule:
 
 def severity_rule_versions() -> list[RuleVersion]:
     """The versions as core.rules lists them (the rules page, `antoan rules`)."""
-    data = json.loads(RULE_FILE.read_text(encoding="utf-8"))
-    vi, _, en = data["description"].partition(" / ")
-    return [
-        RuleVersion(
-            rule="traffic_severity", title_vi=vi, title_en=en or vi, source=r.source, valid_from=r.valid_from,
-            valid_to=r.valid_to, verified=r.verified, note=r.note, unverified_vi=r.unverified[0],
-            unverified_en=r.unverified[1],
-            details=tuple(_class_text(c) for c in r.classes),
-        )
-        for r in severity_rules()
-    ]  # fmt: skip
+    description = json.loads(RULE_FILE.read_text(encoding="utf-8"))["description"]
+    return listed("traffic_severity", description, severity_rules(), lambda r: map(_class_text, r.classes))
 
 
 _BOUNDS = {  # fact -> (Vietnamese, English, unit)

@@ -46,7 +46,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from antoan.core.errors import DomainError, Message
-from antoan.core.rules import RuleVersion, chain, parse_day, version_on
+from antoan.core.rules import RuleVersion, chain, listed, parse_day, version_on
 from antoan.incidents.severity import SERIOUS_CLASSES
 
 RULE_FILE = Path(__file__).with_name("rules") / "black_spots.json"
@@ -211,17 +211,11 @@ def black_spot_rule_on(day: date) -> BlackSpotRule:
 
 def black_spot_rule_versions() -> list[RuleVersion]:
     """The versions as core.rules lists them (the rules page, `antoan rules`)."""
-    data = json.loads(RULE_FILE.read_text(encoding="utf-8"))
-    vi, _, en = data["description"].partition(" / ")
-    return [
-        RuleVersion(
-            rule="black_spots", title_vi=vi, title_en=en or vi, source=r.source, valid_from=r.valid_from,
-            valid_to=r.valid_to, verified=r.verified, note=r.note, unverified_vi=r.unverified_vi,
-            unverified_en=r.unverified_en,
-            details=((r.description_vi, r.description_en), (r.potential_vi, r.potential_en)),
-        )
-        for r in black_spot_rules()
-    ]  # fmt: skip
+    description = json.loads(RULE_FILE.read_text(encoding="utf-8"))["description"]
+    return listed(
+        "black_spots", description, black_spot_rules(),
+        lambda r: ((r.description_vi, r.description_en), (r.potential_vi, r.potential_en)),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

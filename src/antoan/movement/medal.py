@@ -11,7 +11,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from antoan.core.rules import RuleVersion, chain, parse_day, version_on
+from antoan.core.rules import RuleVersion, chain, listed, parse_day, version_on
 
 RULE_FILE = Path(__file__).with_name("rules") / "commemorative_medal.json"
 
@@ -66,19 +66,14 @@ def medal_rule_on(day: date) -> MedalRule:
 
 
 def medal_rule_versions() -> list[RuleVersion]:
-    vi, _, en = _data()["description"].partition(" / ")
-    versions = []
-    for r in medal_rules():
-        details = [("Chỉ tặng một lần cho mỗi người", "Given once per person")] if r.once_per_person else []
-        details += [(f"Không tặng cho người {medal_condition(c)[0]}", f"Not for a person who {medal_condition(c)[1]}")
-                    for c in r.excluded_if]  # fmt: skip
-        details += [(f"Chưa xét tặng khi người được đề nghị {medal_condition(c)[0]}",
-                     f"Deferred while the person {medal_condition(c)[1]}") for c in r.deferred_if]  # fmt: skip
-        versions.append(
-            RuleVersion(
-                rule="commemorative_medal", title_vi=vi, title_en=en or vi, source=r.source, valid_from=r.valid_from,
-                valid_to=r.valid_to, verified=r.verified, note=r.note, unverified_vi=r.unverified_vi,
-                unverified_en=r.unverified_en, details=tuple(details),
-            )
-        )  # fmt: skip
-    return versions
+    """The versions as core.rules lists them (the rules page, `antoan rules`)."""
+    return listed("commemorative_medal", _data()["description"], medal_rules(), _details)
+
+
+def _details(rule: MedalRule) -> list[tuple[str, str]]:
+    details = [("Chỉ tặng một lần cho mỗi người", "Given once per person")] if rule.once_per_person else []
+    details += [(f"Không tặng cho người {medal_condition(c)[0]}", f"Not for a person who {medal_condition(c)[1]}")
+                for c in rule.excluded_if]  # fmt: skip
+    details += [(f"Chưa xét tặng khi người được đề nghị {medal_condition(c)[0]}",
+                 f"Deferred while the person {medal_condition(c)[1]}") for c in rule.deferred_if]  # fmt: skip
+    return details

@@ -36,7 +36,7 @@ def test_the_versions_meet_on_15_08_2024():
     assert severity_rule_on(date(2024, 8, 15)).source == TT26
     old, new = severity_rules()
     assert old.valid_to == date(2024, 8, 14) and new.valid_from == date(2024, 8, 15) and new.valid_to is None
-    assert new.verified and not old.verified and old.unverified[0] and old.unverified[1]
+    assert new.verified and not old.verified and old.unverified_vi and old.unverified_en
 
 
 @pytest.mark.parametrize(
