@@ -15,7 +15,7 @@ from antoan.core.filters import query_schema
 from antoan.core.pagination import Pagination
 from antoan.core.values import to_datetime
 from antoan.incidents import selectors, services
-from antoan.incidents.categories import category_label
+from antoan.incidents.categories import category_label, fire_cause_find
 from antoan.incidents.models import Incident
 from antoan.incidents.severity import severity_label
 from antoan.units.selectors import unit_for_code, unit_get
@@ -51,6 +51,8 @@ class IncidentFields(Schema):
     road_name: str | None = None
     cause: str | None = None
     road_cause: bool | None = None
+    fire_cause: str | None = None  # a fire's or explosion's cause: code or Vietnamese label (categories.FIRE_CAUSES)
+    rescued: int | None = None
     ended_at: datetime | str | None = None
     missing: int | None = None
     houses_damaged: int | None = None
@@ -96,6 +98,9 @@ class IncidentOut(Schema):
     road_name: str
     cause: str
     road_cause: bool | None
+    fire_cause: str
+    fire_cause_label: str
+    rescued: int | None
     severity: str
     severity_label: str
     severity_source: str
@@ -122,6 +127,11 @@ class IncidentOut(Schema):
     @staticmethod
     def resolve_severity_label(obj) -> str:
         return severity_label(obj.severity) if obj.severity else ""
+
+    @staticmethod
+    def resolve_fire_cause_label(obj) -> str:
+        cause = fire_cause_find(obj.fire_cause) if obj.fire_cause else None
+        return cause.label if cause else ""
 
     @staticmethod
     def resolve_unit_code(obj) -> str:

@@ -18,6 +18,7 @@ class IncidentKind(models.TextChoices):
     SOCIAL_EVIL = "social_evil", _("Social evil")
     TRAFFIC = "traffic", _("Traffic accident")
     DISASTER = "disaster", _("Natural disaster")
+    FIRE = "fire", _("Fire or explosion")
 
 
 class IncidentStatus(models.TextChoices):
@@ -80,7 +81,22 @@ CATEGORIES: dict[str, tuple[Category, ...]] = {
         Category("forest_fire", "Cháy rừng", "Forest fire"),
         Category("other", "Thiên tai khác", "Other hazard"),
     ),
+    # Cháy, nổ as the fire police count them (a forest fire is a natural disaster's hazard, above).
+    IncidentKind.FIRE: (
+        Category("fire", "Cháy", "Fire"),
+        Category("explosion", "Nổ", "Explosion"),
+    ),
 }
+
+# What caused a fire or explosion, as fire reports group it (sự cố điện, sơ suất, vi phạm quy định an toàn PCCC, cố ý).
+FIRE_CAUSES = (
+    Category("electrical", "Sự cố hệ thống, thiết bị điện", "Electrical fault"),
+    Category("careless", "Sơ suất trong sử dụng nguồn lửa, nguồn nhiệt", "Careless use of fire or heat"),
+    Category("safety_violation", "Vi phạm quy định an toàn về phòng cháy, chữa cháy", "Breach of fire-safety rules"),
+    Category("arson", "Cố ý gây cháy, nổ", "Arson"),
+    Category("natural", "Do thiên tai", "Natural causes"),
+    Category("unknown", "Chưa rõ nguyên nhân", "Cause not known"),
+)
 
 # A crime's gravity (tính chất, mức độ nguy hiểm của tội phạm): the four classes of Bộ luật Hình sự 2015, Điều 9, by the
 # highest penalty of the offence's bracket — the officer who knows the charge picks it; a traffic accident's severity is
@@ -98,6 +114,7 @@ CATEGORY_REQUIRED = {
     IncidentKind.SOCIAL_EVIL: True,
     IncidentKind.TRAFFIC: False,
     IncidentKind.DISASTER: True,
+    IncidentKind.FIRE: True,
 }
 
 
@@ -142,3 +159,15 @@ def category_choices(kind: str | None = None) -> list[tuple[str, str]]:
     """(code, label) pairs whose labels follow the language of the request that shows them."""
     kinds = [kind] if kind else list(CATEGORIES)
     return [(c.code, _label_of(c)) for k in kinds for c in CATEGORIES.get(k, ())]
+
+
+_FIRE_CAUSE_LOOKUP = {key: c for c in FIRE_CAUSES for key in (_key(c.code), _key(c.vi))}
+
+
+def fire_cause_find(text: str) -> Category | None:
+    """The cause whose code or Vietnamese label is `text` (any case, with or without diacritics), or None."""
+    return _FIRE_CAUSE_LOOKUP.get(_key(text))
+
+
+def fire_cause_choices() -> list[tuple[str, str]]:
+    return [(c.code, _label_of(c)) for c in FIRE_CAUSES]

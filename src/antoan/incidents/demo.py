@@ -38,6 +38,7 @@ KIND_CODES = {
     IncidentKind.SOCIAL_EVIL: "TNXH",
     IncidentKind.TRAFFIC: "GT",
     IncidentKind.DISASTER: "TT",
+    IncidentKind.FIRE: "CN",
 }
 # Same kind and commune closer than this in time would risk the service's duplicate flag (30 min).
 MIN_GAP = timedelta(hours=2)
@@ -571,6 +572,53 @@ def _disasters(rng, builder: _Builder, period: Period) -> list[_Record]:
     return records
 
 
+# Fires and explosions a district of ~180,000 people sees: a few a year, most in houses and small workshops.
+FIRE_TEXTS = {
+    "fire": (
+        ("electrical", "Cháy nhà dân do chập điện tại {place}; người dân và lực lượng công an xã dập tắt đám cháy"),
+        ("careless", "Cháy kho chứa nông sản do sơ suất khi đốt rác gần kho tại {place}"),
+        ("electrical", "Cháy cơ sở kinh doanh tạp hóa do sự cố thiết bị điện tại {place}"),
+        ("safety_violation", "Cháy xưởng chế biến gỗ tại {place}; cơ sở chưa trang bị đủ phương tiện chữa cháy"),
+        ("unknown", "Cháy xe ô tô đang đỗ bên đường tại {place}, chưa rõ nguyên nhân"),
+    ),
+    "explosion": (
+        ("careless", "Nổ bình gas mini khi nấu ăn tại {place}"),
+        ("safety_violation", "Nổ lò hơi tại cơ sở sấy nông sản ở {place}"),
+    ),
+}
+FIRE_HOURS = (1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 3, 4, 4, 3, 3, 3, 3, 3, 4, 4, 3, 2, 2, 1)
+
+
+def _fires(rng, builder: _Builder, period: Period) -> list[_Record]:
+    """About one fire or explosion for every fifteen traffic accidents, few people hurt, nobody left out of the
+    people who were there (the service checks that)."""
+    records = []
+    for _ in range(max(1, round(period.accidents / 15))):
+        day = period.start + timedelta(days=rng.randint(0, (period.end - period.start).days))
+        unit = builder.commune(rng)
+        category = "explosion" if rng.random() < 0.2 else "fire"
+        cause, text = rng.choice(FIRE_TEXTS[category])
+        village, commune = _place(unit, rng)
+        dead = 1 if rng.random() < 0.1 else 0
+        injured = rng.choice((0, 0, 1, 1, 2))
+        rescued = rng.choice((0, 0, 1, 2, 3))
+        fields = {
+            "category": category,
+            "fire_cause": cause,
+            "summary": text.format(place=f"{village}, {commune}") + ".",
+            "address": _cap(f"{village}, {commune}"),
+            "dead": dead,
+            "injured": injured,
+            "rescued": rescued,
+            "persons_involved": dead + injured + rescued + rng.randint(0, 4),
+            "property_damage_vnd": rng.randint(4, 160) * 10_000_000,
+            "status": _status(day, True),
+        }
+        when = builder.moment(rng, IncidentKind.FIRE, unit, day, FIRE_HOURS)
+        records.append(_Record(unit, IncidentKind.FIRE, when, fields))
+    return records
+
+
 def _duplicate_of(rng, record: _Record) -> _Record:
     """The same accident entered a second time: a quarter of an hour later, 40 m away, in other words."""
     fields = dict(record.fields)
@@ -607,6 +655,7 @@ def demo_records() -> list[_Record]:
         (IncidentKind.SOCIAL_EVIL, _social_evils),
         (IncidentKind.TRAFFIC, _accidents),
         (IncidentKind.DISASTER, _disasters),
+        (IncidentKind.FIRE, _fires),
     )
     for period in PERIODS:
         builder = _Builder(communes[period.hierarchy], taken)

@@ -20,6 +20,7 @@ from antoan.incidents.categories import (
     IncidentKind,
     IncidentStatus,
     category_choices,
+    fire_cause_choices,
     gravity_choices,
 )
 from antoan.incidents.models import GRAVITY_LABEL, Incident
@@ -92,6 +93,12 @@ def _field(name: str, kind: str) -> forms.Field:
     if name == "solved":
         choices = [EMPTY_CHOICE, ("1", _("Solved")), ("0", _("Not solved"))]
         return TextField(label=label, widget=forms.Select(choices=choices))
+    if name == "fire_cause":
+        return TextField(label=label, widget=forms.Select(choices=[EMPTY_CHOICE, *fire_cause_choices()]))
+    if name == "persons_involved" and kind == IncidentKind.FIRE:
+        help_text = _("The people who were there: the dead, injured and rescued are among them.")
+        return TextField(label=_("People present"), help_text=help_text,
+                         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))  # fmt: skip
     if name == "road_cause":
         help_text = _(
             "Was the road (its design, surface or signs) among the causes? Black spots leave out accidents "
@@ -124,7 +131,8 @@ class IncidentForm(forms.Form):
         (_("Where and when"), ("unit", "occurred_at", "ended_at", "address", "latitude", "longitude")),
         (_("What happened"), ("category", "summary")),
         (_("Details"), KIND_FIELDS[IncidentKind.CRIME] + KIND_FIELDS[IncidentKind.SOCIAL_EVIL]),
-        (_("Consequences"), KIND_FIELDS[IncidentKind.TRAFFIC] + KIND_FIELDS[IncidentKind.DISASTER]),
+        (_("Consequences"), KIND_FIELDS[IncidentKind.TRAFFIC] + KIND_FIELDS[IncidentKind.DISASTER]
+         + KIND_FIELDS[IncidentKind.FIRE]),  # fmt: skip
         (_("Record"), ("status", "external_id")),
     )
 

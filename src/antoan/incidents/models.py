@@ -14,7 +14,7 @@ GROUPED_COLUMNS = ("kind", "category", "severity", "solved")
 GRAVITY_LABEL = _("Gravity of the crime")
 SUMMED_COLUMNS = (
     "suspects", "persons_involved", "dead", "injured", "property_damage_vnd", "missing", "houses_damaged",
-    "houses_destroyed", "agriculture_ha", "economic_loss_million_vnd", "recovery_support_vnd",
+    "houses_destroyed", "agriculture_ha", "economic_loss_million_vnd", "recovery_support_vnd", "rescued",
 )  # fmt: skip
 INDICATOR_COLUMNS = [*GROUPED_COLUMNS, *SUMMED_COLUMNS]
 # What the map and the black spots read of each incident, besides its time and the columns above.
@@ -72,6 +72,9 @@ class Incident(SoftDeleteModel):
     # Whether the road (its design, surface, signs) was among the causes: a black spot leaves out accidents the road
     # did not cause (Thông tư 41/2024/TT-BGTVT); unknown (None) counts as possible.
     road_cause = models.BooleanField(_("road a cause"), null=True, blank=True)
+    # Fires and explosions (also dead, injured, property damage; persons_involved: the people who were there)
+    fire_cause = models.CharField(_("cause of the fire"), max_length=24, blank=True)
+    rescued = models.PositiveIntegerField(_("people rescued"), null=True, blank=True)
     severity = models.CharField(_("severity"), max_length=32, blank=True, db_index=True)
     severity_source = models.CharField(_("severity rule"), max_length=100, blank=True)
     # Disasters (TTLT 43/2015/TTLT-BNNPTNT-BKHĐT damage groups)
@@ -194,6 +197,7 @@ class DailyTotal(models.Model):
     agriculture_ha = models.PositiveBigIntegerField(default=0)
     economic_loss_million_vnd = models.PositiveBigIntegerField(default=0)
     recovery_support_vnd = models.PositiveBigIntegerField(default=0)
+    rescued = models.PositiveBigIntegerField(default=0)  # no fire was recorded before this column: 0 is exact
 
     class Meta:
         indexes = [models.Index(fields=["day"], name="daily_total_day")]

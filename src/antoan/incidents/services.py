@@ -29,10 +29,12 @@ from antoan.incidents.categories import (
     CATEGORIES,
     CATEGORY_REQUIRED,
     CRIME_GRAVITIES,
+    FIRE_CAUSES,
     GRAVITY_SOURCE,
     IncidentKind,
     IncidentStatus,
     category_find,
+    fire_cause_find,
     gravity_find,
 )
 from antoan.incidents.daily import daily_totals_refresh, local_day
@@ -73,6 +75,14 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
         "recovery_support_vnd",
         "recovery_support_description",
     ),
+    IncidentKind.FIRE: (
+        "dead",
+        "injured",
+        "persons_involved",
+        "rescued",
+        "property_damage_vnd",
+        "fire_cause",
+    ),
 }
 COMMON_FIELDS = ("category", "latitude", "longitude", "address", "summary", "status", "external_id")
 KIND_SPECIFIC_FIELDS = tuple(dict.fromkeys(f for fields in KIND_FIELDS.values() for f in fields))
@@ -82,6 +92,7 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     IncidentKind.SOCIAL_EVIL: (),
     IncidentKind.TRAFFIC: ("dead", "injured"),
     IncidentKind.DISASTER: (),
+    IncidentKind.FIRE: ("dead", "injured"),
 }
 
 INT_FIELDS = (
@@ -100,6 +111,7 @@ INT_FIELDS = (
     "transport_m3",
     "economic_loss_million_vnd",
     "recovery_support_vnd",
+    "rescued",
 )
 # The largest number each column holds (PostgreSQL's integer is 32-bit): beyond it, a clear error.
 _INT_MAXIMUM = {
@@ -116,7 +128,7 @@ TEXT_LIMITS = {
     "recovery_support_description": 1000,
 }
 # Fields a kind that does not use them stores as "" (the others: None).
-TEXT_FIELDS = (*TEXT_LIMITS, "gravity")
+TEXT_FIELDS = (*TEXT_LIMITS, "gravity", "fire_cause")
 # Vietnam with its islands, generously: a coordinate outside is a typing error (swapped or mis-scaled).
 LATITUDE_RANGE = (7.0, 24.0)
 LONGITUDE_RANGE = (101.0, 118.0)
@@ -134,6 +146,7 @@ def _kind_label(kind: str) -> tuple[str, str]:
         IncidentKind.SOCIAL_EVIL: ("vụ tệ nạn xã hội", "social-evil case"),
         IncidentKind.TRAFFIC: ("vụ tai nạn giao thông", "traffic accident"),
         IncidentKind.DISASTER: ("thiên tai", "natural disaster"),
+        IncidentKind.FIRE: ("vụ cháy, nổ", "fire or explosion"),
     }
     return labels[kind]
 
@@ -171,6 +184,7 @@ def _clean(values: dict) -> dict:
     take("occurred_at", lambda: to_datetime(values.get("occurred_at"), field="occurred_at"))
     take("ended_at", lambda: to_datetime(values.get("ended_at"), field="ended_at"))
     take("gravity", lambda: _gravity(values.get("gravity")))
+    take("fire_cause", lambda: _fire_cause(values.get("fire_cause")))
     if "injury_rate_total_pct" in clean and (clean["injury_rate_total_pct"] or 0) > 1000:
         errors["injury_rate_total_pct"] = Message("Tỷ lệ quá lớn", "Rate too large")
 
@@ -238,6 +252,41 @@ def _gravity(text) -> str:
     return gravity.code
 
 
+def _fire_cause(text) -> str:
+    if is_empty(text):
+        return ""
+    cause = fire_cause_find(str(text))
+    if cause is None:
+        allowed = "; ".join(f"{c.code} ({c.vi})" for c in FIRE_CAUSES)
+        raise DomainError.single(
+            "fire_cause",
+            f"Nguyên nhân '{text}' không có trong danh mục (chọn: {allowed})",
+            f"'{text}' is not a listed cause (one of: {allowed})",
+        )
+    return cause.code
+
+
+def _people_checks(clean: dict, errors: dict) -> dict[str, Message]:
+    """A fire's casualties and rescued are among the people who were there, when that number is given."""
+    present = clean.get("persons_involved")
+    counted = {"persons_involved", "dead", "injured", "rescued"}
+    if clean.get("kind") != IncidentKind.FIRE or present is None or errors.keys() & counted:
+        return {}
+    found = {}
+    dead, injured, rescued = (clean.get(f) or 0 for f in ("dead", "injured", "rescued"))
+    if dead + injured > present:
+        found["dead"] = Message(
+            f"Số người chết và bị thương ({dead + injured}) nhiều hơn số người có mặt ({present})",
+            f"More dead and injured ({dead + injured}) than people who were there ({present})",
+        )
+    elif rescued > present - dead:
+        found["rescued"] = Message(
+            f"Số người được cứu ({rescued}) nhiều hơn số người có mặt còn sống ({present - dead})",
+            f"More people rescued ({rescued}) than people there who survived ({present - dead})",
+        )
+    return found
+
+
 def _cross_checks(clean: dict, errors: dict) -> dict[str, Message]:
     found = {}
     now = clock.now()
@@ -275,6 +324,7 @@ def _cross_checks(clean: dict, errors: dict) -> dict[str, Message]:
     ended = clean.get("ended_at")
     if ended is not None and occurred is not None and "ended_at" not in errors and ended < occurred:
         found["ended_at"] = Message("Kết thúc trước khi bắt đầu", "Ends before it starts")
+    found.update(_people_checks(clean, errors))
     return found
 
 

@@ -61,6 +61,8 @@ COLUMNS = (
     "road_name",
     "cause",
     "road_cause",
+    "fire_cause",
+    "rescued",
     "ended_at",
     "houses_destroyed",
     "agriculture_ha",

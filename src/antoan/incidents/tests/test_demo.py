@@ -54,7 +54,8 @@ def test_demo_seed_follows_the_2020_review_places_records_inside_communes_and_is
         CURRENT_WEIGHTS
     )
     assert 80 <= Incident.objects.filter(unit__hierarchy=Hierarchy.CURRENT).count() <= 160  # 1/7/2025 → 2026
-    assert set(Incident.objects.values_list("kind", flat=True)) == {"crime", "social_evil", "traffic", "disaster"}
+    kinds = {"crime", "social_evil", "traffic", "disaster", "fire"}
+    assert set(Incident.objects.values_list("kind", flat=True)) == kinds
 
     for incident in Incident.objects.select_related("unit"):
         unit = incident.unit
