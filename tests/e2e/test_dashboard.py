@@ -132,9 +132,10 @@ def test_the_dashboard_shows_the_apis_figures(
     rows = download_csv(page, "#csv-grid")
     assert len(rows) == 8 and sum(int(n) for row in rows[1:] for n in row[1:]) == 5
     rows = download_csv(page, "#csv-black-spots")
-    assert len(rows) == 2 and rows[1][6:8] == ["1", "3"]  # one spot: a fatal and three injury accidents
-    assert rows[0][:3] == ["place", "road", "commune"]
-    assert rows[1][:3] == [home_units.name, "", home_units.name]  # no road, no address: the commune by its name
+    assert len(rows) == 2 and rows[1][7:9] == ["1", "3"]  # one spot: a fatal and three injury accidents
+    assert rows[0][:4] == ["tier", "place", "road", "commune"]
+    assert rows[1][:4] == ["Điểm đen tai nạn giao thông", home_units.name, "", home_units.name]  # by the commune
+    expect(page.locator("#potential-spots-note")).to_have_text("0")  # the lower tier (điểm tiềm ẩn), none here
     spot_accidents = {f"/su-viec/{pk}/" for pk in rows[1][-1].split()}
     assert len(spot_accidents) == 4
 

@@ -56,6 +56,8 @@ SOURCES: dict[str, Source] = {
     "ratings": Source(Rating, year_field="year", reads_vi="Xếp loại phong trào", reads_en="Movement ratings"),
     "recognition": Source(Rating, year_field="year", reads_vi="Đánh giá \"An toàn về ANTT\"",
                           reads_en="ANTT assessments"),
+    "security_events": Source(movement.SecurityEvent, "occurred_on", reads_vi="An ninh chính trị",
+                              reads_en="Political security events"),
     "tips": Source(Tip, "received_at", is_datetime=True, reads_vi="Tin báo của nhân dân", reads_en="Citizens' tips"),
 }  # fmt: skip
 
@@ -148,6 +150,7 @@ def _all_parts(by: str, where: dict) -> list[tuple[str, str, str, dict]]:
         "recipient": ("kind", movement.RecipientKind),
         "award": ("award", movement.Award),
         "authority": ("authority", movement.Authority),
+        "event_kind": ("kind", movement.SecurityEventKind),
     }
     column, enum = choices[by]
     return [(value, _vi_label(enum, value), str(enum(value).label), {column: value}) for value in enum.values]
@@ -162,11 +165,15 @@ _VI_LABELS = {
     "authority": {"ministry": "Bộ Công an", "provincial_police": "Giám đốc Công an tỉnh",
                   "province_chair": "Chủ tịch UBND tỉnh", "district_chair": "Chủ tịch UBND huyện",
                   "commune_chair": "Chủ tịch UBND xã", "other": "Cấp khác"},
+    "event_kind": {"mass_gathering": "Tụ tập đông người", "group_complaint": "Khiếu kiện đông người",
+                   "religious": "Vụ việc liên quan đến tôn giáo", "ethnic": "Vụ việc liên quan đến dân tộc",
+                   "propaganda": "Tuyên truyền, phát tán tài liệu phản động", "other": "Vụ việc khác"},
 }  # fmt: skip
 
 
 def _vi_label(enum, value: str) -> str:
-    column = {"Topic": "topic", "RecipientKind": "kind", "Award": "award", "Authority": "authority"}[enum.__name__]
+    column = {"Topic": "topic", "RecipientKind": "kind", "Award": "award", "Authority": "authority",
+              "SecurityEventKind": "event_kind"}[enum.__name__]  # fmt: skip
     return _VI_LABELS[column][value]
 
 

@@ -43,6 +43,7 @@ TYPE_CODES = {
     rt.PROPAGANDA.key: "TTR",  # tuyên truyền
     rt.SIGNAGE.key: "BB",  # biển báo
     rt.PLANS.key: "PA",  # phương án
+    rt.SECURITY_EVENTS.key: "ANCT",  # an ninh chính trị
 }
 
 # Villages (thôn; khu phố in the towns) of each legacy commune, by code.
@@ -630,6 +631,49 @@ def _plans(legacy: list[Unit], current: list[Unit]) -> list[_Item]:
     return items
 
 
+# Political security in a quiet rural district, as its reviews tell it: a few complaints by many people over land and
+# compensation, a religious gathering watched over, leaflets found — handled at the grassroots, no hot spot.
+SECURITY_EVENTS = (
+    ("group_complaint", 2019, 4, 35, "{n} hộ dân {village} kéo đến UBND xã khiếu nại giá bồi thường giải phóng mặt "
+     "bằng mở rộng Quốc lộ 28", "Tổ công tác của huyện đối thoại, giải thích chính sách; người dân đồng tình ra về"),
+    ("religious", 2019, 9, 120, "Tín đồ tập trung sinh hoạt tôn giáo tại điểm nhóm chưa đăng ký ở {village}",
+     "Công an xã nắm tình hình, phối hợp Ban Tôn giáo huyện hướng dẫn đăng ký sinh hoạt tập trung"),
+    ("group_complaint", 2020, 6, 22, "{n} hộ dân {village} khiếu nại việc cấp giấy chứng nhận quyền sử dụng đất",
+     "UBND xã tiếp dân, chuyển hồ sơ đến Văn phòng đăng ký đất đai; vụ việc được giải quyết trong tháng"),
+    ("propaganda", 2020, 8, 0, "Phát hiện tờ rơi có nội dung xuyên tạc, kích động trước thềm Đại hội Đảng tại "
+     "{village}",
+     "Thu giữ 36 tờ rơi, báo cáo Công an huyện; tuyên truyền nhân dân không nghe, không tin, không tàng trữ"),
+    ("mass_gathering", 2021, 3, 60, "Người dân {village} tụ tập phản đối xe chở cát quá tải đi qua đường liên thôn",
+     "Lực lượng chức năng kiểm tra, xử lý xe quá tải; UBND xã cam kết sửa chữa tuyến đường"),
+    ("group_complaint", 2025, 3, 18, "{n} hộ dân {village} khiếu nại ô nhiễm từ trại chăn nuôi heo",
+     "Đoàn liên ngành kiểm tra, yêu cầu trại chăn nuôi khắc phục hệ thống xử lý chất thải"),
+    ("group_complaint", 2025, 10, 26, "{n} hộ dân {village} kiến nghị việc sắp xếp thôn sau khi hợp nhất xã",
+     "UBND xã tổ chức đối thoại, giải thích phương án sắp xếp; người dân thống nhất"),
+    ("religious", 2026, 2, 80, "Nhóm người lạ đến {village} truyền đạo trái pháp luật",
+     "Công an xã phối hợp Mặt trận vận động người dân không tham gia; lập biên bản, mời các đối tượng rời địa bàn"),
+    ("group_complaint", 2026, 7, 30, "{n} hộ dân {village} khiếu nại việc thu hồi đất làm đường cao tốc",
+     "UBND xã đối thoại, chuyển đơn đến cơ quan có thẩm quyền; tình hình ổn định"),
+)
+
+
+def _security_events(legacy: list[Unit], current: list[Unit]) -> list[_Item]:
+    rng = random.Random("antoan-movement-security-events")
+    items = []
+    for kind, year, month, people, summary, handling in SECURITY_EVENTS:
+        day = _between(rng, date(year, month, 1), date(year, month, 28))
+        units = current if day >= CURRENT_START else legacy
+        unit = rng.choice(units)
+        village = rng.choice(_villages(unit))
+        households = max(1, people // 3)
+        values = {
+            "unit": unit, "occurred_on": day, "kind": kind, "place": _cap(f"{village}, {_commune_name(unit)}"),
+            "summary": summary.format(n=households, village=village), "people_involved": people,
+            "handling": handling, "hot_spot": False, "resolved_on": None,
+        }  # fmt: skip
+        items.append(_Item(rt.SECURITY_EVENTS, unit, day, values))
+    return items
+
+
 def _units() -> tuple[list[Unit], list[Unit]]:
     district = unit_for_code(code=DISTRICT_CODE, day=DISTRICT_DAY)
     legacy = list(Unit.objects.filter(parent=district, kind=Kind.COMMUNE).order_by("code"))
@@ -665,6 +709,7 @@ def demo_items() -> list[_Item]:
         + _propaganda(legacy, current)
         + _signage(legacy, current)
         + _plans(legacy, current)
+        + _security_events(legacy, current)
     )
     return models + _number(others)
 

@@ -287,3 +287,38 @@ class ResponsePlan(SoftDeleteModel):
 
     def __str__(self) -> str:
         return f"{self.get_hazard_display()} — {self.unit}"
+
+
+class SecurityEventKind(models.TextChoices):
+    """Events of political security (an ninh chính trị) as year-end reviews name them."""
+
+    MASS_GATHERING = "mass_gathering", _("Mass gathering")
+    GROUP_COMPLAINT = "group_complaint", _("Complaint by many people")
+    RELIGIOUS = "religious", _("Religious incident")
+    ETHNIC = "ethnic", _("Ethnic incident")
+    PROPAGANDA = "propaganda", _("Reactionary propaganda")
+    OTHER = "other", _("Other")
+
+
+class SecurityEvent(SoftDeleteModel):
+    """An event of political security: where, who, how it was handled; a hot spot (điểm nóng) and when it ended."""
+
+    unit = _unit()
+    occurred_on = models.DateField(_("date"))
+    kind = models.CharField(_("kind of event"), max_length=20, choices=SecurityEventKind.choices)
+    summary = models.CharField(_("what happened"), max_length=1000)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    people_involved = models.PositiveIntegerField(_("people involved"), default=0)
+    handling = models.CharField(_("how it was handled"), max_length=1000, blank=True)
+    hot_spot = models.BooleanField(_("a hot spot (điểm nóng)"), default=False)
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    external_id = _external_id()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [_unique_external_id("security_event_external_id")]
+        indexes = [_unit_period("occurred_on", "security_event_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.unit} {self.occurred_on:%d/%m/%Y}"

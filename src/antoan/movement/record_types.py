@@ -21,6 +21,7 @@ from antoan.movement.models import (
     RecipientKind,
     ResponsePlan,
     RoadSignage,
+    SecurityEvent,
     TrafficPatrol,
 )
 from antoan.movement.records import RecordType, register
@@ -141,6 +142,17 @@ def _commendation_rules(clean: dict, instance, user) -> dict[str, Message]:
                 f"(decision {other.decision_number} of {when}); it is given once per person",
             )
         }
+    return {}
+
+
+def _security_event_rules(clean: dict, instance, user) -> dict[str, Message]:
+    resolved, occurred = clean.get("resolved_on"), clean["occurred_on"]
+    if resolved is None:
+        return {}
+    if resolved < occurred:
+        return {"resolved_on": Message("Ngày giải quyết xong trước ngày xảy ra", "Resolved before it happened")}
+    if resolved > clock.today():
+        return {"resolved_on": Message("Ngày giải quyết xong ở tương lai", "The date is in the future")}
     return {}
 
 
@@ -341,4 +353,21 @@ PLANS = register(
 )
 
 
-ALL = (MODELS, INSPECTIONS, EXEMPLARS, COMMENDATIONS, DEPLOYMENTS, PATROLS, PROPAGANDA, SIGNAGE, PLANS)
+SECURITY_EVENTS = register(
+    RecordType(
+        key="security_events",
+        slug="an-ninh-chinh-tri",
+        model=SecurityEvent,
+        fields=("unit", "occurred_on", "kind", "summary", "place", "people_involved", "handling", "hot_spot",
+                "resolved_on", "external_id"),  # fmt: skip
+        title=_("Political security event"),
+        title_plural=_("Political security events"),
+        date_field="occurred_on",
+        list_columns=("occurred_on", "kind", "unit", "summary", "people_involved", "hot_spot", "resolved_on"),
+        filter_fields=("kind",),
+        search_fields=("summary", "place", "handling"),
+        validate=_security_event_rules,
+    )
+)
+
+ALL = (MODELS, INSPECTIONS, EXEMPLARS, COMMENDATIONS, DEPLOYMENTS, PATROLS, PROPAGANDA, SIGNAGE, PLANS, SECURITY_EVENTS)

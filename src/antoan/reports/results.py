@@ -103,7 +103,7 @@ def _window_name(window: Period) -> str:
 def political(facts: Facts, words: tuple[str, ...], windows: list[tuple[Period, int, int, int]]) -> Section | None:
     """The officials' assessment of political security (drafted, edited), and the special periods kept safe:
     "bảo đảm an ninh, trật tự … không xảy ra …" from the figures of each window."""
-    paragraphs = list(words)
+    paragraphs = [*words, *_security_events(facts)]
     quiet = [_window_name(w) for w, crimes, _accidents, dead in windows if not crimes and not dead]
     eventful = [(w, crimes, accidents, dead) for w, crimes, accidents, dead in windows if crimes or dead]
     if quiet:
@@ -121,6 +121,49 @@ def political(facts: Facts, words: tuple[str, ...], windows: list[tuple[Period, 
     if not paragraphs:
         return None
     return Section("2", "Tình hình an ninh chính trị", paragraphs=tuple(paragraphs))
+
+
+# The kinds of political-security event as a report counts them ("02 vụ khiếu kiện đông người").
+SECURITY_EVENTS = {
+    "mass_gathering": "vụ tụ tập đông người",
+    "group_complaint": "vụ khiếu kiện đông người",
+    "religious": "vụ việc liên quan đến tôn giáo",
+    "ethnic": "vụ việc liên quan đến dân tộc",
+    "propaganda": "vụ tuyên truyền, phát tán tài liệu phản động",
+    "other": "vụ việc khác",
+}
+
+
+def _security_events(facts: Facts) -> list[str]:
+    """The recorded events of political security and the hot spots: "phát sinh 03 vụ việc … (02 vụ khiếu kiện đông
+    người, …), thu hút 45 người tham gia; không để xảy ra điểm nóng" — said only by a unit that records them (events
+    this period or the one before)."""
+    if not facts.any_value("security.events"):
+        return []
+    events, hot_spots = facts.figure("security.events"), facts.figure("security.hot_spots")
+    if not events.value:
+        return [f"Trong {facts.this_label}, trên địa bàn không phát sinh vụ việc phức tạp về an ninh chính trị, "
+                "không để xảy ra điểm nóng."]  # fmt: skip
+    kinds = [f"{count_vi(f.value)} {SECURITY_EVENTS[f.indicator.code.rsplit('.', 1)[-1]]}"
+             for f in facts.parts("security.events") if f.value]  # fmt: skip
+    sentence = (f"Trong {facts.this_label}, trên địa bàn phát sinh {count_vi(events.value)} vụ việc liên quan đến an "
+                "ninh chính trị")  # fmt: skip
+    if kinds:
+        sentence += f" ({join_clauses(kinds)})"
+    people = facts.value("security.people")
+    if people:
+        sentence += f", thu hút {count_vi(people)} người tham gia"
+    if not hot_spots.value:
+        return [sentence + "; các vụ việc được nắm chắc, giải quyết từ cơ sở, không để xảy ra điểm nóng."]
+    resolved = facts.value("security.hot_spots.resolved") or 0
+    sentence += f"; trong đó {count_vi(hot_spots.value)} điểm nóng"
+    if resolved == hot_spots.value:
+        sentence += ", đã được giải quyết dứt điểm"
+    elif resolved:
+        sentence += f", đã giải quyết xong {count_vi(resolved)} điểm"
+    else:
+        sentence += ", đang tiếp tục giải quyết"
+    return [sentence + "."]
 
 
 # 3. Trật tự, an toàn xã hội ----------------------------------------------------------------------------------
@@ -168,16 +211,46 @@ def social_order(facts: Facts, judged: dict[str, str]) -> Section | None:
     elif evils.comparison:
         paragraphs.append(f"Trong {facts.this_label}, không phát hiện vụ tệ nạn xã hội nào, giảm "
                           f"{count_vi(evils.comparison)} vụ so với {facts.before_label}.")  # fmt: skip
+    paragraphs.extend(_fires(facts))
     if not paragraphs:
         return None
     codes = ["crime.social_order", "crime.social_order.solved", "crime.social_order.clearance_rate",
              *GRAVEST_CODES, "crime.detected", *(f"crime.detected.{g}" for g in DETECTED_GROUPS),
              "crime.detected.suspects",
              "social_evil.cases", *facts.figure("social_evil.cases").indicator.parts,
-             "social_evil.persons"]  # fmt: skip
+             "social_evil.persons", "fire.events", *facts.figure("fire.events").indicator.parts, "fire.dead",
+             "fire.injured", "fire.property_damage"]  # fmt: skip
     table = facts.table("an_ninh", "Bảng 1. Tình hình tội phạm, tệ nạn xã hội", codes,
                         keep_empty=("crime.social_order",))  # fmt: skip
     return Section("3", "Tình hình trật tự, an toàn xã hội", paragraphs=tuple(paragraphs), tables=(table,))
+
+
+def _fires(facts: Facts) -> list[str]:
+    """ "Xảy ra 03 vụ cháy, nổ (02 vụ cháy, 01 vụ nổ), làm chết 01 người, bị thương 02 người; thiệt hại tài sản ước
+    tính 1.250 triệu đồng; cứu được 04 người." — with the change on the year before."""
+    fires = facts.figure("fire.events")
+    if not fires.value:
+        if fires.comparison:
+            return [f"Trong {facts.this_label}, trên địa bàn không xảy ra cháy, nổ, giảm {count_vi(fires.comparison)} "
+                    f"vụ so với {facts.before_label}."]  # fmt: skip
+        return []
+    kinds = [f"{count_vi(f.value)} vụ {f.indicator.vi.split(': ', 1)[-1].lower()}"
+             for f in facts.parts("fire.events") if f.value]  # fmt: skip
+    sentence = f"Xảy ra {count_vi(fires.value)} vụ cháy, nổ"
+    if len(kinds) > 1:
+        sentence += f" ({join_clauses(kinds)})"
+    dead, injured = facts.value("fire.dead"), facts.value("fire.injured")
+    harm = [f"chết {count_vi(dead)} người" if dead else "", f"bị thương {count_vi(injured)} người" if injured else ""]
+    if any(harm):
+        sentence += f", làm {join_clauses(harm)}"
+    sentence = with_change(sentence, fires, facts.before_label)
+    damage = facts.value("fire.property_damage")
+    if damage:
+        sentence += f"; thiệt hại về tài sản ước tính {million_vi(damage)} triệu đồng"
+    rescued = facts.value("fire.rescued")
+    if rescued:
+        sentence += f"; lực lượng chức năng đã cứu được {count_vi(rescued)} người"
+    return [sentence + "."]
 
 
 GRAVEST_CODES = ("crime.social_order.gravest", "crime.social_order.gravest.solved",

@@ -88,6 +88,8 @@ MOVEMENT_VALUES = {
     "signage": dict(done_on=date(YEAR, 9, 5), repaired=1, installed=2, location=f"{MARK}-signage QL28"),
     "plans": dict(hazard="flood", approved_on=date(YEAR, 8, 1), next_review_on=date(YEAR, 10, 1),
                   resources=f"{MARK}-plan"),
+    "security_events": dict(occurred_on=date(YEAR, 9, 6), kind="group_complaint", summary=f"{MARK}-security-event",
+                            people_involved=12),
 }  # fmt: skip
 MOVEMENT_CHANGES = {
     "models": {"name": f"{CHANGED} model"},
@@ -99,6 +101,7 @@ MOVEMENT_CHANGES = {
     "propaganda": {"note": CHANGED},
     "signage": {"location": CHANGED},
     "plans": {"resources": CHANGED},
+    "security_events": {"summary": CHANGED},
 }
 DETAIL_PATHS = {  # record name → the page that shows it (an answer linking there lists it)
     "incident": "/su-viec/{}/",

@@ -84,6 +84,8 @@ MOVEMENT_VALUES = {
     "propaganda": dict(held_on=date(YEAR, 9, 4), topic="security", sessions=1, attendees=40, note="Họp dân"),
     "signage": dict(done_on=date(YEAR, 9, 5), repaired=1, installed=2, location="QL28"),
     "plans": dict(hazard="flood", approved_on=date(YEAR, 8, 1), next_review_on=date(YEAR, 10, 1), resources="Xuồng"),
+    "security_events": dict(occurred_on=date(YEAR, 9, 6), kind="group_complaint", summary="Khiếu nại đông người",
+                            people_involved=12),
 }  # fmt: skip
 
 
