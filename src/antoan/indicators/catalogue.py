@@ -58,6 +58,12 @@ SOURCES: dict[str, Source] = {
                           reads_en="ANTT assessments"),
     "security_events": Source(movement.SecurityEvent, "occurred_on", reads_vi="An ninh chính trị",
                               reads_en="Political security events"),
+    "wanted": Source(movement.WantedPerson, "handled_on", reads_vi="Truy nã", reads_en="Wanted persons"),
+    "weapons": Source(movement.WeaponRecovery, "recovered_on", reads_vi="Vũ khí, vật liệu nổ",
+                      reads_en="Weapons recovered"),
+    "documents": Source(movement.DirectionDocument, "issued_on", reads_vi="Văn bản chỉ đạo",
+                        reads_en="Documents of direction"),
+    "conferences": Source(movement.Conference, "held_on", reads_vi="Hội nghị", reads_en="Conferences"),
     "tips": Source(Tip, "received_at", is_datetime=True, reads_vi="Tin báo của nhân dân", reads_en="Citizens' tips"),
 }  # fmt: skip
 
@@ -151,6 +157,9 @@ def _all_parts(by: str, where: dict) -> list[tuple[str, str, str, dict]]:
         "award": ("award", movement.Award),
         "authority": ("authority", movement.Authority),
         "event_kind": ("kind", movement.SecurityEventKind),
+        "outcome": ("outcome", movement.WantedOutcome),
+        "doc_type": ("doc_type", movement.DocumentType),
+        "conference_kind": ("kind", movement.ConferenceKind),
     }
     column, enum = choices[by]
     return [(value, _vi_label(enum, value), str(enum(value).label), {column: value}) for value in enum.values]
@@ -168,12 +177,17 @@ _VI_LABELS = {
     "event_kind": {"mass_gathering": "Tụ tập đông người", "group_complaint": "Khiếu kiện đông người",
                    "religious": "Vụ việc liên quan đến tôn giáo", "ethnic": "Vụ việc liên quan đến dân tộc",
                    "propaganda": "Tuyên truyền, phát tán tài liệu phản động", "other": "Vụ việc khác"},
+    "outcome": {"arrested": "Bắt giữ", "surrendered": "Vận động đầu thú", "cancelled": "Đình nã"},
+    "doc_type": {"resolution": "Nghị quyết", "directive": "Chỉ thị", "plan": "Kế hoạch", "decision": "Quyết định",
+                 "letter": "Công văn"},
+    "conference_kind": {"launch": "Triển khai", "mid_year": "Sơ kết", "year_end": "Tổng kết", "other": "Hội nghị khác"},
 }  # fmt: skip
 
 
 def _vi_label(enum, value: str) -> str:
     column = {"Topic": "topic", "RecipientKind": "kind", "Award": "award", "Authority": "authority",
-              "SecurityEventKind": "event_kind"}[enum.__name__]  # fmt: skip
+              "SecurityEventKind": "event_kind", "WantedOutcome": "outcome", "DocumentType": "doc_type",
+              "ConferenceKind": "conference_kind"}[enum.__name__]  # fmt: skip
     return _VI_LABELS[column][value]
 
 

@@ -44,6 +44,10 @@ TYPE_CODES = {
     rt.SIGNAGE.key: "BB",  # biển báo
     rt.PLANS.key: "PA",  # phương án
     rt.SECURITY_EVENTS.key: "ANCT",  # an ninh chính trị
+    rt.WANTED.key: "TN",  # truy nã
+    rt.WEAPONS.key: "VK",  # vũ khí, vật liệu nổ
+    rt.DOCUMENTS.key: "VB",  # văn bản chỉ đạo
+    rt.CONFERENCES.key: "HN",  # hội nghị
 }
 
 # Villages (thôn; khu phố in the towns) of each legacy commune, by code.
@@ -674,6 +678,92 @@ def _security_events(legacy: list[Unit], current: list[Unit]) -> list[_Item]:
     return items
 
 
+# The district's direction, a year like the review's: the Party committee's resolution, the committee's plans, a
+# directive before Tết, letters for the peaks; conferences to launch, review mid-year and sum up.
+DOCUMENTS = (
+    ("resolution", 2, "{n}-NQ/HU", "Nghị quyết về lãnh đạo công tác bảo đảm an ninh, trật tự năm {y}"),
+    ("plan", 2, "{n}/KH-UBND", "Kế hoạch thực hiện Phong trào Toàn dân bảo vệ an ninh Tổ quốc năm {y}"),
+    ("plan", 3, "{n}/KH-UBND", "Kế hoạch xây dựng xã, thị trấn, cơ quan, doanh nghiệp, nhà trường đạt tiêu chuẩn "
+     "\"An toàn về an ninh, trật tự\" năm {y}"),
+    ("directive", 1, "{n}/CT-UBND", "Chỉ thị về tăng cường bảo đảm an ninh, trật tự dịp Tết Nguyên đán"),
+    ("letter", 6, "{n}/UBND-NC", "Về tăng cường tuần tra, kiểm soát bảo đảm trật tự, an toàn giao thông mùa mưa"),
+    ("decision", 9, "{n}/QĐ-UBND", "Quyết định kiện toàn Ban Chỉ đạo Phong trào Toàn dân bảo vệ an ninh Tổ quốc"),
+    ("letter", 11, "{n}/UBND-NC", "Về bảo đảm an ninh, trật tự cuối năm và dịp Tết"),
+)
+CONFERENCES = (("launch", 1, "Hội nghị triển khai nhiệm vụ bảo đảm an ninh, trật tự năm {y}"),
+               ("mid_year", 7, "Hội nghị sơ kết 6 tháng đầu năm {y} công tác bảo đảm an ninh, trật tự"),
+               ("year_end", 12, "Hội nghị tổng kết Phong trào Toàn dân bảo vệ an ninh Tổ quốc năm {y}"))  # fmt: skip
+WANTED_NOTES = ("Đối tượng trốn truy nã về tội trộm cắp tài sản, bị bắt tại nơi ở mới",
+                "Gia đình vận động đối tượng ra đầu thú tại Công an xã",
+                "Đối tượng bị truy nã về tội cố ý gây thương tích, ra đầu thú sau khi được vận động",
+                "Đình nã do đối tượng đã bị bắt ở địa phương khác")  # fmt: skip
+WEAPON_NOTES = {"firearm": "Súng tự chế", "ammunition": "Đạn quân dụng", "explosive": "Thuốc nổ công nghiệp",
+                "detonator": "Kíp nổ", "cold_weapon": "Dao, kiếm, mã tấu", "support_tool": "Bình xịt hơi cay",
+                "fireworks": "Pháo nổ"}  # fmt: skip
+WEAPON_QUANTITIES = {"firearm": (1, 3), "ammunition": (10, 60), "explosive": (1, 8), "detonator": (2, 20),
+                     "cold_weapon": (2, 12), "support_tool": (1, 4), "fireworks": (2, 30)}  # fmt: skip
+
+
+def _direction(legacy: list[Unit], current: list[Unit]) -> list[_Item]:
+    """The district's documents and conferences 2019–2021 and in the first half of 2025; then each new commune's."""
+    rng = random.Random("antoan-movement-direction")
+    district = unit_for_code(code=DISTRICT_CODE, day=DISTRICT_DAY)
+    items = []
+
+    def documents(unit: Unit, year: int, months: range, every: int = 1) -> None:
+        for n, (doc_type, month, number, subject) in enumerate(DOCUMENTS[::every]):
+            if month in months:
+                day = _between(rng, date(year, month, 2), date(year, month, 26))
+                values = {"unit": unit, "issued_on": day, "doc_type": doc_type,
+                          "number": number.format(n=rng.randint(10, 290) + n), "subject": subject.format(y=year)}
+                items.append(_Item(rt.DOCUMENTS, unit, day, values))  # fmt: skip
+
+    def conferences(unit: Unit, year: int, months: range, people: tuple[int, int]) -> None:
+        for kind, month, subject in CONFERENCES:
+            if month in months:
+                day = _between(rng, date(year, month, 5), date(year, month, 25))
+                values = {"unit": unit, "held_on": day, "kind": kind, "subject": subject.format(y=year),
+                          "attendees": rng.randint(*people)}  # fmt: skip
+                items.append(_Item(rt.CONFERENCES, unit, day, values))
+
+    for year in (2019, 2020, 2021):
+        documents(district, year, range(1, 13))
+        conferences(district, year, range(1, 13), (90, 160))
+    documents(district, 2025, range(1, 7))
+    conferences(district, 2025, range(1, 7), (90, 160))
+    for unit in current:
+        documents(unit, 2025, range(7, 13), every=2)
+        conferences(unit, 2025, range(12, 13), (40, 80))
+        documents(unit, 2026, range(1, 12), every=2)
+        conferences(unit, 2026, range(1, 12), (40, 80))
+    return items
+
+
+def _wanted_and_weapons(legacy: list[Unit], current: list[Unit]) -> list[_Item]:
+    """A few wanted persons dealt with and weapons recovered each year, in the communes."""
+    rng = random.Random("antoan-movement-wanted-weapons")
+    items = []
+    spans = [(legacy, date(y, 1, 5), date(y, 12, 20), 4) for y in (2019, 2020, 2021)]
+    spans += [(legacy, date(2025, 1, 5), LEGACY_END, 2), (current, CURRENT_START, date(2025, 12, 20), 2),
+              (current, date(2026, 1, 5), SEED_UNTIL - timedelta(days=3), 4)]  # fmt: skip
+    for units, low, high, count in spans:
+        for _ in range(count):
+            unit, day = rng.choice(units), _between(rng, low, high)
+            note = rng.choice(WANTED_NOTES)
+            outcome = "cancelled" if note.startswith("Đình nã") else "surrendered" if "đầu thú" in note else "arrested"
+            values = {"unit": unit, "handled_on": day, "outcome": outcome, "note": note,
+                      "notice_number": f"{rng.randint(10, 99)}/QĐ-TN"}  # fmt: skip
+            items.append(_Item(rt.WANTED, unit, day, values))
+        for _ in range(count + 1):
+            unit, day = rng.choice(units), _between(rng, low, high)
+            kind = rng.choice(list(WEAPON_NOTES))
+            quantity = rng.randint(*WEAPON_QUANTITIES[kind])
+            values = {"unit": unit, "recovered_on": day, "kind": kind, "quantity": quantity,
+                      "handed_in": rng.random() < 0.4, "note": WEAPON_NOTES[kind]}  # fmt: skip
+            items.append(_Item(rt.WEAPONS, unit, day, values))
+    return items
+
+
 def _units() -> tuple[list[Unit], list[Unit]]:
     district = unit_for_code(code=DISTRICT_CODE, day=DISTRICT_DAY)
     legacy = list(Unit.objects.filter(parent=district, kind=Kind.COMMUNE).order_by("code"))
@@ -710,6 +800,8 @@ def demo_items() -> list[_Item]:
         + _signage(legacy, current)
         + _plans(legacy, current)
         + _security_events(legacy, current)
+        + _direction(legacy, current)
+        + _wanted_and_weapons(legacy, current)
     )
     return models + _number(others)
 

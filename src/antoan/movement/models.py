@@ -322,3 +322,125 @@ class SecurityEvent(SoftDeleteModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.unit} {self.occurred_on:%d/%m/%Y}"
+
+
+class WantedOutcome(models.TextChoices):
+    ARRESTED = "arrested", _("Arrested")
+    SURRENDERED = "surrendered", _("Surrendered after persuasion")
+    CANCELLED = "cancelled", _("Wanted notice cancelled")
+
+
+class WantedPerson(SoftDeleteModel):
+    """A wanted person (đối tượng truy nã) dealt with: arrested, surrendered after persuasion, or notice cancelled."""
+
+    unit = _unit()
+    handled_on = models.DateField(_("date"))
+    outcome = models.CharField(_("outcome"), max_length=12, choices=WantedOutcome.choices)
+    notice_number = models.CharField(_("wanted notice number"), max_length=50, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    external_id = _external_id()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [_unique_external_id("wanted_external_id")]
+        indexes = [_unit_period("handled_on", "wanted_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} — {self.unit} {self.handled_on:%d/%m/%Y}"
+
+
+class WeaponKind(models.TextChoices):
+    """What is recovered, each counted in its own measure (WEAPON_MEASURES)."""
+
+    FIREARM = "firearm", _("Firearms")
+    AMMUNITION = "ammunition", _("Ammunition")
+    EXPLOSIVE = "explosive", _("Explosives")
+    DETONATOR = "detonator", _("Detonators")
+    COLD_WEAPON = "cold_weapon", _("Knives and cold weapons")
+    SUPPORT_TOOL = "support_tool", _("Support tools")
+    FIREWORKS = "fireworks", _("Fireworks")
+
+
+# (Vietnamese, English) measure of each kind, as reports count them ("05 khẩu súng, 120 viên đạn, 3 kg vật liệu nổ").
+WEAPON_MEASURES = {
+    "firearm": ("khẩu", "guns"), "ammunition": ("viên", "rounds"), "explosive": ("kg", "kg"),
+    "detonator": ("kíp", "detonators"), "cold_weapon": ("cái", "items"), "support_tool": ("cái", "items"),
+    "fireworks": ("kg", "kg"),
+}  # fmt: skip
+
+
+class WeaponRecovery(SoftDeleteModel):
+    """Weapons, explosives, support tools and fireworks recovered: seized, or handed in by the people themselves."""
+
+    unit = _unit()
+    recovered_on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=14, choices=WeaponKind.choices)
+    quantity = models.PositiveIntegerField(_("quantity (in the kind's measure)"))
+    handed_in = models.BooleanField(_("handed in voluntarily"), default=False)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    external_id = _external_id()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [_unique_external_id("weapon_external_id")]
+        indexes = [_unit_period("recovered_on", "weapon_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} {WEAPON_MEASURES[self.kind][0]} — {self.get_kind_display()}"
+
+
+class DocumentType(models.TextChoices):
+    RESOLUTION = "resolution", _("Resolution (nghị quyết)")
+    DIRECTIVE = "directive", _("Directive (chỉ thị)")
+    PLAN = "plan", _("Plan (kế hoạch)")
+    DECISION = "decision", _("Decision (quyết định)")
+    LETTER = "letter", _("Official letter (công văn)")
+
+
+class DirectionDocument(SoftDeleteModel):
+    """A document of leadership and direction (lãnh đạo, chỉ đạo) on security and order that the unit issued."""
+
+    unit = _unit()
+    issued_on = models.DateField(_("issued on"))
+    doc_type = models.CharField(_("type of document"), max_length=12, choices=DocumentType.choices)
+    number = models.CharField(_("number and symbol"), max_length=60)
+    subject = models.CharField(_("subject"), max_length=500)
+    external_id = _external_id()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [_unique_external_id("document_external_id")]
+        indexes = [_unit_period("issued_on", "document_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.number} — {self.subject[:60]}"
+
+
+class ConferenceKind(models.TextChoices):
+    LAUNCH = "launch", _("Launch (triển khai)")
+    MID_YEAR = "mid_year", _("Review (sơ kết)")
+    YEAR_END = "year_end", _("Year-end review (tổng kết)")
+    OTHER = "other", _("Other")
+
+
+class Conference(SoftDeleteModel):
+    """A conference on security and order the unit held: to launch, review or sum up the work."""
+
+    unit = _unit()
+    held_on = models.DateField(_("held on"))
+    kind = models.CharField(_("kind"), max_length=10, choices=ConferenceKind.choices)
+    subject = models.CharField(_("subject"), max_length=500)
+    attendees = models.PositiveIntegerField(_("attendees"), default=0)
+    external_id = _external_id()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [_unique_external_id("conference_external_id")]
+        indexes = [_unit_period("held_on", "conference_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.subject[:60]}"

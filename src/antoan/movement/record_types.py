@@ -12,6 +12,8 @@ from antoan.movement.medal import medal_condition, medal_rule_on
 from antoan.movement.models import (
     Award,
     Commendation,
+    Conference,
+    DirectionDocument,
     Exemplar,
     ForceDeployment,
     Inspection,
@@ -23,6 +25,8 @@ from antoan.movement.models import (
     RoadSignage,
     SecurityEvent,
     TrafficPatrol,
+    WantedPerson,
+    WeaponRecovery,
 )
 from antoan.movement.records import RecordType, register
 from antoan.units.scope import user_scope
@@ -153,6 +157,12 @@ def _security_event_rules(clean: dict, instance, user) -> dict[str, Message]:
         return {"resolved_on": Message("Ngày giải quyết xong trước ngày xảy ra", "Resolved before it happened")}
     if resolved > clock.today():
         return {"resolved_on": Message("Ngày giải quyết xong ở tương lai", "The date is in the future")}
+    return {}
+
+
+def _weapon_rules(clean: dict, instance, user) -> dict[str, Message]:
+    if not clean["quantity"]:
+        return {"quantity": Message("Số lượng phải từ 1 trở lên", "The quantity must be 1 or more")}
     return {}
 
 
@@ -369,5 +379,63 @@ SECURITY_EVENTS = register(
         validate=_security_event_rules,
     )
 )
+WANTED = register(
+    RecordType(
+        key="wanted",
+        slug="truy-na",
+        model=WantedPerson,
+        fields=("unit", "handled_on", "outcome", "notice_number", "note", "external_id"),
+        title=_("Wanted person dealt with"),
+        title_plural=_("Wanted persons"),
+        date_field="handled_on",
+        list_columns=("handled_on", "outcome", "unit", "notice_number"),
+        filter_fields=("outcome",),
+        search_fields=("notice_number", "note"),
+    )
+)
+WEAPONS = register(
+    RecordType(
+        key="weapons",
+        slug="vu-khi-vat-lieu-no",
+        model=WeaponRecovery,
+        fields=("unit", "recovered_on", "kind", "quantity", "handed_in", "note", "external_id"),
+        title=_("Weapons recovered"),
+        title_plural=_("Weapons, explosives and fireworks recovered"),
+        date_field="recovered_on",
+        list_columns=("recovered_on", "kind", "quantity", "handed_in", "unit"),
+        filter_fields=("kind",),
+        search_fields=("note",),
+        validate=_weapon_rules,
+    )
+)
+DOCUMENTS = register(
+    RecordType(
+        key="documents",
+        slug="van-ban-chi-dao",
+        model=DirectionDocument,
+        fields=("unit", "issued_on", "doc_type", "number", "subject", "external_id"),
+        title=_("Document of direction"),
+        title_plural=_("Documents of direction"),
+        date_field="issued_on",
+        list_columns=("issued_on", "doc_type", "number", "subject", "unit"),
+        filter_fields=("doc_type",),
+        search_fields=("number", "subject"),
+    )
+)
+CONFERENCES = register(
+    RecordType(
+        key="conferences",
+        slug="hoi-nghi",
+        model=Conference,
+        fields=("unit", "held_on", "kind", "subject", "attendees", "external_id"),
+        title=_("Conference"),
+        title_plural=_("Conferences"),
+        date_field="held_on",
+        list_columns=("held_on", "kind", "subject", "attendees", "unit"),
+        filter_fields=("kind",),
+        search_fields=("subject",),
+    )
+)
 
-ALL = (MODELS, INSPECTIONS, EXEMPLARS, COMMENDATIONS, DEPLOYMENTS, PATROLS, PROPAGANDA, SIGNAGE, PLANS, SECURITY_EVENTS)
+ALL = (MODELS, INSPECTIONS, EXEMPLARS, COMMENDATIONS, DEPLOYMENTS, PATROLS, PROPAGANDA, SIGNAGE, PLANS, SECURITY_EVENTS,
+       WANTED, WEAPONS, DOCUMENTS, CONFERENCES)  # fmt: skip

@@ -41,7 +41,9 @@ ROMAN = ("I", "II", "III", "IV", "V", "VI")
 # A unit whose period (and the one before) has none of these has nothing recorded: the report says so plainly.
 EVIDENCE = ("crime.cases", "social_evil.cases", "traffic.accidents", "disaster.events", "officers.deployed",
             "traffic.patrols", "propaganda.sessions", "signs.repaired", "signs.installed", "models.active",
-            "models.inspections", "exemplars", "commendations", "tips.received", "plans.total", "ratings")  # fmt: skip
+            "models.inspections", "exemplars", "commendations", "tips.received", "plans.total", "ratings",
+            "security.events", "fire.events", "wanted.handled", "weapons.handed_in", "documents.issued",
+            "conferences.held", *(f"weapons.{kind}" for kind in results.WEAPON_NAMES))  # fmt: skip
 
 
 def build_context(

@@ -64,8 +64,9 @@ SUBJECT_NAMES = {
 
 
 def leadership(facts: Facts, words: tuple[str, ...]) -> Section | None:
-    """The officials' account of their direction (drafted, edited), and the officers sent to the communes."""
-    paragraphs = list(words)
+    """The officials' account of their direction (drafted, edited), the documents issued and conferences held, and
+    the officers sent to the communes."""
+    paragraphs = [*words, *_direction(facts)]
     officers = facts.figure("officers.deployed")
     if officers.value:
         sentence = (f"Trong {facts.this_label}, tăng cường {count_vi(officers.value)} cán bộ, chiến sĩ công an chính "
@@ -76,6 +77,36 @@ def leadership(facts: Facts, words: tuple[str, ...]) -> Section | None:
     if not paragraphs:
         return None
     return Section("1", "Công tác lãnh đạo, chỉ đạo", paragraphs=tuple(paragraphs))
+
+
+DOCUMENT_TYPES = {"resolution": "nghị quyết", "directive": "chỉ thị", "plan": "kế hoạch", "decision": "quyết định",
+                  "letter": "công văn"}  # fmt: skip
+CONFERENCE_KINDS = {"launch": "triển khai", "mid_year": "sơ kết", "year_end": "tổng kết"}
+
+
+def _direction(facts: Facts) -> list[str]:
+    """ "Trong năm 2020, ban hành 12 văn bản lãnh đạo, chỉ đạo (02 nghị quyết, 05 kế hoạch …); tổ chức 04 hội nghị
+    (sơ kết, tổng kết) với 350 lượt người tham dự." — from the documents and conferences recorded."""
+    documents, conferences = facts.figure("documents.issued"), facts.figure("conferences.held")
+    said = []
+    if documents.value:
+        kinds = [f"{count_vi(f.value)} {DOCUMENT_TYPES[f.indicator.code.rsplit('.', 1)[-1]]}"
+                 for f in facts.parts("documents.issued") if f.value]  # fmt: skip
+        said.append(f"ban hành {count_vi(documents.value)} văn bản lãnh đạo, chỉ đạo về công tác bảo đảm an ninh, "
+                    f"trật tự ({join_clauses(kinds)})")  # fmt: skip
+    if conferences.value:
+        kinds = [CONFERENCE_KINDS[f.indicator.code.rsplit(".", 1)[-1]] for f in facts.parts("conferences.held")
+                 if f.value and f.indicator.code.rsplit(".", 1)[-1] in CONFERENCE_KINDS]  # fmt: skip
+        held = f"tổ chức {count_vi(conferences.value)} hội nghị"
+        if kinds:
+            held += f" ({join_clauses(kinds)})"
+        attendees = facts.value("conferences.attendees")
+        if attendees:
+            held += f" với {count_vi(attendees)} lượt người tham dự"
+        said.append(held)
+    if not said:
+        return []
+    return [f"Trong {facts.this_label}, {'; '.join(said)}."]
 
 
 # 2. An ninh chính trị ----------------------------------------------------------------------------------------
@@ -211,6 +242,7 @@ def social_order(facts: Facts, judged: dict[str, str]) -> Section | None:
     elif evils.comparison:
         paragraphs.append(f"Trong {facts.this_label}, không phát hiện vụ tệ nạn xã hội nào, giảm "
                           f"{count_vi(evils.comparison)} vụ so với {facts.before_label}.")  # fmt: skip
+    paragraphs.extend(_wanted_and_weapons(facts))
     paragraphs.extend(_fires(facts))
     if not paragraphs:
         return None
@@ -218,11 +250,44 @@ def social_order(facts: Facts, judged: dict[str, str]) -> Section | None:
              *GRAVEST_CODES, "crime.detected", *(f"crime.detected.{g}" for g in DETECTED_GROUPS),
              "crime.detected.suspects",
              "social_evil.cases", *facts.figure("social_evil.cases").indicator.parts,
-             "social_evil.persons", "fire.events", *facts.figure("fire.events").indicator.parts, "fire.dead",
-             "fire.injured", "fire.property_damage"]  # fmt: skip
-    table = facts.table("an_ninh", "Bảng 1. Tình hình tội phạm, tệ nạn xã hội", codes,
+             "social_evil.persons", "wanted.handled", *facts.figure("wanted.handled").indicator.parts,
+             *(f"weapons.{k}" for k in WEAPON_NAMES), "weapons.handed_in",
+             "fire.events", *facts.figure("fire.events").indicator.parts, "fire.dead", "fire.injured",
+             "fire.property_damage"]  # fmt: skip
+    table = facts.table("an_ninh", "Bảng 1. Tình hình tội phạm, tệ nạn xã hội, cháy, nổ", codes,
                         keep_empty=("crime.social_order",))  # fmt: skip
     return Section("3", "Tình hình trật tự, an toàn xã hội", paragraphs=tuple(paragraphs), tables=(table,))
+
+
+def _wanted_and_weapons(facts: Facts) -> list[str]:
+    """ "Bắt, vận động đầu thú 05 đối tượng truy nã (03 bắt giữ, 02 đầu thú); đình nã 01 đối tượng." and "Thu hồi 02
+    khẩu súng, 35 viên đạn và 12 kg pháo; trong đó 04 lượt nhân dân tự nguyện giao nộp." """
+    said = []
+    arrested, surrendered, cancelled = (facts.value(f"wanted.handled.{o}") or 0
+                                        for o in ("arrested", "surrendered", "cancelled"))  # fmt: skip
+    if arrested or surrendered:
+        parts = [f"{count_vi(arrested)} bắt giữ" if arrested else "", f"{count_vi(surrendered)} đầu thú" if surrendered
+                 else ""]  # fmt: skip
+        sentence = f"Bắt, vận động đầu thú {count_vi(arrested + surrendered)} đối tượng truy nã ({join_clauses(parts)})"
+        if cancelled:
+            sentence += f"; đình nã {count_vi(cancelled)} đối tượng"
+        said.append(sentence + ".")
+    elif cancelled:
+        said.append(f"Đình nã {count_vi(cancelled)} đối tượng truy nã.")
+    recovered = [f"{count_vi(facts.value(code))} {facts.figure(code).indicator.measure_vi} "
+                 f"{WEAPON_NAMES[code.rsplit('.', 1)[-1]]}" for code in (f"weapons.{k}" for k in WEAPON_NAMES)
+                 if facts.value(code)]  # fmt: skip
+    if recovered:
+        sentence = f"Thu hồi {join_clauses(recovered)}"
+        handed_in = facts.value("weapons.handed_in")
+        if handed_in:
+            sentence += f"; trong đó có {count_vi(handed_in)} lượt nhân dân tự nguyện giao nộp"
+        said.append(sentence + ".")
+    return said
+
+
+WEAPON_NAMES = {"firearm": "súng", "ammunition": "đạn", "explosive": "vật liệu nổ", "detonator": "nổ",
+                "cold_weapon": "vũ khí thô sơ", "support_tool": "công cụ hỗ trợ", "fireworks": "pháo"}  # fmt: skip
 
 
 def _fires(facts: Facts) -> list[str]:

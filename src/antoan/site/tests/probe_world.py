@@ -90,6 +90,10 @@ MOVEMENT_VALUES = {
                   resources=f"{MARK}-plan"),
     "security_events": dict(occurred_on=date(YEAR, 9, 6), kind="group_complaint", summary=f"{MARK}-security-event",
                             people_involved=12),
+    "wanted": dict(handled_on=date(YEAR, 9, 7), outcome="surrendered", notice_number="12/QĐ-TN", note=f"{MARK}-wanted"),
+    "weapons": dict(recovered_on=date(YEAR, 9, 8), kind="firearm", quantity=1, note=f"{MARK}-weapon"),
+    "documents": dict(issued_on=date(YEAR, 9, 9), doc_type="plan", number="15/KH-UBND", subject=f"{MARK}-document"),
+    "conferences": dict(held_on=date(YEAR, 9, 10), kind="mid_year", subject=f"{MARK}-conference", attendees=40),
 }  # fmt: skip
 MOVEMENT_CHANGES = {
     "models": {"name": f"{CHANGED} model"},
@@ -102,6 +106,10 @@ MOVEMENT_CHANGES = {
     "signage": {"location": CHANGED},
     "plans": {"resources": CHANGED},
     "security_events": {"summary": CHANGED},
+    "wanted": {"note": CHANGED},
+    "weapons": {"note": CHANGED},
+    "documents": {"subject": CHANGED},
+    "conferences": {"subject": CHANGED},
 }
 DETAIL_PATHS = {  # record name → the page that shows it (an answer linking there lists it)
     "incident": "/su-viec/{}/",

@@ -86,6 +86,10 @@ MOVEMENT_VALUES = {
     "plans": dict(hazard="flood", approved_on=date(YEAR, 8, 1), next_review_on=date(YEAR, 10, 1), resources="Xuồng"),
     "security_events": dict(occurred_on=date(YEAR, 9, 6), kind="group_complaint", summary="Khiếu nại đông người",
                             people_involved=12),
+    "wanted": dict(handled_on=date(YEAR, 9, 7), outcome="surrendered", notice_number="12/QĐ-TN"),
+    "weapons": dict(recovered_on=date(YEAR, 9, 8), kind="firearm", quantity=1),
+    "documents": dict(issued_on=date(YEAR, 9, 9), doc_type="plan", number="15/KH-UBND", subject="Kế hoạch"),
+    "conferences": dict(held_on=date(YEAR, 9, 10), kind="mid_year", subject="Sơ kết", attendees=40),
 }  # fmt: skip
 
 
