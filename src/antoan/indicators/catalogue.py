@@ -64,6 +64,10 @@ SOURCES: dict[str, Source] = {
     "documents": Source(movement.DirectionDocument, "issued_on", reads_vi="Văn bản chỉ đạo",
                         reads_en="Documents of direction"),
     "conferences": Source(movement.Conference, "held_on", reads_vi="Hội nghị", reads_en="Conferences"),
+    "rescues": Source(movement.RescueOperation, "started_on", reads_vi="Tìm kiếm cứu nạn",
+                      reads_en="Search and rescue"),
+    "results": Source(movement.MovementResult, "achieved_on", reads_vi="Kết quả phong trào",
+                      reads_en="Movement results"),
     "tips": Source(Tip, "received_at", is_datetime=True, reads_vi="Tin báo của nhân dân", reads_en="Citizens' tips"),
 }  # fmt: skip
 

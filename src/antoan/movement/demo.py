@@ -48,6 +48,8 @@ TYPE_CODES = {
     rt.WEAPONS.key: "VK",  # vũ khí, vật liệu nổ
     rt.DOCUMENTS.key: "VB",  # văn bản chỉ đạo
     rt.CONFERENCES.key: "HN",  # hội nghị
+    rt.RESCUES.key: "TKCN",  # tìm kiếm cứu nạn
+    rt.RESULTS.key: "KQ",  # kết quả phong trào
 }
 
 # Villages (thôn; khu phố in the towns) of each legacy commune, by code.
@@ -764,6 +766,64 @@ def _wanted_and_weapons(legacy: list[Unit], current: list[Unit]) -> list[_Item]:
     return items
 
 
+RESCUES = (
+    (2019, 9, "Tìm kiếm người bị nước cuốn trôi khi qua suối sau mưa lớn ở {village}", 45, 4, 0, 1, 0),
+    (2020, 10, "Sơ tán dân, di dời tài sản khỏi vùng ngập do mưa lớn kéo dài ở {village}", 120, 9, 6, 0, 350_000_000),
+    (2020, 11, "Cứu hộ người và phương tiện mắc kẹt tại ngầm tràn bị lũ ở {village}", 60, 5, 3, 0, 80_000_000),
+    (2021, 11, "Gia cố nhà cửa, sơ tán hộ dân vùng trũng trước bão ở {village}", 90, 7, 0, 0, 150_000_000),
+    (2025, 9, "Tìm kiếm, cứu nạn người đuối nước tại hồ thủy lợi ở {village}", 35, 3, 1, 0, 0),
+    (2026, 8, "Cứu hộ các hộ dân bị cô lập do nước lũ ở {village}", 80, 6, 11, 0, 120_000_000),
+)  # fmt: skip
+
+
+def _rescues(legacy: list[Unit], current: list[Unit]) -> list[_Item]:
+    rng = random.Random("antoan-movement-rescues")
+    items = []
+    for year, month, summary, forces, vehicles, rescued, bodies, saved in RESCUES:
+        day = _between(rng, date(year, month, 3), date(year, month, 26))
+        unit = rng.choice(current if day >= CURRENT_START else legacy)
+        values = {"unit": unit, "started_on": day, "summary": summary.format(village=rng.choice(_villages(unit))),
+                  "forces": forces, "vehicles": vehicles, "people_rescued": rescued, "bodies_recovered": bodies,
+                  "property_saved_vnd": saved}  # fmt: skip
+        items.append(_Item(rt.RESCUES, unit, day, values))
+    return items
+
+
+def _results(legacy: list[Unit], current: list[Unit]) -> list[_Item]:
+    """People reformed, cameras paid for by the villages, emulation pacts, communes meeting criterion 19.2."""
+    rng = random.Random("antoan-movement-results")
+    items = []
+
+    def add(unit: Unit, low: date, high: date, kind: str, quantity: int, funds: int = 0, note: str = "") -> None:
+        day = _between(rng, low, high)
+        values = {"unit": unit, "achieved_on": day, "kind": kind, "quantity": quantity, "funds_vnd": funds,
+                  "note": note}  # fmt: skip
+        items.append(_Item(rt.RESULTS, unit, day, values))
+
+    for year in (2019, 2020, 2021):
+        for unit in rng.sample(legacy, 6):
+            add(unit, date(year, 2, 1), date(year, 11, 30), "reformed", rng.randint(1, 4),
+                note="Người chấp hành xong án phạt tù về cư trú, được gia đình và đoàn thể giúp đỡ")  # fmt: skip
+        for unit in rng.sample(legacy, 4):
+            cameras = rng.randint(4, 16)
+            add(unit, date(year, 3, 1), date(year, 10, 31), "cameras", cameras, cameras * 7_500_000,
+                note="Mô hình \"Camera an ninh\" do nhân dân đóng góp")  # fmt: skip
+        for unit in rng.sample(legacy, 5):
+            add(unit, date(year, 3, 1), date(year, 4, 30), "pacts", rng.randint(3, 12),
+                note="Giao ước thi đua giữa các thôn, khu phố")  # fmt: skip
+        for unit in rng.sample(legacy, 3):
+            add(unit, date(year, 11, 1), date(year, 12, 15), "criterion_19_2", 1,
+                note="Đạt tiêu chí 19.2 về an ninh, trật tự")  # fmt: skip
+    add(legacy[0], date(2020, 9, 1), date(2020, 11, 30), "troubled_areas", 1,
+        note="Chuyển hóa địa bàn phức tạp về tệ nạn cờ bạc")  # fmt: skip
+    for unit in current:
+        add(unit, date(2025, 8, 1), date(2025, 12, 15), "reformed", rng.randint(1, 3))
+        cameras = rng.randint(6, 20)
+        add(unit, date(2026, 2, 1), date(2026, 10, 31), "cameras", cameras, cameras * 8_000_000)
+        add(unit, date(2026, 3, 1), date(2026, 4, 30), "pacts", rng.randint(4, 10))
+    return items
+
+
 def _units() -> tuple[list[Unit], list[Unit]]:
     district = unit_for_code(code=DISTRICT_CODE, day=DISTRICT_DAY)
     legacy = list(Unit.objects.filter(parent=district, kind=Kind.COMMUNE).order_by("code"))
@@ -802,6 +862,8 @@ def demo_items() -> list[_Item]:
         + _security_events(legacy, current)
         + _direction(legacy, current)
         + _wanted_and_weapons(legacy, current)
+        + _rescues(legacy, current)
+        + _results(legacy, current)
     )
     return models + _number(others)
 

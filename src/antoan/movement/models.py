@@ -444,3 +444,66 @@ class Conference(SoftDeleteModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.subject[:60]}"
+
+
+class RescueOperation(SoftDeleteModel):
+    """A search and rescue operation (tìm kiếm cứu nạn, cứu hộ): what happened, the forces and vehicles mobilised,
+    the people rescued and the property saved."""
+
+    unit = _unit()
+    started_on = models.DateField(_("date"))
+    summary = models.CharField(_("what happened"), max_length=1000)
+    forces = models.PositiveIntegerField(_("people mobilised"), default=0)
+    vehicles = models.PositiveIntegerField(_("vehicles mobilised"), default=0)
+    people_rescued = models.PositiveIntegerField(_("people rescued"), default=0)
+    bodies_recovered = models.PositiveIntegerField(_("bodies recovered"), default=0)
+    property_saved_vnd = models.PositiveBigIntegerField(_("property saved (VND)"), default=0)
+    external_id = _external_id()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [_unique_external_id("rescue_external_id")]
+        indexes = [_unit_period("started_on", "rescue_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.started_on:%d/%m/%Y} — {self.summary[:60]}"
+
+
+class ResultKind(models.TextChoices):
+    """The movement's other results, as reviews count them."""
+
+    REFORMED = "reformed", _("People reformed and educated in the community")
+    CAMERAS = "cameras", _("Security cameras installed with the people's money")
+    PACTS = "pacts", _("Emulation pacts signed")
+    TROUBLED_AREAS = "troubled_areas", _("Key, complicated areas transformed")
+    CRITERION_19_2 = "criterion_19_2", _("Communes meeting criterion 19.2 of the new countryside")
+
+
+# (Vietnamese measure, English measure) of each kind.
+RESULT_MEASURES = {
+    "reformed": ("người", "persons"), "cameras": ("camera", "cameras"), "pacts": ("bản", "pacts"),
+    "troubled_areas": ("địa bàn", "areas"), "criterion_19_2": ("xã", "communes"),
+}  # fmt: skip
+
+
+class MovementResult(SoftDeleteModel):
+    """One of the movement's other results: people reformed, cameras installed with the people's money (and what
+    they cost), emulation pacts, key areas transformed, communes meeting criterion 19.2."""
+
+    unit = _unit()
+    achieved_on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=16, choices=ResultKind.choices)
+    quantity = models.PositiveIntegerField(_("quantity (in the kind's measure)"))
+    funds_vnd = models.PositiveBigIntegerField(_("funds raised (VND)"), default=0)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    external_id = _external_id()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [_unique_external_id("result_external_id")]
+        indexes = [_unit_period("achieved_on", "result_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} {RESULT_MEASURES[self.kind][0]} — {self.get_kind_display()}"

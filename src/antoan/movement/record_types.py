@@ -19,8 +19,10 @@ from antoan.movement.models import (
     Inspection,
     ModelStatus,
     MovementModel,
+    MovementResult,
     PropagandaSession,
     RecipientKind,
+    RescueOperation,
     ResponsePlan,
     RoadSignage,
     SecurityEvent,
@@ -163,6 +165,15 @@ def _security_event_rules(clean: dict, instance, user) -> dict[str, Message]:
 def _weapon_rules(clean: dict, instance, user) -> dict[str, Message]:
     if not clean["quantity"]:
         return {"quantity": Message("Số lượng phải từ 1 trở lên", "The quantity must be 1 or more")}
+    return {}
+
+
+def _result_rules(clean: dict, instance, user) -> dict[str, Message]:
+    if not clean["quantity"]:
+        return {"quantity": Message("Số lượng phải từ 1 trở lên", "The quantity must be 1 or more")}
+    if clean["funds_vnd"] and clean["kind"] != "cameras":
+        return {"funds_vnd": Message("Kinh phí chỉ ghi cho camera do nhân dân đóng góp",
+                                     "Funds are recorded for cameras paid by the people only")}  # fmt: skip
     return {}
 
 
@@ -436,6 +447,35 @@ CONFERENCES = register(
         search_fields=("subject",),
     )
 )
+RESCUES = register(
+    RecordType(
+        key="rescues",
+        slug="tim-kiem-cuu-nan",
+        model=RescueOperation,
+        fields=("unit", "started_on", "summary", "forces", "vehicles", "people_rescued", "bodies_recovered",
+                "property_saved_vnd", "external_id"),  # fmt: skip
+        title=_("Search and rescue operation"),
+        title_plural=_("Search and rescue operations"),
+        date_field="started_on",
+        list_columns=("started_on", "unit", "summary", "forces", "people_rescued"),
+        search_fields=("summary",),
+    )
+)
+RESULTS = register(
+    RecordType(
+        key="results",
+        slug="ket-qua-phong-trao",
+        model=MovementResult,
+        fields=("unit", "achieved_on", "kind", "quantity", "funds_vnd", "note", "external_id"),
+        title=_("Result of the movement"),
+        title_plural=_("Other results of the movement"),
+        date_field="achieved_on",
+        list_columns=("achieved_on", "kind", "quantity", "funds_vnd", "unit"),
+        filter_fields=("kind",),
+        search_fields=("note",),
+        validate=_result_rules,
+    )
+)
 
 ALL = (MODELS, INSPECTIONS, EXEMPLARS, COMMENDATIONS, DEPLOYMENTS, PATROLS, PROPAGANDA, SIGNAGE, PLANS, SECURITY_EVENTS,
-       WANTED, WEAPONS, DOCUMENTS, CONFERENCES)  # fmt: skip
+       WANTED, WEAPONS, DOCUMENTS, CONFERENCES, RESCUES, RESULTS)  # fmt: skip

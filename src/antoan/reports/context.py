@@ -43,7 +43,8 @@ EVIDENCE = ("crime.cases", "social_evil.cases", "traffic.accidents", "disaster.e
             "traffic.patrols", "propaganda.sessions", "signs.repaired", "signs.installed", "models.active",
             "models.inspections", "exemplars", "commendations", "tips.received", "plans.total", "ratings",
             "security.events", "fire.events", "wanted.handled", "weapons.handed_in", "documents.issued",
-            "conferences.held", *(f"weapons.{kind}" for kind in results.WEAPON_NAMES))  # fmt: skip
+            "conferences.held", "rescues.operations", *(f"weapons.{kind}" for kind in results.WEAPON_NAMES),
+            *(f"results.{kind}" for kind in results.MOVEMENT_RESULTS))  # fmt: skip
 
 
 def build_context(

@@ -471,17 +471,65 @@ def disaster(facts: Facts) -> Section | None:
         sentence += (f"; còn {count_vi(overdue)} phương án quá hạn rà soát, cập nhật" if overdue
                      else ", được rà soát, cập nhật đúng hạn")  # fmt: skip
         paragraphs.append(sentence + ".")
+    paragraphs.extend(_rescues(facts))
     if not paragraphs:
         return None
     codes = ["disaster.events", *facts.figure("disaster.events").indicator.parts, "disaster.dead", "disaster.missing",
              "disaster.injured", "disaster.houses_damaged", "disaster.houses_destroyed", "disaster.agriculture",
-             "disaster.economic_loss", "disaster.recovery_support", "plans.total", "plans.overdue"]  # fmt: skip
+             "disaster.economic_loss", "disaster.recovery_support", "plans.total", "plans.overdue",
+             "rescues.operations", "rescues.forces", "rescues.vehicles", "rescues.people_rescued",
+             "rescues.property_saved"]  # fmt: skip
     table = facts.table("thien_tai", "Bảng 4. Thiên tai, thiệt hại và công tác phòng, chống", codes)
     return Section("5", "Công tác phòng, chống thiên tai và tìm kiếm cứu nạn", paragraphs=tuple(paragraphs),
                    tables=(table,))  # fmt: skip
 
 
 # 6. Phong trào Toàn dân bảo vệ an ninh Tổ quốc ---------------------------------------------------------------
+
+
+def _rescues(facts: Facts) -> list[str]:
+    """ "Tổ chức 03 đợt tìm kiếm cứu nạn, huy động 120 lượt người, 08 phương tiện; cứu được 05 người, tìm được 01 thi
+    thể, cứu tài sản trị giá 250 triệu đồng." """
+    operations = facts.value("rescues.operations")
+    if not operations:
+        return []
+    sentence = f"Tổ chức {count_vi(operations)} đợt tìm kiếm cứu nạn, cứu hộ"
+    mobilised = [f"{count_vi(facts.value('rescues.forces'))} lượt người" if facts.value("rescues.forces") else "",
+                 f"{count_vi(facts.value('rescues.vehicles'))} phương tiện" if facts.value("rescues.vehicles") else ""]
+    if any(mobilised):
+        sentence += f", huy động {join_clauses(mobilised)}"
+    outcome = [f"cứu được {count_vi(facts.value('rescues.people_rescued'))} người"
+               if facts.value("rescues.people_rescued") else "",
+               f"tìm được {count_vi(facts.value('rescues.bodies'))} thi thể" if facts.value("rescues.bodies") else "",
+               f"cứu tài sản trị giá {million_vi(facts.value('rescues.property_saved'))} triệu đồng"
+               if facts.value("rescues.property_saved") else ""]  # fmt: skip
+    if any(outcome):
+        sentence += f"; {join_clauses(outcome)}"
+    return [sentence + "."]
+
+
+# The movement's other results as a report says them ("vận động, cảm hóa, giáo dục 12 người").
+MOVEMENT_RESULTS = {
+    "reformed": "tiếp nhận, quản lý, cảm hóa, giáo dục {n} người tại cộng đồng",
+    "cameras": "lắp đặt {n} camera an ninh từ nguồn xã hội hóa",
+    "pacts": "ký kết {n} bản giao ước thi đua",
+    "troubled_areas": "chuyển hóa {n} địa bàn trọng điểm, phức tạp về an ninh, trật tự",
+    "criterion_19_2": "{n} xã đạt tiêu chí 19.2 về an ninh, trật tự trong xây dựng nông thôn mới",
+}
+
+
+def _movement_results(facts: Facts) -> list[str]:
+    """ "Trong năm 2020, tiếp nhận, quản lý, cảm hóa, giáo dục 12 người tại cộng đồng, lắp đặt 40 camera an ninh từ
+    nguồn xã hội hóa (kinh phí 320 triệu đồng) và ký kết 15 bản giao ước thi đua." """
+    done = []
+    for kind, phrase in MOVEMENT_RESULTS.items():
+        value = facts.value(f"results.{kind}")
+        if not value:
+            continue
+        said = phrase.format(n=count_vi(value))
+        funds = facts.value("results.camera_funds") if kind == "cameras" else None
+        done.append(f"{said} (kinh phí {million_vi(funds)} triệu đồng)" if funds else said)
+    return [f"Trong {facts.this_label}, {join_clauses(done)}."] if done else []
 
 
 def movement(user: User, facts: Facts, commune_names: list[str], judged: dict[str, str]) -> Section | None:
@@ -521,6 +569,7 @@ def movement(user: User, facts: Facts, commune_names: list[str], judged: dict[st
             + (f", {count_vi(converted)} tin được thụ lý thành vụ việc" if converted else "")
             + "."
         )  # fmt: skip
+    paragraphs.extend(_movement_results(facts))
     awards = _commendation_sentence(user, facts)
     if awards:
         paragraphs.append(awards)
@@ -530,7 +579,8 @@ def movement(user: User, facts: Facts, commune_names: list[str], judged: dict[st
              *facts.figure("exemplars").indicator.parts, "recognised.commune", "recognised.residential_area",
              "recognised.agency", "recognised.enterprise", "recognised.school", "ratings",
              *facts.figure("ratings").indicator.parts, "tips.received", "tips.handled", "tips.converted",
-             "commendations", *facts.figure("commendations").indicator.parts]  # fmt: skip
+             "commendations", *facts.figure("commendations").indicator.parts,
+             *(f"results.{kind}" for kind in MOVEMENT_RESULTS), "results.camera_funds"]  # fmt: skip
     table = facts.table("phong_trao", "Bảng 5. Phong trào Toàn dân bảo vệ an ninh Tổ quốc", codes)
     return Section("6", "Phong trào Toàn dân bảo vệ an ninh Tổ quốc", paragraphs=tuple(paragraphs), tables=(table,))
 

@@ -90,3 +90,23 @@ def test_weapons_import_keeps_the_good_rows_and_names_the_bad(tmp_path, officer)
     report = import_records(rt.WEAPONS, user=officer, path=path)
     assert report.created == 1 and {p.row for p in report.rejected} == {3, 4}
     assert {p.column for p in report.rejected if p.row == 3} == {"quantity"}
+
+
+def test_rescues_and_the_movements_other_results_are_counted_and_said(officer, unit, make_user):
+    create(rt.RESCUES, officer, unit, started_on="2026-08-10", summary="Cứu hộ hộ dân bị cô lập do lũ", forces="80",
+           vehicles="6", people_rescued="11", property_saved_vnd="120.000.000")  # fmt: skip
+    create(rt.RESULTS, officer, unit, achieved_on="2026-03-02", kind="cameras", quantity="12", funds_vnd="96000000")
+    create(rt.RESULTS, officer, unit, achieved_on="2026-04-02", kind="reformed", quantity="3")
+    with pytest.raises(DomainError) as refused:  # money belongs to the cameras the people paid for
+        create(rt.RESULTS, officer, unit, achieved_on="2026-04-03", kind="pacts", quantity="5", funds_vnd="1000")
+    assert "funds_vnd" in refused.value.errors
+    figures = indicator_set(user=officer, unit=unit("23059"), period=period_parse("2026"))
+    assert [figures.figure(c).value for c in ("rescues.operations", "rescues.forces", "rescues.people_rescued",
+                                              "results.cameras", "results.camera_funds", "results.reformed",
+                                              "results.pacts")] == [1, 80, 11, 12, 96_000_000, 3, 0]  # fmt: skip
+    text = text_of(build_context(user=make_user(Role.LEADER, unit("23059")), unit=unit("23059"),
+                                 period=period_parse("2026")))  # fmt: skip
+    assert ("Tổ chức 01 đợt tìm kiếm cứu nạn, cứu hộ, huy động 80 lượt người và 06 phương tiện; cứu được 11 người và "
+            "cứu tài sản trị giá 120 triệu đồng.") in text  # fmt: skip
+    assert ("tiếp nhận, quản lý, cảm hóa, giáo dục 03 người tại cộng đồng và lắp đặt 12 camera an ninh từ nguồn xã "
+            "hội hóa (kinh phí 96 triệu đồng).") in text  # fmt: skip

@@ -94,6 +94,9 @@ MOVEMENT_VALUES = {
     "weapons": dict(recovered_on=date(YEAR, 9, 8), kind="firearm", quantity=1, note=f"{MARK}-weapon"),
     "documents": dict(issued_on=date(YEAR, 9, 9), doc_type="plan", number="15/KH-UBND", subject=f"{MARK}-document"),
     "conferences": dict(held_on=date(YEAR, 9, 10), kind="mid_year", subject=f"{MARK}-conference", attendees=40),
+    "rescues": dict(started_on=date(YEAR, 9, 11), summary=f"{MARK}-rescue", forces=20, people_rescued=2),
+    "results": dict(achieved_on=date(YEAR, 9, 12), kind="cameras", quantity=4, funds_vnd=40_000_000,
+                    note=f"{MARK}-result"),
 }  # fmt: skip
 MOVEMENT_CHANGES = {
     "models": {"name": f"{CHANGED} model"},
@@ -110,6 +113,8 @@ MOVEMENT_CHANGES = {
     "weapons": {"note": CHANGED},
     "documents": {"subject": CHANGED},
     "conferences": {"subject": CHANGED},
+    "rescues": {"summary": CHANGED},
+    "results": {"note": CHANGED},
 }
 DETAIL_PATHS = {  # record name → the page that shows it (an answer linking there lists it)
     "incident": "/su-viec/{}/",

@@ -90,6 +90,8 @@ MOVEMENT_VALUES = {
     "weapons": dict(recovered_on=date(YEAR, 9, 8), kind="firearm", quantity=1),
     "documents": dict(issued_on=date(YEAR, 9, 9), doc_type="plan", number="15/KH-UBND", subject="Kế hoạch"),
     "conferences": dict(held_on=date(YEAR, 9, 10), kind="mid_year", subject="Sơ kết", attendees=40),
+    "rescues": dict(started_on=date(YEAR, 9, 11), summary="Cứu người đuối nước", forces=20, people_rescued=2),
+    "results": dict(achieved_on=date(YEAR, 9, 12), kind="cameras", quantity=4, funds_vnd=40_000_000),
 }  # fmt: skip
 
 
