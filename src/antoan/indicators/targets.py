@@ -115,6 +115,26 @@ def targets_for(*, user: User, unit: Unit, year: int) -> list[Target]:
     return _ordered(Target.objects.filter(unit=unit, year=year).select_related("unit"))
 
 
+def targets_in_force(*, user: User, unit: Unit, year: int) -> list[Target]:
+    """The targets that hold for `unit` in `year`: its own, and for each indicator and kind it set nothing on, the
+    nearest unit above it that did — a district's "kéo giảm 5 %" holds for each of its communes that set no target of
+    its own (#23). A target of a unit above is a plan handed down, not a record: the commune's users see it through
+    their unit (`TargetResult.inherited` names where it comes from)."""
+    own = targets_for(user=user, unit=unit, year=year)
+    held = {(t.indicator, t.kind) for t in own}
+    above = [a.pk for a in reversed(unit.ancestors())]  # nearest first
+    if not above:
+        return own
+    rank = {pk: i for i, pk in enumerate(above)}
+    handed_down = sorted(Target.objects.filter(unit__in=above, year=year).select_related("unit"),
+                         key=lambda t: rank[t.unit_id])  # fmt: skip
+    for target in handed_down:
+        if (target.indicator, target.kind) not in held:
+            held.add((target.indicator, target.kind))
+            own.append(target)
+    return _ordered(own)
+
+
 def target_get(*, user: User, pk, deleted_too: bool = False) -> Target:
     """A target the user may see; with `deleted_too`, an administrator also gets a deleted one."""
     rows = Target.all_objects if deleted_too and user_is_admin(user=user) else Target.objects
@@ -179,6 +199,12 @@ class TargetResult:
     judgement: Judgement
     statement_vi: str
     statement_en: str
+    unit: Unit | None = None  # the unit judged (the target may be a unit above's, handed down)
+
+    @property
+    def inherited(self) -> bool:
+        """The target is a unit above's, holding for this unit because it set none of its own."""
+        return self.unit is not None and self.target.unit_id != self.unit.pk
 
     @property
     def status(self) -> str:
@@ -236,6 +262,7 @@ class TargetResult:
             "phrase_vi": self.phrase_vi, "phrase_en": self.phrase_en,
             "detail_vi": self.detail_vi, "detail_en": self.detail_en,
             "statement_vi": self.statement_vi, "statement_en": self.statement_en,
+            "inherited_from": self.target.unit.name if self.inherited else None,
         }  # fmt: skip
 
 
@@ -256,7 +283,7 @@ def target_results(
         raise ValueError("target_results: the indicator set given is for another unit or period")
     catalogue = indicators()
     judged = []
-    for target in targets_for(user=user, unit=unit, year=target_year(period)):
+    for target in targets_in_force(user=user, unit=unit, year=target_year(period)):
         indicator = catalogue.get(target.indicator)
         if indicator is None or target_applies(kind=target.kind, indicator=indicator, period=period):
             judged.append((target, indicator))
@@ -285,5 +312,7 @@ def target_results(
                 kind=target.kind, target=target.value, value=value, comparison=before, measure=measure_of(indicator)
             )
         said_vi, said_en = target_statement(target)
-        results.append(TargetResult(target, indicator, period, comparison, value, before, judgement, said_vi, said_en))
+        results.append(
+            TargetResult(target, indicator, period, comparison, value, before, judgement, said_vi, said_en, unit)
+        )
     return results

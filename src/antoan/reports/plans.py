@@ -14,7 +14,7 @@ from antoan.indicators.events import KnownEvent
 from antoan.indicators.events import known_events as events_between
 from antoan.indicators.periods import Period
 from antoan.indicators.target_rules import statement
-from antoan.indicators.targets import measure_of, target_results, targets_for
+from antoan.indicators.targets import measure_of, target_results, targets_in_force
 from antoan.reports.phrases import lowered
 from antoan.units.models import Unit
 
@@ -57,7 +57,7 @@ def next_year_targets(*, user: User, unit: Unit, year: int) -> list[str]:
     """The targets set for `year` (the report's next year), one line each: "số vụ tai nạn giao thông: kéo giảm ít
     nhất 5% so với năm 2020"."""
     lines = []
-    for target in targets_for(user=user, unit=unit, year=year):
+    for target in targets_in_force(user=user, unit=unit, year=year):
         if target.indicator not in indicators():
             continue
         measure = measure_of(indicators()[target.indicator])

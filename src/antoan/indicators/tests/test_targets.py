@@ -394,3 +394,33 @@ def test_a_deleted_target_is_not_judged(officer, leader, district, figures, year
     target_delete(user=leader, target=year_targets["crime.cases"])
     codes = {r.target.indicator for r in target_results(user=officer, unit=district, period=period_parse("2020"))}
     assert "crime.cases" not in codes
+
+
+# Handed down (#23) ----------------------------------------------------------------------------------------------
+
+
+def test_a_communes_year_takes_the_districts_targets_unless_it_sets_its_own(leader, officer, district, ma_lam,
+                                                                             hong_son, make_user):  # fmt: skip
+    a_target(leader, district, indicator="traffic.accidents", kind="reduce_by_pct", value="5")
+    a_target(leader, district, indicator="crime.social_order.clearance_rate", kind="at_least", value="75")
+    a_target(leader, ma_lam, indicator="traffic.accidents", kind="reduce_by_pct", value="10")  # its own, stricter
+    for unit, day, dead in ((ma_lam, (2019, 3, 1), 0), (ma_lam, (2020, 3, 1), 0), (ma_lam, (2020, 4, 1), 0),
+                            (hong_son, (2019, 5, 1), 1), (hong_son, (2019, 6, 1), 0)):  # fmt: skip
+        incident_create(user=officer, unit=unit, kind="traffic", occurred_at=local(*day, 8), summary="Va chạm",
+                        dead=dead, injured=1)  # fmt: skip
+
+    commune_officer = make_user(Role.OFFICER, hong_son)
+    judged = {r.target.indicator: r
+              for r in target_results(user=commune_officer, unit=hong_son, period=period_parse("2020"))}  # fmt: skip
+    accidents = judged["traffic.accidents"]
+    assert accidents.inherited and accidents.target.unit == district and accidents.target.value == 5
+    # Xã Hồng Sơn: 2 accidents in 2019, none in 2020 — an independent count, down 100 %: past the 5 % asked.
+    assert (accidents.value, accidents.comparison, accidents.status) == (0, 2, "exceeded")
+    assert accidents.as_dict()["inherited_from"] == district.name
+    assert judged["crime.social_order.clearance_rate"].inherited
+
+    own = {r.target.indicator: r for r in target_results(user=leader, unit=ma_lam, period=period_parse("2020"))}
+    assert not own["traffic.accidents"].inherited and own["traffic.accidents"].target.value == 10
+    assert (own["traffic.accidents"].value, own["traffic.accidents"].comparison) == (2, 1)  # up: missed
+    assert own["traffic.accidents"].status == "missed"
+    assert [t.unit for t in targets_for(user=leader, unit=hong_son, year=2020)] == []  # its own list stays empty
