@@ -51,6 +51,7 @@ class IncidentFields(Schema):
     road_name: str | None = None
     cause: str | None = None
     road_cause: bool | None = None
+    accident_cause: str | None = None  # a traffic accident's main cause: code or label (categories.ACCIDENT_CAUSES)
     fire_cause: str | None = None  # a fire's or explosion's cause: code or Vietnamese label (categories.FIRE_CAUSES)
     rescued: int | None = None
     ended_at: datetime | str | None = None
@@ -98,6 +99,7 @@ class IncidentOut(Schema):
     road_name: str
     cause: str
     road_cause: bool | None
+    accident_cause: str
     fire_cause: str
     fire_cause_label: str
     rescued: int | None

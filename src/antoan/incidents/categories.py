@@ -88,6 +88,20 @@ CATEGORIES: dict[str, tuple[Category, ...]] = {
     ),
 }
 
+# The main cause of a traffic accident, as the police's accident statistics group them (#23).
+ACCIDENT_CAUSES = (
+    Category("speeding", "Chạy quá tốc độ quy định", "Speeding"),
+    Category("alcohol", "Điều khiển phương tiện khi có nồng độ cồn", "Driving with alcohol"),
+    Category("wrong_lane", "Đi không đúng phần đường, làn đường", "Wrong side or lane"),
+    Category("unsafe_turn", "Chuyển hướng không đảm bảo an toàn", "Unsafe turn"),
+    Category("overtaking", "Vượt xe không đúng quy định", "Unsafe overtaking"),
+    Category("no_yield", "Không nhường đường", "Failing to give way"),
+    Category("inattention", "Thiếu chú ý quan sát", "Inattention"),
+    Category("vehicle", "Phương tiện không bảo đảm an toàn kỹ thuật", "Vehicle defect"),
+    Category("road", "Do kết cấu hạ tầng giao thông", "Road conditions"),
+    Category("other", "Nguyên nhân khác", "Other cause"),
+)
+
 # What caused a fire or explosion, as fire reports group it (sự cố điện, sơ suất, vi phạm quy định an toàn PCCC, cố ý).
 FIRE_CAUSES = (
     Category("electrical", "Sự cố hệ thống, thiết bị điện", "Electrical fault"),
@@ -171,3 +185,15 @@ def fire_cause_find(text: str) -> Category | None:
 
 def fire_cause_choices() -> list[tuple[str, str]]:
     return [(c.code, _label_of(c)) for c in FIRE_CAUSES]
+
+
+_ACCIDENT_CAUSE_LOOKUP = {key: c for c in ACCIDENT_CAUSES for key in (_key(c.code), _key(c.vi))}
+
+
+def accident_cause_find(text: str) -> Category | None:
+    """The accident cause whose code or Vietnamese label is `text` (any case, diacritics or none), or None."""
+    return _ACCIDENT_CAUSE_LOOKUP.get(_key(text))
+
+
+def accident_cause_choices() -> list[tuple[str, str]]:
+    return [(c.code, _label_of(c)) for c in ACCIDENT_CAUSES]

@@ -619,6 +619,12 @@ def _fires(rng, builder: _Builder, period: Period) -> list[_Record]:
     return records
 
 
+# How often each main cause comes up in rural districts' reviews: speed, alcohol and lanes first.
+ACCIDENT_CAUSE_WEIGHTS = (("speeding", 22), ("alcohol", 18), ("wrong_lane", 16), ("unsafe_turn", 10),
+                          ("overtaking", 8), ("no_yield", 8), ("inattention", 10), ("vehicle", 3), ("road", 2),
+                          ("other", 3))  # fmt: skip
+
+
 def _duplicate_of(rng, record: _Record) -> _Record:
     """The same accident entered a second time: a quarter of an hour later, 40 m away, in other words."""
     fields = dict(record.fields)
@@ -665,6 +671,12 @@ def demo_records() -> list[_Record]:
             made = make(rng, builder, period)
             for record in made:
                 record.fields["latitude"], record.fields["longitude"] = _point(rng, record.unit)
+            if kind == IncidentKind.TRAFFIC:  # the main causes, from a generator of their own: nothing else moves
+                causes = random.Random(f"antoan-demo-causes-{period.start.isoformat()}")
+                for record in made:
+                    record.fields["accident_cause"] = causes.choices(
+                        [code for code, _ in ACCIDENT_CAUSE_WEIGHTS], [w for _, w in ACCIDENT_CAUSE_WEIGHTS]
+                    )[0]
             if kind == IncidentKind.TRAFFIC and period.year == DUPLICATE_YEAR:
                 original = next((r for r in made if r.unit.code == DUPLICATE_COMMUNE), None)
                 if original is not None:

@@ -19,6 +19,7 @@ from antoan.incidents.categories import (
     CATEGORY_REQUIRED,
     IncidentKind,
     IncidentStatus,
+    accident_cause_choices,
     category_choices,
     fire_cause_choices,
     gravity_choices,
@@ -95,6 +96,8 @@ def _field(name: str, kind: str) -> forms.Field:
         return TextField(label=label, widget=forms.Select(choices=choices))
     if name == "fire_cause":
         return TextField(label=label, widget=forms.Select(choices=[EMPTY_CHOICE, *fire_cause_choices()]))
+    if name == "accident_cause":
+        return TextField(label=label, widget=forms.Select(choices=[EMPTY_CHOICE, *accident_cause_choices()]))
     if name == "persons_involved" and kind == IncidentKind.FIRE:
         help_text = _("The people who were there: the dead, injured and rescued are among them.")
         return TextField(label=_("People present"), help_text=help_text,

@@ -72,6 +72,7 @@ class Incident(SoftDeleteModel):
     # Whether the road (its design, surface, signs) was among the causes: a black spot leaves out accidents the road
     # did not cause (Thông tư 41/2024/TT-BGTVT); unknown (None) counts as possible.
     road_cause = models.BooleanField(_("road a cause"), null=True, blank=True)
+    accident_cause = models.CharField(_("main cause"), max_length=16, blank=True)  # categories.ACCIDENT_CAUSES
     # Fires and explosions (also dead, injured, property damage; persons_involved: the people who were there)
     fire_cause = models.CharField(_("cause of the fire"), max_length=24, blank=True)
     rescued = models.PositiveIntegerField(_("people rescued"), null=True, blank=True)

@@ -26,6 +26,7 @@ from antoan.core.values import (
     to_text,
 )
 from antoan.incidents.categories import (
+    ACCIDENT_CAUSES,
     CATEGORIES,
     CATEGORY_REQUIRED,
     CRIME_GRAVITIES,
@@ -33,6 +34,7 @@ from antoan.incidents.categories import (
     GRAVITY_SOURCE,
     IncidentKind,
     IncidentStatus,
+    accident_cause_find,
     category_find,
     fire_cause_find,
     gravity_find,
@@ -58,6 +60,7 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
         "vehicles",
         "road_name",
         "cause",
+        "accident_cause",
         "road_cause",
     ),
     IncidentKind.DISASTER: (
@@ -128,7 +131,7 @@ TEXT_LIMITS = {
     "recovery_support_description": 1000,
 }
 # Fields a kind that does not use them stores as "" (the others: None).
-TEXT_FIELDS = (*TEXT_LIMITS, "gravity", "fire_cause")
+TEXT_FIELDS = (*TEXT_LIMITS, "gravity", "fire_cause", "accident_cause")
 # Vietnam with its islands, generously: a coordinate outside is a typing error (swapped or mis-scaled).
 LATITUDE_RANGE = (7.0, 24.0)
 LONGITUDE_RANGE = (101.0, 118.0)
@@ -184,7 +187,9 @@ def _clean(values: dict) -> dict:
     take("occurred_at", lambda: to_datetime(values.get("occurred_at"), field="occurred_at"))
     take("ended_at", lambda: to_datetime(values.get("ended_at"), field="ended_at"))
     take("gravity", lambda: _gravity(values.get("gravity")))
-    take("fire_cause", lambda: _fire_cause(values.get("fire_cause")))
+    take("fire_cause", lambda: _listed("fire_cause", values.get("fire_cause"), FIRE_CAUSES, fire_cause_find))
+    take("accident_cause",
+         lambda: _listed("accident_cause", values.get("accident_cause"), ACCIDENT_CAUSES, accident_cause_find))
     if "injury_rate_total_pct" in clean and (clean["injury_rate_total_pct"] or 0) > 1000:
         errors["injury_rate_total_pct"] = Message("Tỷ lệ quá lớn", "Rate too large")
 
@@ -252,18 +257,19 @@ def _gravity(text) -> str:
     return gravity.code
 
 
-def _fire_cause(text) -> str:
+def _listed(field: str, text, listed, find) -> str:
+    """A value of a controlled list (a fire's cause, an accident's), by its code or Vietnamese label."""
     if is_empty(text):
         return ""
-    cause = fire_cause_find(str(text))
-    if cause is None:
-        allowed = "; ".join(f"{c.code} ({c.vi})" for c in FIRE_CAUSES)
+    found = find(str(text))
+    if found is None:
+        allowed = "; ".join(f"{c.code} ({c.vi})" for c in listed)
         raise DomainError.single(
-            "fire_cause",
+            field,
             f"Nguyên nhân '{text}' không có trong danh mục (chọn: {allowed})",
             f"'{text}' is not a listed cause (one of: {allowed})",
         )
-    return cause.code
+    return found.code
 
 
 def _people_checks(clean: dict, errors: dict) -> dict[str, Message]:

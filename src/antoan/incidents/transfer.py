@@ -61,6 +61,7 @@ COLUMNS = (
     "road_name",
     "cause",
     "road_cause",
+    "accident_cause",
     "fire_cause",
     "rescued",
     "ended_at",

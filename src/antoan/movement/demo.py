@@ -523,6 +523,13 @@ def _patrol(rng: random.Random, unit: Unit, day: date) -> _Item:
         "fines_vnd": sum(fines),
         "vehicles_impounded": sum(1 for f in fines if f >= IMPOUNDING_FINE),
     }
+    # The kinds of the violations handled, from a generator of their own (the other values stay as they were).
+    kinds = random.Random(f"antoan-movement-violations-{unit.code}-{day.isoformat()}")
+    left = handled
+    for name in ("helmet_violations", "alcohol_violations", "speed_violations", "overload_violations"):
+        values[name] = taken = kinds.randint(0, left) if left else 0
+        left -= taken
+    values["licences_suspended"] = min(values["alcohol_violations"], kinds.randint(0, 2))
     return _Item(rt.PATROLS, unit, day, values)
 
 

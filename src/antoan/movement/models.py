@@ -210,6 +210,12 @@ class TrafficPatrol(SoftDeleteModel):
     violations_handled = models.PositiveIntegerField(_("violations handled"))
     fines_vnd = models.PositiveBigIntegerField(_("fines (VND)"), default=0)
     vehicles_impounded = models.PositiveIntegerField(_("vehicles impounded"), default=0)
+    # The violations handled, by the kinds reviews name (#23); the rest are "other" (handled minus these).
+    alcohol_violations = models.PositiveIntegerField(_("alcohol violations"), default=0)
+    speed_violations = models.PositiveIntegerField(_("speeding violations"), default=0)
+    helmet_violations = models.PositiveIntegerField(_("helmet violations"), default=0)
+    overload_violations = models.PositiveIntegerField(_("overload violations"), default=0)
+    licences_suspended = models.PositiveIntegerField(_("driving licences suspended"), default=0)
     external_id = _external_id()
 
     history = HistoricalRecords()

@@ -184,7 +184,15 @@ def _patrol_rules(clean: dict, instance, user) -> dict[str, Message]:
         }
     if clean["hours"] > 24 * 31:
         return {"hours": Message("Số giờ quá lớn", "Too many hours")}
+    by_kind = sum(clean.get(f) or 0 for f in VIOLATION_KINDS)
+    if by_kind > clean["violations_handled"]:
+        return {"alcohol_violations": Message(
+            f"Tổng số vi phạm theo loại ({by_kind}) nhiều hơn số trường hợp đã xử lý ({clean['violations_handled']})",
+            f"The violations by kind ({by_kind}) exceed those handled ({clean['violations_handled']})")}  # fmt: skip
     return {}
+
+
+VIOLATION_KINDS = ("alcohol_violations", "speed_violations", "helmet_violations", "overload_violations")
 
 
 def _signage_rules(clean: dict, instance, user) -> dict[str, Message]:
@@ -320,6 +328,11 @@ PATROLS = register(
             "violations_handled",
             "fines_vnd",
             "vehicles_impounded",
+            "alcohol_violations",
+            "speed_violations",
+            "helmet_violations",
+            "overload_violations",
+            "licences_suspended",
             "external_id",
         ),  # fmt: skip
         title=_("Traffic patrol"),

@@ -338,6 +338,17 @@ def _gravest(facts: Facts, judged: dict[str, str]) -> str:
 # 4. Trật tự, an toàn giao thông ------------------------------------------------------------------------------
 
 
+VIOLATIONS = {"alcohol": "vi phạm nồng độ cồn", "speed": "chạy quá tốc độ", "helmet": "không đội mũ bảo hiểm",
+              "overload": "chở quá tải trọng"}  # fmt: skip
+
+
+def _violation_kinds(facts: Facts) -> str:
+    """ "; trong đó 120 trường hợp vi phạm nồng độ cồn, 80 trường hợp chạy quá tốc độ" — the kinds recorded."""
+    kinds = [f"{count_vi(facts.value(f'traffic.violations.{k}'))} trường hợp {name}" for k, name in VIOLATIONS.items()
+             if facts.value(f"traffic.violations.{k}")]  # fmt: skip
+    return f"; trong đó {join_clauses(kinds)}" if kinds else ""
+
+
 def _spot_toll(spot) -> str:
     """"04 vụ, làm chết 02 người và bị thương 01 người": the casualties only as far as there were any."""
     harm = [f"chết {count_vi(spot.dead)} người" if spot.dead else "",
@@ -362,6 +373,10 @@ def traffic(facts: Facts, spots: BlackSpotResult, judged: dict[str, str], charts
                       for f in facts.parts("traffic.accidents") if f.value]  # fmt: skip
         if severities:
             sentence += f" Trong đó: {join_clauses(severities)}."
+        causes = sorted((f for f in facts.parts("traffic.causes") if f.value), key=lambda f: -f.value)[:3]  # stable
+        if causes:
+            named = [f"{f.indicator.vi.split(': ', 1)[-1].lower()} ({count_vi(f.value)} vụ)" for f in causes]
+            sentence += f" Nguyên nhân chủ yếu: {'; '.join(named)}."
         damage = facts.value("traffic.property_damage")
         if damage:
             sentence += f" Thiệt hại tài sản ước tính {million_vi(damage)} triệu đồng."
@@ -380,7 +395,10 @@ def traffic(facts: Facts, spots: BlackSpotResult, judged: dict[str, str], charts
             f"{count_vi(facts.value('traffic.violations_handled'))} trường hợp"
             + (f", phạt tiền {million_vi(fines)} triệu đồng" if fines else "")
             + (f", tạm giữ {count_vi(facts.value('traffic.vehicles_impounded'))} phương tiện"
-               if facts.value("traffic.vehicles_impounded") else "") + "."
+               if facts.value("traffic.vehicles_impounded") else "")
+            + (f", tước {count_vi(facts.value('traffic.licences_suspended'))} giấy phép lái xe"
+               if facts.value("traffic.licences_suspended") else "")
+            + _violation_kinds(facts) + "."
         )  # fmt: skip
     sessions = facts.value("propaganda.sessions")
     if sessions:
@@ -410,7 +428,8 @@ def traffic(facts: Facts, spots: BlackSpotResult, judged: dict[str, str], charts
         return None
     codes = ["traffic.accidents", *facts.figure("traffic.accidents").indicator.parts, "traffic.dead",
              "traffic.injured", "traffic.property_damage", "traffic.patrols", "traffic.violations_found",
-             "traffic.violations_handled", "traffic.fines", "traffic.vehicles_impounded", "propaganda.sessions",
+             "traffic.violations_handled", *(f"traffic.violations.{k}" for k in VIOLATIONS),
+             "traffic.licences_suspended", "traffic.fines", "traffic.vehicles_impounded", "propaganda.sessions",
              "propaganda.attendees", "signs.repaired", "signs.installed"]  # fmt: skip
     tables = [facts.table("giao_thong", "Bảng 2. Tai nạn giao thông và công tác bảo đảm trật tự, an toàn giao thông",
                           codes, keep_empty=("traffic.accidents", "traffic.dead", "traffic.injured"))]  # fmt: skip

@@ -10,7 +10,13 @@ from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from antoan.incidents.categories import IncidentKind, IncidentStatus, category_label, fire_cause_find
+from antoan.incidents.categories import (
+    IncidentKind,
+    IncidentStatus,
+    accident_cause_find,
+    category_label,
+    fire_cause_find,
+)
 from antoan.incidents.models import GRAVITY_LABEL, DuplicateState, Incident
 from antoan.incidents.services import KIND_FIELDS
 from antoan.incidents.severity import severity_label
@@ -52,8 +58,8 @@ def display(kind: str, field: str, value, *, unit_names: dict | None = None) -> 
         return category_label(kind, value)
     if field in ("severity", "gravity"):  # the same codes (categories.CRIME_GRAVITIES)
         return severity_label(value)
-    if field == "fire_cause":
-        cause = fire_cause_find(value)
+    if field in ("fire_cause", "accident_cause"):
+        cause = (fire_cause_find if field == "fire_cause" else accident_cause_find)(value)
         return cause.label if cause else value
     if field in CHOICE_LABELS:
         return str(CHOICE_LABELS[field].get(value, value))
