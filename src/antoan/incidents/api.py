@@ -51,6 +51,12 @@ class IncidentFields(Schema):
     road_name: str | None = None
     cause: str | None = None
     road_cause: bool | None = None
+    offence: str | None = None  # a crime's offence: code, label or name (categories.OFFENCES)
+    prosecuted: int | None = None
+    drug_substance: str | None = None
+    drug_grams: int | None = None
+    drug_tablets: int | None = None
+    rehabilitation: int | None = None
     accident_cause: str | None = None  # a traffic accident's main cause: code or label (categories.ACCIDENT_CAUSES)
     fire_cause: str | None = None  # a fire's or explosion's cause: code or Vietnamese label (categories.FIRE_CAUSES)
     rescued: int | None = None
@@ -99,6 +105,12 @@ class IncidentOut(Schema):
     road_name: str
     cause: str
     road_cause: bool | None
+    offence: str
+    prosecuted: int | None
+    drug_substance: str
+    drug_grams: int | None
+    drug_tablets: int | None
+    rehabilitation: int | None
     accident_cause: str
     fire_cause: str
     fire_cause_label: str

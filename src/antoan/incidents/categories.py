@@ -88,6 +88,43 @@ CATEGORIES: dict[str, tuple[Category, ...]] = {
     ),
 }
 
+# The offence of a criminal case: the offences local reviews name, by their article of Bộ luật Hình sự 2015 (as amended
+# 2017), grouped by its chapters (#23) — "trộm cắp tài sản" is Điều 173 in Chương XVI (tội xâm phạm sở hữu).
+OFFENCE_SOURCE = "Bộ luật Hình sự 2015 (sửa đổi, bổ sung năm 2017)"
+OFFENCES = (
+    Category("murder", "Giết người (Điều 123)", "Murder (Art. 123)"),
+    Category("assault", "Cố ý gây thương tích hoặc gây tổn hại cho sức khỏe của người khác (Điều 134)",
+             "Intentional injury (Art. 134)"),
+    Category("rape", "Hiếp dâm (Điều 141)", "Rape (Art. 141)"),
+    Category("robbery", "Cướp tài sản (Điều 168)", "Robbery (Art. 168)"),
+    Category("extortion", "Cưỡng đoạt tài sản (Điều 170)", "Extortion (Art. 170)"),
+    Category("snatching", "Cướp giật tài sản (Điều 171)", "Snatching (Art. 171)"),
+    Category("theft", "Trộm cắp tài sản (Điều 173)", "Theft (Art. 173)"),
+    Category("fraud", "Lừa đảo chiếm đoạt tài sản (Điều 174)", "Fraud (Art. 174)"),
+    Category("breach_of_trust", "Lạm dụng tín nhiệm chiếm đoạt tài sản (Điều 175)", "Breach of trust (Art. 175)"),
+    Category("property_damage", "Hủy hoại hoặc cố ý làm hư hỏng tài sản (Điều 178)", "Destroying property (Art. 178)"),
+    Category("usury", "Cho vay lãi nặng trong giao dịch dân sự (Điều 201)", "Usury (Art. 201)"),
+    Category("drug_possession", "Tàng trữ trái phép chất ma túy (Điều 249)", "Drug possession (Art. 249)"),
+    Category("drug_trafficking", "Mua bán trái phép chất ma túy (Điều 251)", "Drug trafficking (Art. 251)"),
+    Category("drug_use_organising", "Tổ chức sử dụng trái phép chất ma túy (Điều 255)",
+             "Organising drug use (Art. 255)"),
+    Category("road_traffic", "Vi phạm quy định về tham gia giao thông đường bộ (Điều 260)",
+             "Road traffic offence (Art. 260)"),
+    Category("public_disorder", "Gây rối trật tự công cộng (Điều 318)", "Public disorder (Art. 318)"),
+    Category("gambling", "Đánh bạc (Điều 321)", "Gambling (Art. 321)"),
+    Category("gambling_organising", "Tổ chức đánh bạc hoặc gá bạc (Điều 322)", "Organising gambling (Art. 322)"),
+    Category("other", "Tội danh khác", "Other offence"),
+)
+
+# Drugs seized, as reviews count them: by substance, in grams or in tablets.
+DRUG_SUBSTANCES = (
+    Category("heroin", "Heroin", "Heroin"),
+    Category("methamphetamine", "Ma túy đá (methamphetamine)", "Methamphetamine"),
+    Category("synthetic_tablets", "Ma túy tổng hợp dạng viên (hồng phiến, thuốc lắc)", "Synthetic drug tablets"),
+    Category("cannabis", "Cần sa", "Cannabis"),
+    Category("other", "Chất ma túy khác", "Other drugs"),
+)
+
 # The main cause of a traffic accident, as the police's accident statistics group them (#23).
 ACCIDENT_CAUSES = (
     Category("speeding", "Chạy quá tốc độ quy định", "Speeding"),
@@ -197,3 +234,29 @@ def accident_cause_find(text: str) -> Category | None:
 
 def accident_cause_choices() -> list[tuple[str, str]]:
     return [(c.code, _label_of(c)) for c in ACCIDENT_CAUSES]
+
+
+def _keys(category: Category) -> tuple[str, ...]:
+    """Its code, its label, and its label without what the brackets add ("Trộm cắp tài sản", "Ma túy đá")."""
+    return _key(category.code), _key(category.vi), _key(category.vi.split(" (")[0])
+
+
+_OFFENCE_LOOKUP = {key: c for c in OFFENCES for key in _keys(c)}
+_DRUG_LOOKUP = {key: c for c in DRUG_SUBSTANCES for key in _keys(c)}
+
+
+def offence_find(text: str) -> Category | None:
+    """The offence whose code, label or name without its article is `text` ("trom cap tai san"), or None."""
+    return _OFFENCE_LOOKUP.get(_key(text))
+
+
+def drug_substance_find(text: str) -> Category | None:
+    return _DRUG_LOOKUP.get(_key(text))
+
+
+def offence_choices() -> list[tuple[str, str]]:
+    return [(c.code, _label_of(c)) for c in OFFENCES]
+
+
+def drug_substance_choices() -> list[tuple[str, str]]:
+    return [(c.code, _label_of(c)) for c in DRUG_SUBSTANCES]

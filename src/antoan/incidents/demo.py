@@ -619,6 +619,35 @@ def _fires(rng, builder: _Builder, period: Period) -> list[_Record]:
     return records
 
 
+# The offences of a rural district's crimes against social order, by how often its reviews name them.
+OFFENCE_WEIGHTS = (("theft", 42), ("assault", 16), ("fraud", 10), ("snatching", 7), ("public_disorder", 7),
+                   ("property_damage", 5), ("robbery", 3), ("breach_of_trust", 4), ("usury", 2), ("murder", 1),
+                   ("rape", 1), ("other", 2))  # fmt: skip
+
+
+def _crime_detail(rng: random.Random, records: list) -> None:
+    """Each crime's offence; the persons prosecuted in a solved case; what a drug case seized."""
+    for record in records:
+        fields = record.fields
+        suspects = fields.get("suspects") or 0
+        if fields.get("category") == "social_order":
+            fields["offence"] = rng.choices([c for c, _ in OFFENCE_WEIGHTS], [w for _, w in OFFENCE_WEIGHTS])[0]
+            if fields["offence"] in ("theft", "fraud", "snatching", "robbery", "breach_of_trust", "property_damage"):
+                fields["property_damage_vnd"] = rng.randint(2, 120) * 1_000_000
+            if fields["offence"] == "assault":
+                fields["injured"] = rng.randint(1, 2)
+        elif fields.get("category") == "drugs":
+            fields["offence"] = rng.choice(("drug_trafficking", "drug_possession", "drug_possession"))
+            substance = rng.choice(("heroin", "methamphetamine", "synthetic_tablets"))
+            fields["drug_substance"] = substance
+            if substance == "synthetic_tablets":
+                fields["drug_tablets"] = rng.randint(5, 400)
+            else:
+                fields["drug_grams"] = rng.randint(1, 60)
+        if fields.get("solved") and suspects:
+            fields["prosecuted"] = rng.randint(max(1, suspects - 1), suspects)
+
+
 # How often each main cause comes up in rural districts' reviews: speed, alcohol and lanes first.
 ACCIDENT_CAUSE_WEIGHTS = (("speeding", 22), ("alcohol", 18), ("wrong_lane", 16), ("unsafe_turn", 10),
                           ("overtaking", 8), ("no_yield", 8), ("inattention", 10), ("vehicle", 3), ("road", 2),
@@ -671,6 +700,13 @@ def demo_records() -> list[_Record]:
             made = make(rng, builder, period)
             for record in made:
                 record.fields["latitude"], record.fields["longitude"] = _point(rng, record.unit)
+            if kind == IncidentKind.CRIME:  # offences, people prosecuted, drugs seized: a generator of their own too
+                _crime_detail(random.Random(f"antoan-demo-crime-detail-{period.start.isoformat()}"), made)
+            if kind == IncidentKind.SOCIAL_EVIL:
+                rehab = random.Random(f"antoan-demo-rehabilitation-{period.start.isoformat()}")
+                for record in made:
+                    if record.fields.get("category") == "drug_abuse" and rehab.random() < 0.5:
+                        record.fields["rehabilitation"] = rehab.randint(1, record.fields.get("persons_involved") or 1)
             if kind == IncidentKind.TRAFFIC:  # the main causes, from a generator of their own: nothing else moves
                 causes = random.Random(f"antoan-demo-causes-{period.start.isoformat()}")
                 for record in made:

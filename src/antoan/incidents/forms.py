@@ -21,8 +21,10 @@ from antoan.incidents.categories import (
     IncidentStatus,
     accident_cause_choices,
     category_choices,
+    drug_substance_choices,
     fire_cause_choices,
     gravity_choices,
+    offence_choices,
 )
 from antoan.incidents.models import GRAVITY_LABEL, Incident
 from antoan.incidents.selectors import incident_unit_choices
@@ -96,6 +98,12 @@ def _field(name: str, kind: str) -> forms.Field:
         return TextField(label=label, widget=forms.Select(choices=choices))
     if name == "fire_cause":
         return TextField(label=label, widget=forms.Select(choices=[EMPTY_CHOICE, *fire_cause_choices()]))
+    if name == "offence":
+        help_text = _("The offence charged, by its article of the Penal Code.")
+        return TextField(label=label, help_text=help_text,
+                         widget=forms.Select(choices=[EMPTY_CHOICE, *offence_choices()]))  # fmt: skip
+    if name == "drug_substance":
+        return TextField(label=label, widget=forms.Select(choices=[EMPTY_CHOICE, *drug_substance_choices()]))
     if name == "accident_cause":
         return TextField(label=label, widget=forms.Select(choices=[EMPTY_CHOICE, *accident_cause_choices()]))
     if name == "persons_involved" and kind == IncidentKind.FIRE:

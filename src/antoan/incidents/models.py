@@ -9,12 +9,13 @@ from antoan.incidents.categories import IncidentKind, IncidentStatus
 from antoan.units.models import Unit
 
 # What the indicators group incidents by, and what they sum (indicators/catalogue.json; daily.py).
-GROUPED_COLUMNS = ("kind", "category", "severity", "solved")
+GROUPED_COLUMNS = ("kind", "category", "severity", "solved", "offence", "drug_substance", "accident_cause")
 # The label of Incident.gravity (a property: no field carries a verbose name for it).
 GRAVITY_LABEL = _("Gravity of the crime")
 SUMMED_COLUMNS = (
     "suspects", "persons_involved", "dead", "injured", "property_damage_vnd", "missing", "houses_damaged",
     "houses_destroyed", "agriculture_ha", "economic_loss_million_vnd", "recovery_support_vnd", "rescued",
+    "prosecuted", "drug_grams", "drug_tablets", "rehabilitation",
 )  # fmt: skip
 INDICATOR_COLUMNS = [*GROUPED_COLUMNS, *SUMMED_COLUMNS]
 # What the map and the black spots read of each incident, besides its time and the columns above.
@@ -58,8 +59,14 @@ class Incident(SoftDeleteModel):
     solved = models.BooleanField(_("solved"), null=True, blank=True)
     solved_on = models.DateField(_("solved on"), null=True, blank=True)
     suspects = models.PositiveIntegerField(_("suspects"), null=True, blank=True)
+    offence = models.CharField(_("offence"), max_length=24, blank=True)  # categories.OFFENCES
+    prosecuted = models.PositiveIntegerField(_("persons prosecuted"), null=True, blank=True)
+    drug_substance = models.CharField(_("drug seized"), max_length=20, blank=True)  # categories.DRUG_SUBSTANCES
+    drug_grams = models.PositiveIntegerField(_("drugs seized (grams)"), null=True, blank=True)
+    drug_tablets = models.PositiveIntegerField(_("drugs seized (tablets)"), null=True, blank=True)
     # Social evils
     persons_involved = models.PositiveIntegerField(_("persons involved"), null=True, blank=True)
+    rehabilitation = models.PositiveIntegerField(_("persons sent to rehabilitation"), null=True, blank=True)
     # Traffic accidents and disasters (people)
     dead = models.PositiveIntegerField(_("dead"), null=True, blank=True)
     injured = models.PositiveIntegerField(_("injured"), null=True, blank=True)
@@ -186,6 +193,10 @@ class DailyTotal(models.Model):
     category = models.CharField(max_length=32)
     severity = models.CharField(max_length=32)
     solved = models.BooleanField(null=True)
+    # Added with #23; every incident had none of them then, so "" is exact for the days counted before.
+    offence = models.CharField(max_length=24, default="")
+    drug_substance = models.CharField(max_length=20, default="")
+    accident_cause = models.CharField(max_length=16, default="")
     n = models.PositiveIntegerField()
     suspects = models.PositiveBigIntegerField(default=0)
     persons_involved = models.PositiveBigIntegerField(default=0)
@@ -199,6 +210,10 @@ class DailyTotal(models.Model):
     economic_loss_million_vnd = models.PositiveBigIntegerField(default=0)
     recovery_support_vnd = models.PositiveBigIntegerField(default=0)
     rescued = models.PositiveBigIntegerField(default=0)  # no fire was recorded before this column: 0 is exact
+    prosecuted = models.PositiveBigIntegerField(default=0)  # (the same for these, added with #23)
+    drug_grams = models.PositiveBigIntegerField(default=0)
+    drug_tablets = models.PositiveBigIntegerField(default=0)
+    rehabilitation = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["day"], name="daily_total_day")]

@@ -30,14 +30,18 @@ from antoan.incidents.categories import (
     CATEGORIES,
     CATEGORY_REQUIRED,
     CRIME_GRAVITIES,
+    DRUG_SUBSTANCES,
     FIRE_CAUSES,
     GRAVITY_SOURCE,
+    OFFENCES,
     IncidentKind,
     IncidentStatus,
     accident_cause_find,
     category_find,
+    drug_substance_find,
     fire_cause_find,
     gravity_find,
+    offence_find,
 )
 from antoan.incidents.daily import daily_totals_refresh, local_day
 from antoan.incidents.models import DuplicateState, Incident
@@ -50,8 +54,9 @@ from antoan.units.scope import restore_require, scope_require
 # Which fields each kind uses, beyond the ones every record has. A value in a field the kind does not use
 # is refused rather than dropped.
 KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    IncidentKind.CRIME: ("gravity", "solved", "solved_on", "suspects"),
-    IncidentKind.SOCIAL_EVIL: ("persons_involved",),
+    IncidentKind.CRIME: ("gravity", "solved", "solved_on", "suspects", "offence", "prosecuted", "dead", "injured",
+                         "property_damage_vnd", "drug_substance", "drug_grams", "drug_tablets"),
+    IncidentKind.SOCIAL_EVIL: ("persons_involved", "rehabilitation"),
     IncidentKind.TRAFFIC: (
         "dead",
         "injured",
@@ -115,6 +120,10 @@ INT_FIELDS = (
     "economic_loss_million_vnd",
     "recovery_support_vnd",
     "rescued",
+    "prosecuted",
+    "drug_grams",
+    "drug_tablets",
+    "rehabilitation",
 )
 # The largest number each column holds (PostgreSQL's integer is 32-bit): beyond it, a clear error.
 _INT_MAXIMUM = {
@@ -131,7 +140,7 @@ TEXT_LIMITS = {
     "recovery_support_description": 1000,
 }
 # Fields a kind that does not use them stores as "" (the others: None).
-TEXT_FIELDS = (*TEXT_LIMITS, "gravity", "fire_cause", "accident_cause")
+TEXT_FIELDS = (*TEXT_LIMITS, "gravity", "fire_cause", "accident_cause", "offence", "drug_substance")
 # Vietnam with its islands, generously: a coordinate outside is a typing error (swapped or mis-scaled).
 LATITUDE_RANGE = (7.0, 24.0)
 LONGITUDE_RANGE = (101.0, 118.0)
@@ -190,6 +199,9 @@ def _clean(values: dict) -> dict:
     take("fire_cause", lambda: _listed("fire_cause", values.get("fire_cause"), FIRE_CAUSES, fire_cause_find))
     take("accident_cause",
          lambda: _listed("accident_cause", values.get("accident_cause"), ACCIDENT_CAUSES, accident_cause_find))
+    take("offence", lambda: _listed("offence", values.get("offence"), OFFENCES, offence_find))
+    take("drug_substance",
+         lambda: _listed("drug_substance", values.get("drug_substance"), DRUG_SUBSTANCES, drug_substance_find))
     if "injury_rate_total_pct" in clean and (clean["injury_rate_total_pct"] or 0) > 1000:
         errors["injury_rate_total_pct"] = Message("Tỷ lệ quá lớn", "Rate too large")
 
@@ -258,7 +270,7 @@ def _gravity(text) -> str:
 
 
 def _listed(field: str, text, listed, find) -> str:
-    """A value of a controlled list (a fire's cause, an accident's), by its code or Vietnamese label."""
+    """A value of a controlled list (a fire's cause, an accident's, an offence, a drug), by its code or label."""
     if is_empty(text):
         return ""
     found = find(str(text))
@@ -266,8 +278,8 @@ def _listed(field: str, text, listed, find) -> str:
         allowed = "; ".join(f"{c.code} ({c.vi})" for c in listed)
         raise DomainError.single(
             field,
-            f"Nguyên nhân '{text}' không có trong danh mục (chọn: {allowed})",
-            f"'{text}' is not a listed cause (one of: {allowed})",
+            f"Giá trị '{text}' không có trong danh mục (chọn: {allowed})",
+            f"'{text}' is not in the list (one of: {allowed})",
         )
     return found.code
 
@@ -331,6 +343,13 @@ def _cross_checks(clean: dict, errors: dict) -> dict[str, Message]:
     if ended is not None and occurred is not None and "ended_at" not in errors and ended < occurred:
         found["ended_at"] = Message("Kết thúc trước khi bắt đầu", "Ends before it starts")
     found.update(_people_checks(clean, errors))
+    prosecuted, suspects = clean.get("prosecuted"), clean.get("suspects")
+    if prosecuted is not None and "prosecuted" not in errors and prosecuted > (suspects or 0):
+        found["prosecuted"] = Message(f"Số bị can khởi tố ({prosecuted}) nhiều hơn số đối tượng ({suspects or 0})",
+                                      f"More prosecuted ({prosecuted}) than suspects ({suspects or 0})")  # fmt: skip
+    seized = clean.get("drug_grams") or clean.get("drug_tablets")
+    if seized and not clean.get("drug_substance") and "drug_substance" not in errors:
+        found["drug_substance"] = Message("Ghi loại ma túy thu giữ", "Say which drug was seized")
     return found
 
 

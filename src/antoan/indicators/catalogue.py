@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from antoan.assessment.criteria import SubjectType
 from antoan.assessment.models import Rating
 from antoan.assessment.ratings import rating_scales
-from antoan.incidents.categories import ACCIDENT_CAUSES, CATEGORIES
+from antoan.incidents.categories import ACCIDENT_CAUSES, CATEGORIES, DRUG_SUBSTANCES, OFFENCES
 from antoan.incidents.models import Incident
 from antoan.incidents.severity import severity_rules
 from antoan.movement import models as movement
@@ -143,8 +143,9 @@ def _excluded(where: dict, where_not: dict) -> bool:
 def _all_parts(by: str, where: dict) -> list[tuple[str, str, str, dict]]:
     if by == "category":
         return [(c.code, c.vi, c.en, {"category": c.code}) for c in CATEGORIES[where["kind"]]]
-    if by == "accident_cause":
-        return [(c.code, c.vi, c.en, {"accident_cause": c.code}) for c in ACCIDENT_CAUSES]
+    listed = {"accident_cause": ACCIDENT_CAUSES, "offence": OFFENCES, "drug_substance": DRUG_SUBSTANCES}
+    if by in listed:
+        return [(c.code, c.vi, c.en, {by: c.code}) for c in listed[by]]
     if by == "severity":  # the classes in force first, then any an older rule had
         classes = {c.code: c for rule in reversed(severity_rules()) for c in reversed(rule.classes)}
         return [(c.code, c.vi, c.en, {"severity": c.code}) for c in reversed(classes.values())]

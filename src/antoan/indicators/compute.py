@@ -129,7 +129,8 @@ class Evaluation:
         if self.children is not None:
             for what in {"communes" if SOURCES[key].reorganised else "units" for key in by_source}:
                 self._owners[what] = children_owners(self.unit, self.children, what)
-        reads = [partial(self._sql, SOURCES[source_key], group) for source_key, group in by_source.items()]
+        reads = [partial(self._sql, SOURCES[key], part) for key, group in by_source.items()
+                 for part in self._split_for_daily_totals(SOURCES[key], group)]  # fmt: skip
         states = [indicator for indicator in special if indicator.aggregate in STATE_AGGREGATES]
         if states:
             reads.append(partial(self._states, states))
@@ -224,13 +225,16 @@ class Evaluation:
             and self.unit is None
             and self.children is None
             and self.scope is None
-            and all(
-                key.split("__")[0] in daily.GROUPED  # a lookup on a kept column (severity__in) is asked of them too
-                for indicator in group
-                for key, _ in (*indicator.where, *indicator.where_not)
-            )
-            and all(indicator.field in daily.SUMMED for indicator in group if indicator.aggregate == "sum")
+            and all(_in_daily_totals(indicator) for indicator in group)
         )
+
+    def _split_for_daily_totals(self, source: Source, group: list[Indicator]) -> list[list[Indicator]]:
+        """The whole country's incidents in two reads when some indicators narrow or sum by a column the daily totals
+        do not keep (an offence, an accident's cause): the others still read the daily totals."""
+        kept = [indicator for indicator in group if _in_daily_totals(indicator)]
+        if not self._reads_daily_totals(source, kept) or len(kept) == len(group):
+            return [group]
+        return [kept, [indicator for indicator in group if not _in_daily_totals(indicator)]]
 
     # State as of the period's end ----------------------------------------------------------------
 
@@ -368,6 +372,14 @@ def _totals_by_where(rows, group: list[Indicator], columns: dict[str, str], owne
 def _shape(indicator: Indicator) -> tuple[str, ...]:
     """The columns an indicator narrows by, `where`'s then `where_not`'s: the key of its table of totals."""
     return tuple(key for key, _ in (*indicator.where, *indicator.where_not))
+
+
+def _in_daily_totals(indicator: Indicator) -> bool:
+    """Whether the daily totals answer the indicator: it narrows by kept columns only (a lookup on one, severity__in,
+    too) and sums a kept column."""
+    return all(key.split("__")[0] in daily.GROUPED for key, _ in (*indicator.where, *indicator.where_not)) and (
+        indicator.aggregate != "sum" or indicator.field in daily.SUMMED
+    )
 
 
 def _grouped_values(pairs) -> tuple:

@@ -227,6 +227,7 @@ def social_order(facts: Facts, judged: dict[str, str]) -> Section | None:
             detected.append(f"{count_vi(facts.value(cases))} vụ{people} {name}")
     if detected:
         paragraphs.append(f"Phát hiện, bắt giữ {'; '.join(detected)}.")
+    paragraphs.extend(_crime_detail(facts))
     evils = facts.figure("social_evil.cases")
     if evils.value:
         kinds = [f"{count_vi(f.value)} vụ {SOCIAL_EVILS[f.indicator.code.rsplit('.', 1)[-1]]}"
@@ -238,6 +239,9 @@ def social_order(facts: Facts, judged: dict[str, str]) -> Section | None:
         sentence = with_change(sentence, evils, facts.before_label)
         if len(kinds) > 1:
             sentence += f"; trong đó {'; '.join(kinds)}"
+        rehabilitated = facts.value("social_evil.rehabilitation")
+        if rehabilitated:
+            sentence += f"; đưa {count_vi(rehabilitated)} người đi cai nghiện"
         paragraphs.append(sentence + ".")
     elif evils.comparison:
         paragraphs.append(f"Trong {facts.this_label}, không phát hiện vụ tệ nạn xã hội nào, giảm "
@@ -250,13 +254,41 @@ def social_order(facts: Facts, judged: dict[str, str]) -> Section | None:
              *GRAVEST_CODES, "crime.detected", *(f"crime.detected.{g}" for g in DETECTED_GROUPS),
              "crime.detected.suspects",
              "social_evil.cases", *facts.figure("social_evil.cases").indicator.parts,
-             "social_evil.persons", "wanted.handled", *facts.figure("wanted.handled").indicator.parts,
+             "social_evil.persons", "social_evil.rehabilitation", "crime.prosecuted", "crime.dead", "crime.injured",
+             "crime.property_damage", "drugs.grams", "drugs.tablets",
+             "wanted.handled", *facts.figure("wanted.handled").indicator.parts,
              *(f"weapons.{k}" for k in WEAPON_NAMES), "weapons.handed_in",
              "fire.events", *facts.figure("fire.events").indicator.parts, "fire.dead", "fire.injured",
              "fire.property_damage"]  # fmt: skip
     table = facts.table("an_ninh", "Bảng 1. Tình hình tội phạm, tệ nạn xã hội, cháy, nổ", codes,
                         keep_empty=("crime.social_order",))  # fmt: skip
     return Section("3", "Tình hình trật tự, an toàn xã hội", paragraphs=tuple(paragraphs), tables=(table,))
+
+
+def _crime_detail(facts: Facts) -> list[str]:
+    """The offences most cases were charged with, the persons prosecuted, what the crimes cost, the drugs seized:
+    "Tội danh chủ yếu: trộm cắp tài sản (12 vụ); cố ý gây thương tích … (05 vụ). Đã khởi tố 20 bị can …" """
+    said = []
+    offences = sorted((f for f in facts.parts("crime.offences") if f.value and not f.indicator.code.endswith(".other")),
+                      key=lambda f: -f.value)[:4]  # fmt: skip
+    if offences:
+        named = [f"{f.indicator.vi.split(': ', 1)[-1].split(' (Điều')[0].lower()} ({count_vi(f.value)} vụ)"
+                 for f in offences]  # fmt: skip
+        said.append(f"Tội danh chủ yếu: {'; '.join(named)}.")
+    prosecuted = facts.value("crime.prosecuted")
+    harm = [f"làm chết {count_vi(facts.value('crime.dead'))} người" if facts.value("crime.dead") else "",
+            f"bị thương {count_vi(facts.value('crime.injured'))} người" if facts.value("crime.injured") else "",
+            f"thiệt hại tài sản ước tính {million_vi(facts.value('crime.property_damage'))} triệu đồng"
+            if facts.value("crime.property_damage") else ""]  # fmt: skip
+    if prosecuted or any(harm):
+        parts = [f"Đã khởi tố {count_vi(prosecuted)} bị can" if prosecuted else "",
+                 f"các vụ án {join_clauses(harm)}" if any(harm) else ""]  # fmt: skip
+        said.append(capitalised("; ".join(p for p in parts if p)) + ".")
+    seized = [f"{count_vi(f.value)} {f.indicator.measure_vi} {f.indicator.vi.split(': ', 1)[-1].lower()}"
+              for code in ("drugs.grams", "drugs.tablets") for f in facts.parts(code) if f.value]  # fmt: skip
+    if seized:
+        said.append(f"Thu giữ {join_clauses(seized)}.")
+    return said
 
 
 def _wanted_and_weapons(facts: Facts) -> list[str]:

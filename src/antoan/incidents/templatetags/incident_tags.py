@@ -15,7 +15,9 @@ from antoan.incidents.categories import (
     IncidentStatus,
     accident_cause_find,
     category_label,
+    drug_substance_find,
     fire_cause_find,
+    offence_find,
 )
 from antoan.incidents.models import GRAVITY_LABEL, DuplicateState, Incident
 from antoan.incidents.services import KIND_FIELDS
@@ -58,9 +60,9 @@ def display(kind: str, field: str, value, *, unit_names: dict | None = None) -> 
         return category_label(kind, value)
     if field in ("severity", "gravity"):  # the same codes (categories.CRIME_GRAVITIES)
         return severity_label(value)
-    if field in ("fire_cause", "accident_cause"):
-        cause = (fire_cause_find if field == "fire_cause" else accident_cause_find)(value)
-        return cause.label if cause else value
+    if field in LISTED:
+        found = LISTED[field](value)
+        return found.label if found else value
     if field in CHOICE_LABELS:
         return str(CHOICE_LABELS[field].get(value, value))
     if field in RELATED:
@@ -72,6 +74,11 @@ def display(kind: str, field: str, value, *, unit_names: dict | None = None) -> 
     if isinstance(value, int):
         return formats.number_format(value, force_grouping=True)
     return str(value)
+
+
+# Fields holding a code of a controlled list, and how to find its label.
+LISTED = {"fire_cause": fire_cause_find, "accident_cause": accident_cause_find, "offence": offence_find,
+          "drug_substance": drug_substance_find}  # fmt: skip
 
 
 @register.filter

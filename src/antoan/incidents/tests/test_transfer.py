@@ -178,7 +178,7 @@ BAD_ROWS = [
     ("B9,robbery,,23059,2026-03-01,,,,Va chạm,,0,1", "kind", "không hợp lệ"),
     ("B10,traffic,,23059,30/02/2026,,,,Va chạm,,0,1", "occurred_at", "không hợp lệ"),
     ("B11,traffic,,23059,2026-03-01,abc,108,,Va chạm,,0,1", "latitude", "Phải là một số"),
-    ("B12,crime,Kinh tế,23059,2026-03-01,,,,Lừa đảo,có,1,", "dead", "không dùng cho"),
+    ("B12,social_evil,Cờ bạc,23059,2026-03-01,,,,Đánh bạc,,1,", "dead", "không dùng cho"),
     ("B13,traffic,,23059,2026-03-01,,,,Va chạm,có,0,1", "solved", "không dùng cho"),
     (f"B14,traffic,,23059,2026-03-01,,,,{'x' * 10_000},,0,1", "summary", "quá giới hạn"),
 ]
