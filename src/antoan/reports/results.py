@@ -336,11 +336,11 @@ def _fires(facts: Facts) -> list[str]:
     sentence = f"Xảy ra {count_vi(fires.value)} vụ cháy, nổ"
     if len(kinds) > 1:
         sentence += f" ({join_clauses(kinds)})"
+    sentence = with_change(sentence, fires, facts.before_label)  # the change is of the count, so beside it
     dead, injured = facts.value("fire.dead"), facts.value("fire.injured")
     harm = [f"chết {count_vi(dead)} người" if dead else "", f"bị thương {count_vi(injured)} người" if injured else ""]
     if any(harm):
-        sentence += f", làm {join_clauses(harm)}"
-    sentence = with_change(sentence, fires, facts.before_label)
+        sentence += f"; làm {join_clauses(harm)}"
     damage = facts.value("fire.property_damage")
     if damage:
         sentence += f"; thiệt hại về tài sản ước tính {million_vi(damage)} triệu đồng"

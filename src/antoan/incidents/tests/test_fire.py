@@ -3,6 +3,7 @@ same validation, import, API and indicators as the registry's other kinds."""
 
 import pytest
 
+from antoan.accounts.models import Membership, Role, User
 from antoan.core.errors import DomainError
 from antoan.incidents.models import Incident
 from antoan.incidents.services import incident_create
@@ -11,6 +12,8 @@ from antoan.incidents.tests.test_transfer import problems, write_csv
 from antoan.incidents.transfer import export_csv, import_incidents
 from antoan.indicators.periods import period_parse
 from antoan.indicators.selectors import indicator_set
+from antoan.movement.tests.test_security_events import text_of
+from antoan.reports.context import build_context
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +70,10 @@ def test_fires_import_export_and_count(tmp_path, officer, ham_thuan):
     assert [figures.figure(c).value for c in ("fire.events", "fire.events.fire", "fire.events.explosion",
                                               "fire.dead", "fire.injured", "fire.rescued")] == [2, 1, 1, 1, 3, 3]
     assert Incident.objects.filter(kind="fire").count() == 2  # an independent count
+    leader = User.objects.create(username="lanhdao.hamthuan")
+    Membership.objects.create(user=leader, unit=ham_thuan, role=Role.LEADER)
+    text = text_of(build_context(user=leader, unit=ham_thuan, period=period_parse("2026")))
+    assert "Xảy ra 02 vụ cháy, nổ (01 vụ cháy và 01 vụ nổ); làm chết 01 người và bị thương 03 người;" in text
 
 
 def test_the_api_takes_a_fire(client, officer):
