@@ -276,8 +276,10 @@ def _crime_detail(facts: Facts) -> list[str]:
                  for f in offences]  # fmt: skip
         said.append(f"Tội danh chủ yếu: {'; '.join(named)}.")
     prosecuted = facts.value("crime.prosecuted")
-    harm = [f"làm chết {count_vi(facts.value('crime.dead'))} người" if facts.value("crime.dead") else "",
-            f"bị thương {count_vi(facts.value('crime.injured'))} người" if facts.value("crime.injured") else "",
+    people = join_clauses([f"chết {count_vi(facts.value('crime.dead'))} người" if facts.value("crime.dead") else "",
+                           f"bị thương {count_vi(facts.value('crime.injured'))} người"
+                           if facts.value("crime.injured") else ""])  # fmt: skip
+    harm = [f"làm {people}" if people else "",
             f"thiệt hại tài sản ước tính {million_vi(facts.value('crime.property_damage'))} triệu đồng"
             if facts.value("crime.property_damage") else ""]  # fmt: skip
     if prosecuted or any(harm):

@@ -68,7 +68,7 @@ def test_offences_prosecutions_and_seizures_are_counted_and_said(officer, ham_th
     text = text_of(build_context(user=make_user(Role.LEADER, ham_thuan), unit=ham_thuan, period=period_parse("2026")))
     assert ("Tội danh chủ yếu: trộm cắp tài sản (02 vụ); cố ý gây thương tích hoặc gây tổn hại cho sức khỏe của người "
             "khác (01 vụ)") in text  # fmt: skip
-    assert ("Đã khởi tố 06 bị can; các vụ án bị thương 01 người và thiệt hại tài sản ước tính 30 triệu "
+    assert ("Đã khởi tố 06 bị can; các vụ án làm bị thương 01 người và thiệt hại tài sản ước tính 30 triệu "
             "đồng.") in text  # fmt: skip
     assert "Thu giữ 25 gam ma túy đá (methamphetamine) và 120 viên ma túy tổng hợp dạng viên" in text
     assert "đưa 02 người đi cai nghiện" in text
