@@ -212,51 +212,29 @@ def category_choices(kind: str | None = None) -> list[tuple[str, str]]:
     return [(c.code, _label_of(c)) for k in kinds for c in CATEGORIES.get(k, ())]
 
 
-_FIRE_CAUSE_LOOKUP = {key: c for c in FIRE_CAUSES for key in (_key(c.code), _key(c.vi))}
-
-
-def fire_cause_find(text: str) -> Category | None:
-    """The cause whose code or Vietnamese label is `text` (any case, with or without diacritics), or None."""
-    return _FIRE_CAUSE_LOOKUP.get(_key(text))
-
-
-def fire_cause_choices() -> list[tuple[str, str]]:
-    return [(c.code, _label_of(c)) for c in FIRE_CAUSES]
-
-
-_ACCIDENT_CAUSE_LOOKUP = {key: c for c in ACCIDENT_CAUSES for key in (_key(c.code), _key(c.vi))}
-
-
-def accident_cause_find(text: str) -> Category | None:
-    """The accident cause whose code or Vietnamese label is `text` (any case, diacritics or none), or None."""
-    return _ACCIDENT_CAUSE_LOOKUP.get(_key(text))
-
-
-def accident_cause_choices() -> list[tuple[str, str]]:
-    return [(c.code, _label_of(c)) for c in ACCIDENT_CAUSES]
-
-
 def _keys(category: Category) -> tuple[str, ...]:
     """Its code, its label, and its label without what the brackets add ("Trộm cắp tài sản", "Ma túy đá")."""
     return _key(category.code), _key(category.vi), _key(category.vi.split(" (")[0])
 
 
-_OFFENCE_LOOKUP = {key: c for c in OFFENCES for key in _keys(c)}
-_DRUG_LOOKUP = {key: c for c in DRUG_SUBSTANCES for key in _keys(c)}
+class _Listed:
+    """A controlled list a record names one of: found by code, label or label without its brackets, in any case, with
+    or without diacritics; offered as (code, label) choices in the reader's language."""
+
+    def __init__(self, items: tuple[Category, ...]):
+        self.items = items
+        self._lookup = {key: c for c in items for key in _keys(c)}
+
+    def find(self, text: str) -> Category | None:
+        return self._lookup.get(_key(text))
+
+    def choices(self) -> list[tuple[str, str]]:
+        return [(c.code, _label_of(c)) for c in self.items]
 
 
-def offence_find(text: str) -> Category | None:
-    """The offence whose code, label or name without its article is `text` ("trom cap tai san"), or None."""
-    return _OFFENCE_LOOKUP.get(_key(text))
-
-
-def drug_substance_find(text: str) -> Category | None:
-    return _DRUG_LOOKUP.get(_key(text))
-
-
-def offence_choices() -> list[tuple[str, str]]:
-    return [(c.code, _label_of(c)) for c in OFFENCES]
-
-
-def drug_substance_choices() -> list[tuple[str, str]]:
-    return [(c.code, _label_of(c)) for c in DRUG_SUBSTANCES]
+_FIRE_CAUSES, _ACCIDENT_CAUSES = _Listed(FIRE_CAUSES), _Listed(ACCIDENT_CAUSES)
+_OFFENCES, _DRUGS = _Listed(OFFENCES), _Listed(DRUG_SUBSTANCES)
+fire_cause_find, fire_cause_choices = _FIRE_CAUSES.find, _FIRE_CAUSES.choices
+accident_cause_find, accident_cause_choices = _ACCIDENT_CAUSES.find, _ACCIDENT_CAUSES.choices
+offence_find, offence_choices = _OFFENCES.find, _OFFENCES.choices
+drug_substance_find, drug_substance_choices = _DRUGS.find, _DRUGS.choices
