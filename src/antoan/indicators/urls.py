@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from antoan.indicators.target_transfer_views import urlpatterns as target_transfer_patterns
 from antoan.indicators.target_views import urlpatterns as target_patterns
 from antoan.indicators.views import dashboard
 from antoan.indicators.window_views import urlpatterns as window_patterns
@@ -10,4 +11,5 @@ urlpatterns = [
     path("chi-tieu/", dashboard, name="dashboard"),
     path("chi-tieu/", include(window_patterns)),
     path("chi-tieu/", include(target_patterns)),
+    path("chi-tieu/", include(target_transfer_patterns)),
 ]
