@@ -8,7 +8,7 @@ Handlers only translate between JSON and the services; every refusal is the usua
 from datetime import date, datetime
 
 from django.utils import translation
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
@@ -157,6 +157,10 @@ class TargetResultOut(Schema):
     detail_en: str
     statement_vi: str
     statement_en: str
+    inherited_from: str | None = Field(None, description="The unit above whose target holds here (handed down)")
+    running: bool = Field(False, description="Judged while the period runs: on_track / at_risk unless final")
+    as_of: date | None = Field(None, description="While the period runs: the day its figures are counted to")
+    projected: float | None = Field(None, description="While a year runs: a count's year at the pace so far")
 
 
 class ChangeOut(Schema):

@@ -14,16 +14,23 @@ increase_by_pct; an upper bound met with room to spare is "met", since "vượt 
 "met", "missed", or "unknown" (no figure, or no comparison for a kind that needs one). How far past (or short of) the
 number is the `margin`, in the target's own terms: points for a rate ("đạt 82 %, vượt chỉ tiêu 7 %" — the National
 Assembly's reports write a rate's margin in %), the measure for a count, points of % for the by-% kinds.
+
+While the period runs (`judge_so_far`) a result is mostly not yet final: "on_track" (dự kiến đạt — the figure so far,
+or the year projected from it, keeps the target) or "at_risk" (có nguy cơ không đạt); only what later days cannot
+undo is final — a cap on a count already passed is "missed", a count already at its floor "met" or "exceeded".
 """
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 EXCEEDED, MET, MISSED, UNKNOWN = "exceeded", "met", "missed", "unknown"
-STATUSES = (EXCEEDED, MET, MISSED, UNKNOWN)
+ON_TRACK, AT_RISK = "on_track", "at_risk"  # while the period runs
+STATUSES = (EXCEEDED, MET, ON_TRACK, AT_RISK, MISSED, UNKNOWN)
 STATUS_LABELS = {
     EXCEEDED: ("Vượt chỉ tiêu", "Exceeded the target"),
     MET: ("Đạt chỉ tiêu", "Met the target"),
+    ON_TRACK: ("Dự kiến đạt chỉ tiêu", "On track"),
+    AT_RISK: ("Có nguy cơ không đạt chỉ tiêu", "At risk of missing the target"),
     MISSED: ("Không đạt chỉ tiêu", "Missed the target"),
     UNKNOWN: ("Chưa đủ số liệu để đánh giá", "Not enough data to judge"),
 }
@@ -159,7 +166,9 @@ class Judgement:
 def _says(status: str, detail_vi: str = "", detail_en: str = "", *, margin_vi: str = "", margin_en: str = ""):
     """(phrase_vi, phrase_en, detail_vi, detail_en)."""
     vi, en = {EXCEEDED: ("vượt chỉ tiêu", "exceeded the target"), MET: ("đạt chỉ tiêu", "met the target"),
-              MISSED: ("không đạt chỉ tiêu", "missed the target")}[status]  # fmt: skip
+              MISSED: ("không đạt chỉ tiêu", "missed the target"),
+              ON_TRACK: ("dự kiến đạt chỉ tiêu", "on track to meet the target"),
+              AT_RISK: ("có nguy cơ không đạt chỉ tiêu", "at risk of missing the target")}[status]  # fmt: skip
     if margin_vi:
         return f"{vi} {margin_vi}", f"{en} by {margin_en}", f"cao hơn chỉ tiêu {margin_vi}", f"{margin_en} above it"
     if detail_vi:
@@ -266,3 +275,60 @@ def _judge_direction(kind, v, c, change, change_pct, measure) -> Judgement:
         detail = _moved(change, change_pct, measure)
     status = MET if ok else MISSED
     return Judgement(status, None, change, change_pct, *_says(status, *detail))
+
+
+# While the period runs ------------------------------------------------------------------------------------------
+
+
+def judge_so_far(*, kind: str, target, value, comparison, measure: Measure, projected=None) -> Judgement:
+    """Judge a running period's figure so far. `comparison` is the same part of the period before ("cùng kỳ") for the
+    relative kinds; `projected` is the whole period's figure at the pace so far, given only for a count or an amount
+    under an absolute kind (a rate, a stock or a yearly figure has no pace: judged as it stands). What later days
+    cannot undo stays final (a cap passed: missed; a floor reached: met or exceeded); the rest is on track or at risk,
+    with the same margin and detail as a final judgement."""
+    so_far = judge(kind=kind, target=target, value=value, comparison=comparison, measure=measure)
+    if so_far.status == UNKNOWN:
+        return so_far
+    if projected is not None and kind in ("at_most", "at_least"):
+        return _judge_pace(kind, as_decimal(target), as_decimal(value), as_decimal(projected), so_far, measure)
+    status = ON_TRACK if so_far.status in (MET, EXCEEDED) else AT_RISK
+    if KINDS[kind].relative:  # judged on the same part of the period before
+        detail = (f"so với cùng kỳ: {so_far.detail_vi}", f"on the same part of the period before: {so_far.detail_en}")
+    else:  # a rate, a stock or a yearly figure as it stands
+        v, t = as_decimal(value), as_decimal(target)
+        detail = (
+            f"{measure.text(v)} đến nay, chỉ tiêu {_asked(kind, t, measure)}",
+            f"{measure.text(v, english=True)} so far, target {_asked(kind, t, measure, english=True)}",
+        )
+    return Judgement(status, so_far.margin, so_far.change, so_far.change_pct, *_says(status, *detail))
+
+
+def _asked(kind: str, t: Decimal, measure: Measure, *, english: bool = False) -> str:
+    """The number an absolute target asks: "không quá 15 vụ", "75%"."""
+    if kind == "at_most":
+        return f"at most {measure.text(t, english=True)}" if english else f"không quá {measure.text(t)}"
+    return measure.text(t, english=english)
+
+
+def _judge_pace(kind, t, v, projected, so_far: Judgement, measure: Measure) -> Judgement:
+    """A count or an amount against a cap or a floor for the whole period, at the pace so far."""
+    if (kind == "at_most" and so_far.status == MISSED) or (kind == "at_least" and so_far.status != MISSED):
+        return so_far  # the cap is passed, or the floor reached: later days cannot change it
+    if kind == "at_most" and t == 0:
+        return Judgement(ON_TRACK, Decimal(0), so_far.change, so_far.change_pct,
+                         *_says(ON_TRACK, "chưa để xảy ra", "none so far"))  # fmt: skip
+    keeps = projected <= t if kind == "at_most" else projected >= t
+    status = ON_TRACK if keeps else AT_RISK
+    detail = (
+        f"{measure.text(v)} đến nay, ước cả năm {measure.text(_whole(projected))}, chỉ tiêu {_asked(kind, t, measure)}",
+        f"{measure.text(v, english=True)} so far, about {measure.text(_whole(projected), english=True)} "
+        f"for the year, target {_asked(kind, t, measure, english=True)}",
+    )
+    # margin: for a cap, the room left before it is passed; for a floor, how far short the figure still is (−)
+    return Judgement(status, t - v if kind == "at_most" else v - t, so_far.change, so_far.change_pct,
+                     *_says(status, *detail))  # fmt: skip
+
+
+def _whole(value: Decimal) -> Decimal:
+    """A projection in whole units ("ước cả năm 13 vụ"): a pace gives no more precision than that."""
+    return value.quantize(Decimal(1), rounding=ROUND_HALF_UP)

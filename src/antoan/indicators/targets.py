@@ -15,29 +15,40 @@ dashboard and the report show. A whole year (a calendar or a statistical year) j
   part of the year before (`Period.previous()`, the comparison the figures already carry) — "so với cùng kỳ";
 - nothing on an indicator dated by a year only (exemplars, ratings, recognition), which has no figure for a part.
 The others are left out of the answer (`targets_for` still lists them).
+
+While the period runs (today is one of its days before the last) the targets are judged on the figures up to today
+(`target_rules.judge_so_far`): the kinds that compare, against the same days of the year before ("so với cùng kỳ",
+not the whole of it); a cap or a floor on a count or an amount, against the year at the pace so far (the count ×
+the period's days ÷ the days gone); a rate, a stock or a yearly figure as it stands. The status is then "on_track" or
+"at_risk" unless later days cannot change it (a cap already passed is missed).
 """
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import QuerySet
 
 from antoan.accounts.models import Role, User
 from antoan.accounts.selectors import user_is_admin
+from antoan.core import clock
 from antoan.core.audit import AuditEntry, audit_entries
 from antoan.core.errors import DomainError, Message, NotFound
-from antoan.indicators.catalogue import Indicator, indicators
+from antoan.indicators.catalogue import SQL_AGGREGATES, Indicator, indicators
 from antoan.indicators.models import Target
 from antoan.indicators.periods import Period
 from antoan.indicators.selectors import IndicatorSet, indicator_set, indicator_unit
 from antoan.indicators.target_rules import (
     ABSOLUTE_KINDS,
+    AT_RISK,
     KINDS,
+    MISSED,
     STATUS_LABELS,
     UNKNOWN,
     Judgement,
     Measure,
     judge,
+    judge_so_far,
     statement,
 )
 from antoan.units.models import Hierarchy, Kind, Unit
@@ -60,6 +71,19 @@ def target_year(period: Period) -> int:
 def is_rate(indicator: Indicator) -> bool:
     """A figure that is a rate or a typical value rather than an amount counted over the period."""
     return indicator.is_percent or indicator.aggregate in RATE_AGGREGATES
+
+
+def is_flow(indicator: Indicator) -> bool:
+    """A count or an amount that adds up day by day, so a year can be projected from its pace (not a rate, a stock
+    read on a day, or a figure dated by a year only)."""
+    return indicator.aggregate in SQL_AGGREGATES and not indicator.is_percent and not indicator.is_annual
+
+
+def running_day(period: Period) -> date | None:
+    """Today when the period still runs — today is one of its days before the last — else None. From its last day
+    on, a period is judged whole, as the report counts it (reports.facts.counted_period)."""
+    today = clock.today()
+    return today if period.start <= today < period.end else None
 
 
 def target_applies(*, kind: str, indicator: Indicator, period: Period) -> bool:
@@ -200,6 +224,13 @@ class TargetResult:
     statement_vi: str
     statement_en: str
     unit: Unit | None = None  # the unit judged (the target may be a unit above's, handed down)
+    as_of: date | None = None  # while the period runs: the day its figures are counted to (today)
+    projected: int | float | None = None  # while a year runs: a count's year at the pace so far
+
+    @property
+    def running(self) -> bool:
+        """Judged while the period runs: the status says where it is heading (on track, at risk) where not final."""
+        return self.as_of is not None
 
     @property
     def inherited(self) -> bool:
@@ -212,8 +243,8 @@ class TargetResult:
 
     @property
     def met(self) -> bool | None:
-        """True when met or exceeded, False when missed, None when it cannot be said."""
-        return None if self.status == UNKNOWN else self.status != "missed"
+        """True when met, exceeded or on track, False when missed or at risk, None when it cannot be said."""
+        return None if self.status == UNKNOWN else self.status not in (MISSED, AT_RISK)
 
     @property
     def phrase_vi(self) -> str:
@@ -263,6 +294,7 @@ class TargetResult:
             "detail_vi": self.detail_vi, "detail_en": self.detail_en,
             "statement_vi": self.statement_vi, "statement_en": self.statement_en,
             "inherited_from": self.target.unit.name if self.inherited else None,
+            "running": self.running, "as_of": self.as_of, "projected": self.projected,
         }  # fmt: skip
 
 
@@ -274,8 +306,9 @@ def target_results(
     *, user: User, unit: Unit | None, period: Period, figures: IndicatorSet | None = None
 ) -> list[TargetResult]:
     """Each target of `unit` for the period's year that the period can judge, against the indicator set's figure
-    for `unit` and `period` (and its comparison period). `figures`: an indicator set the caller already has for the
-    same unit and period (the dashboard's), read instead of computing the figures again."""
+    for `unit` and `period` (and its comparison period) — while the period runs, against its figures up to today
+    and the same days of the year before (the module's docstring). `figures`: an indicator set the caller already
+    has for the same unit and period (the dashboard's), read instead of computing the figures again."""
     unit = indicator_unit(user=user, unit=unit)
     if unit is None:  # the whole country has no targets of its own
         return []
@@ -287,32 +320,53 @@ def target_results(
         indicator = catalogue.get(target.indicator)
         if indicator is None or target_applies(kind=target.kind, indicator=indicator, period=period):
             judged.append((target, indicator))
-    codes = sorted({i.code for _, i in judged if i is not None})
-    have = {f.indicator.code for f in figures.figures} if figures is not None else set()
-    missing = [code for code in codes if code not in have]
-    read = indicator_set(user=user, unit=unit, period=period, codes=missing) if missing else None
-    comparison = (figures or read).comparison if (figures or read) else period.previous()
-
-    def figure(code):
-        source = figures if code in have else read
-        return source.figure(code)
+    today = running_day(period)
+    codes = {i.code for _, i in judged if i is not None}
+    # a yearly figure is read for the whole period (a part of a year has none); the rest, while the period runs,
+    # up to today against the same days of the year before
+    so_far = {code for code in codes if today is not None and not catalogue[code].is_annual}
+    whole = _FigureSource(user, unit, period, codes - so_far, figures)
+    part = _FigureSource(user, unit, Period.of_range(period.start, today), so_far) if so_far else None
 
     results = []
     for target, indicator in judged:
+        said_vi, said_en = target_statement(target)
         if indicator is None:
             shown = target.indicator
             gone_vi = f"mã số liệu '{shown}' không còn trong danh mục"
             gone_en = f"the indicator code '{shown}' is no longer listed"
             judgement = Judgement(UNKNOWN, None, None, None, gone_vi, gone_en, gone_vi, gone_en)
-            value = before = None
+            results.append(TargetResult(target, None, period, whole.comparison, None, None, judgement, said_vi,
+                                        said_en, unit))  # fmt: skip
+            continue
+        source = part if indicator.code in so_far else whole
+        found = source.figure(indicator.code)
+        value, before, projected = found.value, found.comparison, None
+        if today is None:
+            judgement = judge(kind=target.kind, target=target.value, value=value, comparison=before,
+                              measure=measure_of(indicator))  # fmt: skip
         else:
-            found = figure(indicator.code)
-            value, before = found.value, found.comparison
-            judgement = judge(
-                kind=target.kind, target=target.value, value=value, comparison=before, measure=measure_of(indicator)
-            )
-        said_vi, said_en = target_statement(target)
-        results.append(
-            TargetResult(target, indicator, period, comparison, value, before, judgement, said_vi, said_en, unit)
-        )
+            if is_flow(indicator) and target.kind in ABSOLUTE_KINDS and value is not None:
+                projected = value * period.days / ((today - period.start).days + 1)
+            judgement = judge_so_far(kind=target.kind, target=target.value, value=value, comparison=before,
+                                     measure=measure_of(indicator), projected=projected)  # fmt: skip
+        results.append(TargetResult(
+            target, indicator, period, source.comparison, value, before, judgement, said_vi, said_en, unit,
+            as_of=today, projected=None if projected is None else round(projected, 1),
+        ))  # fmt: skip
     return results
+
+
+class _FigureSource:
+    """The figures of some codes for a unit and period: those of an indicator set the caller has, the rest read once."""
+
+    def __init__(self, user: User, unit: Unit, period: Period, codes: set[str], given: IndicatorSet | None = None):
+        have = {f.indicator.code for f in given.figures} if given is not None and given.period == period else set()
+        self.given = given if have else None
+        self.have = have
+        missing = sorted(codes - have)
+        self.read = indicator_set(user=user, unit=unit, period=period, codes=missing) if missing else None
+        self.comparison = (self.given or self.read).comparison if (self.given or self.read) else period.previous()
+
+    def figure(self, code: str):
+        return (self.given if code in self.have else self.read).figure(code)

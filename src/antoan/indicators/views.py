@@ -295,6 +295,7 @@ def dashboard(request):
                 if code in indicators()
             ],
             target_year=targets.target_year(period),
+            target_as_of=next((r.as_of for rs in judged.values() for r in rs), None),
             target_rows=[
                 {**_target_shown(r), "name": r.indicator.name if r.indicator else r.target.indicator}
                 for rs in judged.values()

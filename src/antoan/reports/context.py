@@ -69,7 +69,7 @@ def build_context(
     facts = Facts(unit, period, counted, result, this_label, before_label)
     children = [c for c in indicator_children(user=user, unit=unit) if c.pk != unit.pk]
     profile = report_profile(unit, [c.name for c in children])
-    judged = judged_targets(user=user, unit=unit, period=counted)
+    judged = judged_targets(user=user, unit=unit, period=period)  # judged up to today while it runs
     following = next_period(period)
     grounds = drafting.Grounds(
         facts=facts,

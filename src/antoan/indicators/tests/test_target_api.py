@@ -1,7 +1,8 @@
 """/api/v1/indicators/targets: the same services and selectors as the pages, documented in the OpenAPI schema, scoped,
 and refusing bad input with 422 and both languages."""
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -164,3 +165,19 @@ def test_the_cli_judges_the_targets_as_the_api_does(officer, leader, district):
     call_command("indicators", "--unit", "597", "--on", "2020-06-30", "--period", "2020", "--targets",
                  "--indicators", "disaster.events", stdout=text)  # fmt: skip
     assert "CHỈ TIÊU NĂM 2020" in text.getvalue() and "Đạt chỉ tiêu: đạt chỉ tiêu (không để xảy ra)" in text.getvalue()
+
+
+def test_a_running_years_results_say_so_with_the_day_and_the_pace(client, officer, leader, district, unit,
+                                                                    time_machine):  # fmt: skip
+    """1/4/2020 (day 92 of 366): two accidents so far, a cap of 5 for the year — the pace gives 8: at risk."""
+    time_machine.move_to(datetime(2020, 4, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+    ma_lam = unit("23059", LEGACY)
+    for month in (1, 3):
+        incident_create(user=officer, unit=ma_lam, kind="traffic", occurred_at=local(2020, month, 2, 8), summary="TNGT",
+                        dead=0, injured=1)  # fmt: skip
+    target_create(user=leader, unit=district, year=2020, indicator="traffic.accidents", kind="at_most", value=5)
+    client.force_login(officer)
+    [out] = client.get(f"{URL}/results", {"unit": "597", "period": "2020"}).json()
+    assert (out["status"], out["running"], out["as_of"], out["value"]) == ("at_risk", True, "2020-04-01", 2)
+    assert out["projected"] == round(2 * 366 / 92, 1) and out["margin"] == 3
+    assert out["status_en"] == "At risk of missing the target" and out["inherited_from"] is None

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from antoan.indicators.target_rules import KINDS, Measure, judge, number_text, statement
+from antoan.indicators.target_rules import KINDS, Measure, judge, judge_so_far, number_text, statement
 
 CASES = Measure("vụ", "cases")
 RATE = Measure("%", "%", is_percent=True)
@@ -210,3 +210,60 @@ def test_every_kind_has_a_rule_and_a_statement():
     from antoan.indicators.models import TargetKind
 
     assert set(KINDS) == set(TargetKind.values)
+
+
+# While the period runs (#23: on track, with the gap) ------------------------------------------------------------
+
+
+def so_far(kind, target, value, comparison=None, measure=CASES, projected=None):
+    return judge_so_far(kind=kind, target=target, value=value, comparison=comparison, measure=measure,
+                        projected=projected)  # fmt: skip
+
+
+def test_a_cap_kept_at_the_pace_so_far_is_on_track_with_the_room_left():
+    result = so_far("at_most", 15, 12, projected=Decimal("12.85"))
+    assert (result.status, result.margin) == ("on_track", Decimal(3))
+    assert result.phrase_vi == "dự kiến đạt chỉ tiêu (12 vụ đến nay, ước cả năm 13 vụ, chỉ tiêu không quá 15 vụ)"
+    assert result.phrase_en == ("on track to meet the target (12 cases so far, about 13 cases for the year, "
+                                "target at most 15 cases)")  # fmt: skip
+
+
+def test_a_cap_the_pace_would_pass_is_at_risk_and_one_already_passed_is_missed():
+    risky = so_far("at_most", 10, 8, projected=Decimal("16.04"))
+    assert (risky.status, risky.margin) == ("at_risk", Decimal(2))
+    assert risky.phrase_vi.startswith("có nguy cơ không đạt chỉ tiêu (8 vụ đến nay, ước cả năm 16 vụ")
+    passed = so_far("at_most", 10, 11, projected=Decimal("22"))
+    assert (passed.status, passed.margin) == ("missed", Decimal(-1))  # later days cannot bring it back
+    assert so_far("at_most", 0, 1, projected=Decimal("2")).status == "missed"
+    nothing = so_far("at_most", 0, 0, projected=Decimal("0"))
+    assert (nothing.status, nothing.phrase_vi) == ("on_track", "dự kiến đạt chỉ tiêu (chưa để xảy ra)")
+
+
+def test_a_floor_reached_is_final_and_one_short_is_judged_by_its_pace():
+    assert so_far("at_least", 40, 45, projected=Decimal("60")).status == "exceeded"
+    assert so_far("at_least", 40, 40, projected=Decimal("60")).status == "met"
+    pace = so_far("at_least", 40, 20, projected=Decimal("40.1"))
+    assert (pace.status, pace.margin) == ("on_track", Decimal(-20))  # still 20 to do
+    slow = so_far("at_least", 40, 10, projected=Decimal("20"))
+    assert (slow.status, slow.margin) == ("at_risk", Decimal(-30))
+
+
+def test_a_rate_so_far_is_judged_as_it_stands_never_final():
+    ahead = so_far("at_least", 75, 80.0, measure=RATE)
+    assert (ahead.status, ahead.margin) == ("on_track", Decimal("5.0"))
+    assert ahead.phrase_vi == "dự kiến đạt chỉ tiêu (80% đến nay, chỉ tiêu 75%)"
+    behind = so_far("at_least", 75, 70.0, measure=RATE)
+    assert (behind.status, behind.detail_en) == ("at_risk", "70% so far, target 75%")
+
+
+def test_a_comparison_so_far_is_with_the_same_days_of_the_year_before():
+    result = so_far("reduce_by_pct", 5, 9, 10)
+    assert result.status == "on_track"
+    assert result.phrase_vi == "dự kiến đạt chỉ tiêu (so với cùng kỳ: kéo giảm 10%, chỉ tiêu 5%)"
+    assert so_far("reduce", None, 10, 10).status == "at_risk"
+    assert so_far("not_increase", None, 10, 10).status == "on_track"
+
+
+def test_without_a_figure_a_running_target_is_unknown():
+    assert so_far("at_most", 5, None, projected=None).status == "unknown"
+    assert so_far("reduce", None, 3, None).status == "unknown"

@@ -2,7 +2,8 @@
 beside a headline figure, which must be target_results' judgement of the figure the card shows."""
 
 import re
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -156,7 +157,7 @@ def test_the_list_shows_the_targets_in_scope(officer_client, leader, district):
 # The dashboard --------------------------------------------------------------------------------------------
 
 CARD_TARGET = re.compile(
-    r'id="card-([a-z0-9-]+)".*?data-value="([^"]*)".*?(?:data-target-status="([a-z]+)"|</article>)', re.S
+    r'id="card-([a-z0-9-]+)".*?data-value="([^"]*)".*?(?:data-target-status="([a-z_]+)"|</article>)', re.S
 )
 
 
@@ -191,3 +192,23 @@ def test_the_dashboard_says_whether_a_headline_figure_met_its_target_as_target_r
     assert shown["social-evil-cases"][1] == ""  # no target, no status
     assert "Vượt chỉ tiêu" in page and "Đạt chỉ tiêu" in page and 'id="dashboard-targets"' in page
     assert reverse("indicators:target_year", args=[district.pk, 2020]) in page
+
+
+def test_while_the_year_runs_the_dashboard_says_on_track_or_at_risk_as_of_today(
+    officer_client, officer, leader, district, unit, time_machine
+):
+    """1/7/2020: three accidents so far against three on the same days of 2019 (a reduction asked: at risk), one
+    person hurt in each — six in the year at this pace, under the cap of ten (on track)."""
+    time_machine.move_to(datetime(2020, 7, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+    ma_lam = unit("23059", LEGACY)
+    for day in ((2019, 2, 3), (2019, 3, 9), (2019, 6, 1), (2019, 9, 20), (2020, 2, 11), (2020, 5, 2), (2020, 6, 20)):
+        incident_create(user=officer, unit=ma_lam, kind="traffic", occurred_at=local(*day, 18), summary="Va chạm",
+                        dead=0, injured=1)  # fmt: skip
+    target_create(user=leader, unit=district, year=2020, indicator="traffic.accidents", kind="reduce", value=None)
+    target_create(user=leader, unit=district, year=2020, indicator="traffic.injured", kind="at_most", value=10)
+    page = officer_client.get(reverse("indicators:dashboard"), {"unit": "597", "period": "2020"}).content.decode()
+    cards = {slug: status for slug, _, status in CARD_TARGET.findall(page)}
+    assert (cards["traffic-accidents"], cards["traffic-injured"]) == ("at_risk", "on_track")
+    assert "tính đến ngày 01/07/2020" in re.search(r'id="dashboard-targets".*?</h2>', page, re.S).group(0)
+    assert "Có nguy cơ không đạt chỉ tiêu" in page and "Dự kiến đạt chỉ tiêu" in page
+    assert "ước cả năm 6 người" in page

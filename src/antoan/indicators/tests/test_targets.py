@@ -1,13 +1,15 @@
 """Targets (chỉ tiêu): who may set them, how they are judged as input, the audit, the grid of a unit's year, and how
 the year's figures are judged against them (target_results) over a year, a statistical year and a part of a year."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from antoan.accounts.models import Role, User
 from antoan.core.errors import DomainError, Forbidden, NotFound
+from antoan.incidents.models import Incident
 from antoan.incidents.services import incident_create
 from antoan.incidents.tests.conftest import local
 from antoan.indicators.models import Target
@@ -424,3 +426,72 @@ def test_a_communes_year_takes_the_districts_targets_unless_it_sets_its_own(lead
     assert (own["traffic.accidents"].value, own["traffic.accidents"].comparison) == (2, 1)  # up: missed
     assert own["traffic.accidents"].status == "missed"
     assert [t.unit for t in targets_for(user=leader, unit=hong_son, year=2020)] == []  # its own list stays empty
+
+
+# While the year runs (#23: on track, with the gap) -------------------------------------------------------------
+
+
+def _count(unit, kind, start, end, **where) -> int:
+    """An independent count: the records themselves, by the local days they happened on (both included)."""
+    return Incident.objects.filter(unit=unit, kind=kind, occurred_at__gte=local(*start, 0, 0),
+                                   occurred_at__lt=local(*end, 0, 0) + timedelta(days=1), **where).count()  # fmt: skip
+
+
+def test_a_running_year_is_judged_so_far_then_finally_when_it_ends(officer, leader, district, ma_lam, time_machine):
+    """On 1/7/2020 (day 183 of 366) the year's targets are judged on the records up to that day, the comparisons on
+    the same days of 2019; from 2021 the same targets are judged on the whole years."""
+    time_machine.move_to(datetime(2020, 7, 1, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+    for day in ((2019, 2, 3), (2019, 3, 9), (2019, 6, 1), (2019, 9, 20), (2020, 2, 11), (2020, 5, 2), (2020, 6, 20)):
+        incident_create(user=officer, unit=ma_lam, kind="traffic", occurred_at=local(*day, 18),
+                        summary="Va chạm xe máy trên QL28", dead=0, injured=1)  # fmt: skip
+    for month, solved in ((1, True), (3, True), (6, False)):
+        incident_create(user=officer, unit=ma_lam, kind="crime", category="social_order",
+                        occurred_at=local(2020, month, 5, 9), summary="Trộm cắp tài sản", solved=solved)  # fmt: skip
+    for code, kind, value in (("traffic.accidents", "reduce_by_pct", "20"), ("traffic.accidents", "at_most", "5"),
+                              ("traffic.injured", "at_most", "10"), ("crime.cases", "at_most", "2"),
+                              ("crime.clearance_rate", "at_least", "70"), ("disaster.events", "at_most", "0"),
+                              ("recognised.commune", "at_least", "100")):  # fmt: skip
+        a_target(leader, district, indicator=code, kind=kind, value=value)
+
+    def judged():
+        return {(r.target.indicator, r.target.kind): r
+                for r in target_results(user=officer, unit=district, period=period_parse("2020"))}  # fmt: skip
+
+    running = judged()
+    so_far = _count(ma_lam, "traffic", (2020, 1, 1), (2020, 7, 1))
+    same_days = _count(ma_lam, "traffic", (2019, 1, 1), (2019, 7, 1))
+    whole_2019 = _count(ma_lam, "traffic", (2019, 1, 1), (2019, 12, 31))
+    assert (so_far, same_days, whole_2019) == (3, 3, 4)
+    reduce = running["traffic.accidents", "reduce_by_pct"]
+    assert reduce.running and reduce.as_of == date(2020, 7, 1)
+    assert (reduce.value, reduce.comparison) == (so_far, same_days)  # not the whole of 2019, which would read −25 %
+    assert reduce.comparison_period == period_parse("2019-01-01..2019-07-01")
+    assert reduce.status == "at_risk" and reduce.met is False
+    assert reduce.phrase_vi == "có nguy cơ không đạt chỉ tiêu (so với cùng kỳ: không đổi, chỉ tiêu kéo giảm 20%)"
+
+    cap = running["traffic.accidents", "at_most"]
+    pace = so_far * 366 / 183
+    assert cap.projected == round(pace, 1) and pace > 5
+    assert (cap.status, cap.margin) == ("at_risk", 5 - so_far)  # 2 more before the cap is passed
+    assert cap.phrase_vi == "có nguy cơ không đạt chỉ tiêu (3 vụ đến nay, ước cả năm 6 vụ, chỉ tiêu không quá 5 vụ)"
+    injured = running["traffic.injured", "at_most"]
+    assert (injured.value, injured.status) == (so_far, "on_track")  # one hurt in each accident: 6 in the year ≤ 10
+    crimes = _count(ma_lam, "crime", (2020, 1, 1), (2020, 7, 1))
+    assert running["crime.cases", "at_most"].value == crimes == 3
+    assert running["crime.cases", "at_most"].status == "missed"  # the cap is passed: final
+    solved = _count(ma_lam, "crime", (2020, 1, 1), (2020, 7, 1), solved=True)
+    rate = running["crime.clearance_rate", "at_least"]
+    assert rate.value == pytest.approx(100 * solved / crimes, abs=0.05) and rate.status == "at_risk"
+    assert rate.projected is None  # a rate has no pace
+    assert running["disaster.events", "at_most"].status == "on_track"
+    assert running["recognised.commune", "at_least"].status == "unknown"
+    assert running["traffic.accidents", "at_most"].as_dict()["running"] is True
+
+    time_machine.move_to(datetime(2021, 1, 5, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+    final = judged()
+    assert not final["traffic.accidents", "reduce_by_pct"].running
+    reduce = final["traffic.accidents", "reduce_by_pct"]
+    assert (reduce.comparison, reduce.status) == (whole_2019, "exceeded")  # 3 against the whole of 2019's 4: −25 %
+    assert final["traffic.accidents", "at_most"].status == "met"
+    assert final["crime.clearance_rate", "at_least"].status == "missed"
+    assert final["disaster.events", "at_most"].status == "met"

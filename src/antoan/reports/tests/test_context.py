@@ -383,3 +383,33 @@ def test_a_black_spot_says_only_the_casualties_there_were():
     assert _spot_toll(SimpleNamespace(dead=0, injured=4, accident_count=4)) == "04 vụ, làm bị thương 04 người"
     assert _spot_toll(SimpleNamespace(dead=2, injured=0, accident_count=3)) == "03 vụ, làm chết 02 người"
     assert _spot_toll(SimpleNamespace(dead=0, injured=0, accident_count=3)) == "03 vụ"
+
+
+@pytest.mark.time_machine(datetime(2026, 12, 7, 9, tzinfo=timezone.get_fixed_timezone(7 * 60)))
+def test_a_running_years_targets_are_said_as_where_they_are_heading(demo, make_user, unit):
+    """Xã Hàm Thuận on 7/12/2026: a cap on accidents equal to the count so far is not yet missed, but the pace
+    passes it ("có nguy cơ không đạt chỉ tiêu", among the shortcomings); a cap of twice the count is on track
+    ("dự kiến đạt chỉ tiêu", among the results) — each with the count so far and the year at its pace."""
+    from antoan.incidents.models import Incident
+    from antoan.indicators.target_services import target_create
+    from antoan.indicators.targets import target_results
+
+    commune = unit("23059")
+    leader = make_user(Role.LEADER, commune)
+    zone = timezone.get_fixed_timezone(7 * 60)
+    so_far = Incident.objects.filter(unit=commune, kind="traffic", occurred_at__gte=datetime(2026, 1, 1, tzinfo=zone),
+                                     occurred_at__lt=datetime(2026, 12, 8, tzinfo=zone)).count()  # fmt: skip
+    assert so_far > 0
+    target_create(user=leader, unit=commune, year=2026, indicator="traffic.accidents", kind="at_most", value=so_far)
+    target_create(user=leader, unit=commune, year=2026, indicator="traffic.injured", kind="at_most", value=10_000)
+    judged = {r.target.indicator: r for r in target_results(user=leader, unit=commune, period=period_parse("2026"))}
+    accidents = judged["traffic.accidents"]
+    assert (accidents.value, accidents.status, accidents.as_of) == (so_far, "at_risk", date(2026, 12, 7))
+    assert judged["traffic.injured"].status == "on_track"
+
+    report = build_context(user=leader, unit=commune, period=period_parse("2026"))
+    assert_official(report)
+    pace = round(so_far * 365 / 341)
+    said = f"số vụ tai nạn giao thông có nguy cơ không đạt chỉ tiêu ({so_far} vụ đến nay, ước cả năm {pace} vụ"
+    assert said in " ".join(report.parts["shortcomings"])
+    assert "số người bị thương do tai nạn giao thông dự kiến đạt chỉ tiêu" in " ".join(report.parts["strengths"])
