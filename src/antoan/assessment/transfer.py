@@ -11,7 +11,6 @@ total, a grade): the header check refuses one, because results are computed.
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
@@ -25,6 +24,7 @@ from antoan.core.errors import DomainError, Message
 from antoan.core.memo import memoized
 from antoan.core.tabular import (
     ImportReport,
+    RowGroup,
     RowProblem,
     cell_text,
     csv_lines,
@@ -43,13 +43,6 @@ RATING_COLUMNS = ("unit_code", "unit_name", "year", "criterion_code", "points")
 RATING_REQUIRED = ("unit_code", "year", "criterion_code", "points")
 
 
-@dataclass
-class _Group:
-    unit_code: str
-    year_text: str
-    rows: list[tuple[int, dict]] = field(default_factory=list)  # (row number, values)
-
-
 @memoized
 def _unit(code: str, year: int) -> Unit:
     return unit_of_year(code=code, year=year)
@@ -61,13 +54,13 @@ def _code_text(value) -> str:
     return str(value if value is not None else "").strip()
 
 
-def _read_groups(path: Path, *, columns, required, report: ImportReport) -> list[_Group]:
+def _read_groups(path: Path, *, columns, required, report: ImportReport) -> list[RowGroup]:
     rows = read_rows(Path(path))
     try:
         names = read_header(next(rows), columns=columns, required=required)
     except StopIteration:
         raise file_error("Tệp rỗng", "The file is empty") from None
-    groups: dict[tuple[str, str], _Group] = {}
+    groups: dict[tuple[str, str], RowGroup] = {}
     for number, cells in enumerate(rows, start=2):
         if all(is_empty(c) for c in cells):
             report.blank += 1
@@ -83,11 +76,11 @@ def _read_groups(path: Path, *, columns, required, report: ImportReport) -> list
             for i, name in enumerate(names)
         }
         key = (_code_text(values.get("unit_code")), _code_text(values.get("year")))
-        groups.setdefault(key, _Group(*key)).rows.append((number, values))
+        groups.setdefault(key, RowGroup(*key)).rows.append((number, values))
     return list(groups.values())
 
 
-def _group_unit(group: _Group) -> tuple[Unit, int]:
+def _group_unit(group: RowGroup) -> tuple[Unit, int]:
     """The group's unit and year, or a DomainError naming the column."""
     if not group.unit_code:
         raise DomainError({"unit_code": Message("Bắt buộc nhập", "Required")})
@@ -97,27 +90,7 @@ def _group_unit(group: _Group) -> tuple[Unit, int]:
     return _unit(group.unit_code, year), year
 
 
-def _reject_group(group: _Group, problems: list[RowProblem], report: ImportReport) -> None:
-    """Report the bad rows, and the group's other rows as not recorded because of them."""
-    report.rejected.extend(problems)
-    bad = sorted({p.row for p in problems})
-    shown = ", ".join(str(r) for r in bad)
-    for number, _ in group.rows:
-        if number not in bad:
-            report.rejected.append(
-                RowProblem(
-                    number,
-                    "",
-                    Message(
-                        f"Không ghi: {group.unit_code} năm {group.year_text} có dòng lỗi ({shown}); cả nhóm bị từ chối",
-                        f"Not recorded: {group.unit_code} {group.year_text} has bad rows ({shown}); the whole group "
-                        "is rejected",
-                    ),
-                )
-            )
-
-
-def _by_code(group: _Group, report_duplicates: list[RowProblem]) -> dict[str, tuple[int, dict]]:
+def _by_code(group: RowGroup, report_duplicates: list[RowProblem]) -> dict[str, tuple[int, dict]]:
     found: dict[str, tuple[int, dict]] = {}
     for number, values in group.rows:
         code = _code_text(values.get("criterion_code"))
@@ -141,7 +114,7 @@ def _by_code(group: _Group, report_duplicates: list[RowProblem]) -> dict[str, tu
 
 
 def _problems_from(
-    error: DomainError, group: _Group, by_code: dict, *, value_column: str, known: frozenset[str] = frozenset()
+    error: DomainError, group: RowGroup, by_code: dict, *, value_column: str, known: frozenset[str] = frozenset()
 ) -> list[RowProblem]:
     """A service's errors placed on the rows they concern: a criterion's on its row (under criterion_code when
     the code is not one of the `known` ones, else under the value's column), the rest on the first row."""
@@ -171,7 +144,7 @@ def _import(
     all_or_nothing: bool,
     columns: tuple[str, ...],
     required: tuple[str, ...],
-    record: Callable[[_Group, Unit, int, dict], str],
+    record: Callable[[RowGroup, Unit, int, dict], str],
     known_codes: Callable[[Unit, int], frozenset[str]],
     value_column: str,
 ) -> ImportReport:
@@ -186,16 +159,14 @@ def _import(
             except DomainError as exc:
                 problems.extend(_problems_from(exc, group, by_code, value_column=value_column))
             if problems:
-                _reject_group(group, problems, report)
+                group.reject(report, problems)
                 continue
             try:
                 with transaction.atomic():
                     outcome = record(group, unit, year, by_code)
             except DomainError as exc:
                 known = known_codes(unit, year)
-                _reject_group(
-                    group, _problems_from(exc, group, by_code, value_column=value_column, known=known), report
-                )
+                group.reject(report, _problems_from(exc, group, by_code, value_column=value_column, known=known))
                 continue
             counted = len(group.rows)
             if outcome == CREATED:
@@ -232,7 +203,7 @@ def import_assessments(*, user: User, path: Path, all_or_nothing: bool = False) 
     With all_or_nothing the file is one transaction and any rejected row means nothing is written; otherwise
     each (unit, year) group is written or rejected on its own."""
 
-    def record(group: _Group, unit: Unit, year: int, by_code: dict) -> str:
+    def record(group: RowGroup, unit: Unit, year: int, by_code: dict) -> str:
         sets = {_code_text(v.get("criteria_set")) for _, v in group.rows} - {""}
         if len(sets) > 1:
             raise DomainError.single(
@@ -261,7 +232,7 @@ def import_assessments(*, user: User, path: Path, all_or_nothing: bool = False) 
 def import_ratings(*, user: User, path: Path, all_or_nothing: bool = False) -> ImportReport:
     """Import a CSV or XLSX file of movement ratings (one row per criterion's points)."""
 
-    def record(group: _Group, unit: Unit, year: int, by_code: dict) -> str:
+    def record(group: RowGroup, unit: Unit, year: int, by_code: dict) -> str:
         points = {code: v.get("points") for code, (_, v) in by_code.items()}
         _, outcome = rating_record(user=user, unit=unit, year=year, points=points)
         return outcome

@@ -1,10 +1,7 @@
 """CSV/XLSX export of the lists and the import pages (synchronous: the files are small, one row per criterion)."""
 
 import io
-import tempfile
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -18,9 +15,9 @@ from antoan.core import clock
 from antoan.core.errors import DomainError
 from antoan.core.filters import refused
 from antoan.core.forms import add_domain_errors
+from antoan.core.tabular import import_upload
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ACCEPTED_SUFFIXES = (".csv", ".xlsx")
 SHOWN_PROBLEMS = 200
 
 KINDS = {
@@ -77,26 +74,6 @@ def rating_export(request, fmt):
     return _download(transfer.rating_rows(ratings.iterator(chunk_size=500)), fmt, "ratings")
 
 
-def _run_import(*, user, uploaded, all_or_nothing: bool, kind: str):
-    name = Path(uploaded.name or "").name
-    suffix = Path(name).suffix.lower()
-    if suffix not in ACCEPTED_SUFFIXES:
-        raise DomainError.single(
-            "file", "Chỉ nhận tệp .csv hoặc .xlsx", f"Only .csv and .xlsx files are accepted, not '{suffix or name}'"
-        )
-    limit = settings.ANTOAN_IMPORT_MAX_BYTES
-    if uploaded.size > limit:
-        raise DomainError.single(
-            "file", f"Tệp lớn hơn {limit // (1024 * 1024)} MB", f"The file is larger than {limit // (1024 * 1024)} MB"
-        )
-    with tempfile.TemporaryDirectory(prefix="antoan-assessment-") as folder:
-        path = Path(folder) / f"upload{suffix}"
-        with open(path, "wb") as out:
-            for chunk in uploaded.chunks():
-                out.write(chunk)
-        return KINDS[kind]["run"](user=user, path=path, all_or_nothing=all_or_nothing)
-
-
 def _import_page(request, kind: str):
     if not can_write_somewhere(request.user):
         raise PermissionDenied
@@ -104,12 +81,8 @@ def _import_page(request, kind: str):
     report = None
     if request.method == "POST" and form.is_valid():
         try:
-            report = _run_import(
-                user=request.user,
-                uploaded=form.cleaned_data["file"],
-                all_or_nothing=form.cleaned_data["all_or_nothing"],
-                kind=kind,
-            )
+            report = import_upload(form.cleaned_data["file"], KINDS[kind]["run"], user=request.user,
+                                   all_or_nothing=form.cleaned_data["all_or_nothing"])  # fmt: skip
         except DomainError as exc:  # the file as a whole (type, size, header)
             add_domain_errors(form, exc)
     context = {

@@ -6,6 +6,7 @@ row what an import did, and writing CSV/XLSX that spreadsheets open safely. Each
 import codecs
 import csv
 import io
+import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -72,6 +73,81 @@ class ImportReport:
                 writer.writerow(
                     [row, column, "converted", f"Đã chuyển từ {what} sang Unicode", f"Converted from {what} to Unicode"]
                 )
+
+
+    def print_to(self, write, *, file: Path, errors: Path | None = None, most: int = 20) -> None:
+        """What an import command prints: the summary, the first problems and where all of them are written
+        (`errors`, else FILE.errors.csv); exits with status 1 when a row was rejected."""
+        write(str(self.summary()))
+        if self.rejected or self.converted:
+            problems_path = errors or file.with_name(file.name + ".errors.csv")
+            self.write_problems_csv(problems_path)
+            for problem in self.rejected[:most]:
+                write(f"  dòng/row {problem.row}, cột/column {problem.column or '—'}: {problem.message}")
+            if len(self.rejected) > most:
+                write(f"  … {len(self.rejected) - most} lỗi nữa / more")
+            rows = sorted({row for row, _, _ in self.converted})
+            if rows:
+                listed = ", ".join(map(str, rows[:most])) + (" …" if len(rows) > most else "")
+                write(f"  Chuyển mã chữ cũ (TCVN3/VNI) ở dòng / legacy text converted in rows: {listed}")
+            write(f"Chi tiết / details: {problems_path}")
+        if self.rejected:
+            raise SystemExit(1)
+
+
+ACCEPTED_SUFFIXES = (".csv", ".xlsx")
+
+
+def upload_suffix(uploaded) -> str:
+    """The suffix of an uploaded import file, once its type and size are acceptable (a DomainError on `file` if not)."""
+    name = Path(uploaded.name or "").name
+    suffix = Path(name).suffix.lower()
+    if suffix not in ACCEPTED_SUFFIXES:
+        raise DomainError.single(
+            "file", "Chỉ nhận tệp .csv hoặc .xlsx", f"Only .csv and .xlsx files are accepted, not '{suffix or name}'"
+        )
+    if uploaded.size > settings.ANTOAN_IMPORT_MAX_BYTES:
+        limit = settings.ANTOAN_IMPORT_MAX_BYTES // (1024 * 1024)
+        raise DomainError.single("file", f"Tệp lớn hơn {limit} MB", f"The file is larger than {limit} MB")
+    return suffix
+
+
+def save_upload(uploaded, path: Path) -> None:
+    with open(path, "wb") as out:
+        for chunk in uploaded.chunks():
+            out.write(chunk)
+
+
+def import_upload(uploaded, run, **options) -> "ImportReport":
+    """Check an uploaded file, keep it in a temporary folder for as long as `run(path=…, **options)` reads it."""
+    suffix = upload_suffix(uploaded)
+    with tempfile.TemporaryDirectory(prefix="antoan-import-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        save_upload(uploaded, path)
+        return run(path=path, **options)
+
+
+@dataclass
+class RowGroup:
+    """The rows of one unit's year in a file whose groups are written together or not at all (assessments, targets)."""
+
+    unit_code: str
+    year_text: str
+    rows: list[tuple[int, dict]] = field(default_factory=list)  # (row number, values)
+    problems: list[RowProblem] = field(default_factory=list)  # found while reading
+
+    def reject(self, report: ImportReport, problems: list[RowProblem]) -> None:
+        """Report the bad rows, and each other row of the group as not written because of them."""
+        report.rejected.extend(problems)
+        bad = sorted({p.row for p in problems})
+        listed = ", ".join(str(r) for r in bad)
+        for number, _ in self.rows:
+            if number not in bad:
+                report.rejected.append(RowProblem(number, "", Message(
+                    f"Không ghi: {self.unit_code} năm {self.year_text} có dòng lỗi ({listed}); cả nhóm bị từ chối",
+                    f"Not recorded: {self.unit_code} {self.year_text} has bad rows ({listed}); the whole group is "
+                    "rejected",
+                )))  # fmt: skip
 
 
 class ImportFileError(DomainError):

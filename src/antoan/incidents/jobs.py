@@ -25,12 +25,11 @@ from antoan.core import clock
 from antoan.core.background import FAILED, LOST, enqueue, queued_task_fate, recovery, task_mark_lost
 from antoan.core.errors import DomainError, NotFound
 from antoan.core.runlock import run_lock, run_lock_free
-from antoan.core.tabular import count_rows
+from antoan.core.tabular import count_rows, save_upload, upload_suffix
 from antoan.incidents.models import ImportJob
 from antoan.incidents.transfer import import_incidents
 
 SHOWN_PROBLEMS = 200
-ACCEPTED_SUFFIXES = (".csv", ".xlsx")
 LOCK_WAIT = 10  # seconds a run waits for the lock (held a moment by someone looking), before leaving it to its holder
 
 
@@ -54,20 +53,11 @@ def _lock_name(job_pk: int) -> str:
 def import_job_start(*, user: User, uploaded, all_or_nothing: bool = False) -> ImportJob:
     """Store the upload and queue its import for a worker."""
     name = Path(uploaded.name or "").name
-    suffix = Path(name).suffix.lower()
-    if suffix not in ACCEPTED_SUFFIXES:
-        raise DomainError.single(
-            "file", "Chỉ nhận tệp .csv hoặc .xlsx", f"Only .csv and .xlsx files are accepted, not '{suffix or name}'"
-        )
-    if uploaded.size > settings.ANTOAN_IMPORT_MAX_BYTES:
-        limit = settings.ANTOAN_IMPORT_MAX_BYTES // (1024 * 1024)
-        raise DomainError.single("file", f"Tệp lớn hơn {limit} MB", f"The file is larger than {limit} MB")
+    suffix = upload_suffix(uploaded)
     folder = Path(settings.ANTOAN_IMPORT_DIR)
     folder.mkdir(parents=True, exist_ok=True)
     stored = folder / f"{uuid.uuid4().hex}{suffix}"
-    with open(stored, "wb") as out:
-        for chunk in uploaded.chunks():
-            out.write(chunk)
+    save_upload(uploaded, stored)
     job = ImportJob.objects.create(user=user, file_name=name[:255], stored_path=str(stored),
                                    all_or_nothing=all_or_nothing)  # fmt: skip
     _enqueue(job)

@@ -14,7 +14,6 @@ like a blank row. The unit is the one that carries the code on 31/12 of the year
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +26,7 @@ from antoan.core.errors import DomainError, Message
 from antoan.core.memo import memoized
 from antoan.core.tabular import (
     ImportReport,
+    RowGroup,
     RowProblem,
     cell_text,
     csv_lines,
@@ -50,14 +50,6 @@ TARGET_FIELDS = ("kind", "value", "document", "note")  # a row with none of them
 SHEET = "chi_tieu"
 _REQUIRED = Message("Bắt buộc nhập", "Required")
 _SPACES = re.compile(r"\s+")
-
-
-@dataclass
-class _Group:
-    unit_code: str
-    year_text: str
-    rows: list[tuple[int, dict]] = field(default_factory=list)  # (row number, values)
-    problems: list[RowProblem] = field(default_factory=list)  # found while reading
 
 
 # Kinds: the code or the label the grid shows ---------------------------------------------------------------
@@ -109,13 +101,13 @@ def _code_text(value) -> str:
     return str(value if value is not None else "").strip()
 
 
-def _read_groups(path: Path, report: ImportReport) -> tuple[list[str], list[_Group]]:
+def _read_groups(path: Path, report: ImportReport) -> tuple[list[str], list[RowGroup]]:
     rows = read_rows(Path(path))
     try:
         names = read_header(next(rows), columns=COLUMNS, required=REQUIRED)
     except StopIteration:
         raise file_error("Tệp rỗng", "The file is empty") from None
-    groups: dict[tuple[str, str], _Group] = {}
+    groups: dict[tuple[str, str], RowGroup] = {}
     for number, cells in enumerate(rows, start=2):
         if all(is_empty(c) for c in cells):
             report.blank += 1
@@ -130,7 +122,7 @@ def _read_groups(path: Path, report: ImportReport) -> tuple[list[str], list[_Gro
             continue
         report.rows += 1
         key = (_code_text(values.get("unit_code")), _code_text(values.get("year")))
-        group = groups.setdefault(key, _Group(*key))
+        group = groups.setdefault(key, RowGroup(*key))
         group.rows.append((number, values))
         if extra:  # the row is bad, and so its group: nothing of it is written
             group.problems.append(
@@ -155,7 +147,7 @@ def _unit(code: str, year: int) -> Unit:
         raise DomainError({"unit_code": next(iter(exc.errors.values()))}) from None
 
 
-def _group_unit(group: _Group, user: User) -> tuple[Unit, int]:
+def _group_unit(group: RowGroup, user: User) -> tuple[Unit, int]:
     """The group's unit and year, or a DomainError naming the column."""
     errors: dict[str, Message] = {}
     year = None
@@ -180,7 +172,7 @@ def _group_unit(group: _Group, user: User) -> tuple[Unit, int]:
     return unit, year
 
 
-def _row_checks(group: _Group) -> tuple[list[tuple[int, dict, str, str]], list[RowProblem]]:
+def _row_checks(group: RowGroup) -> tuple[list[tuple[int, dict, str, str]], list[RowProblem]]:
     """Each row's indicator and kind code, and the problems the service cannot place on the file: a kind written
     neither as a code nor as a label, the same (indicator, kind) twice in the group."""
     checked, problems, seen = [], [], {}
@@ -214,31 +206,10 @@ def _row_checks(group: _Group) -> tuple[list[tuple[int, dict, str, str]], list[R
     return checked, problems
 
 
-def _reject_group(group: _Group, problems: list[RowProblem], report: ImportReport) -> None:
-    """Report the bad rows, and the group's other rows as not written because of them."""
-    report.rejected.extend(problems)
-    bad = sorted({p.row for p in problems})
-    listed = ", ".join(str(r) for r in bad)
-    for number, _ in group.rows:
-        if number not in bad:
-            report.rejected.append(
-                RowProblem(
-                    number,
-                    "",
-                    Message(
-                        f"Không ghi: {group.unit_code} năm {group.year_text} có dòng lỗi ({listed}); "
-                        "cả nhóm bị từ chối",
-                        f"Not written: {group.unit_code} {group.year_text} has bad rows ({listed}); the whole group "
-                        "is rejected",
-                    ),
-                )
-            )
-
-
 _ROW_KEY = re.compile(r"^rows\[(\d+)\]\.(\w+)$")
 
 
-def _problems_from(error: DomainError, group: _Group, numbers: list[int]) -> list[RowProblem]:
+def _problems_from(error: DomainError, group: RowGroup, numbers: list[int]) -> list[RowProblem]:
     """targets_save's errors placed on the file: "rows[i].field" on row i's number under that column, the unit's
     (and the leaders-only refusal) under unit_code, the year's under year, anything else on the group's first row."""
     first = group.rows[0][0]
@@ -295,7 +266,7 @@ def import_targets(*, user: User, path: Path, all_or_nothing: bool = False) -> I
             except DomainError as exc:
                 problems.extend(_problems_from(exc, group, []))
             if problems:
-                _reject_group(group, problems, report)
+                group.reject(report, problems)
                 continue
             numbers = [number for number, *_ in checked]
             try:
@@ -303,7 +274,7 @@ def import_targets(*, user: User, path: Path, all_or_nothing: bool = False) -> I
                     rows = _service_rows(unit, year, checked, names)
                     counts = target_services.targets_save(user=user, unit=unit, year=year, rows=rows)
             except DomainError as exc:
-                _reject_group(group, _problems_from(exc, group, numbers), report)
+                group.reject(report, _problems_from(exc, group, numbers))
                 continue
             report.created += counts[target_services.CREATED]
             report.updated += counts[target_services.UPDATED]

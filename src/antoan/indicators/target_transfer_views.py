@@ -3,11 +3,8 @@ as the assessments' does: a year's targets are a few dozen rows. Included under 
 "indicators"."""
 
 import io
-import tempfile
-from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -20,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from antoan.core import clock
 from antoan.core.errors import DomainError
 from antoan.core.forms import UPLOAD_ERRORS, add_domain_errors
+from antoan.core.tabular import import_upload
 from antoan.core.values import YEAR_MAX, YEAR_MIN
 from antoan.indicators import target_transfer as transfer
 from antoan.indicators import targets
@@ -28,7 +26,6 @@ from antoan.units.models import Unit
 from antoan.units.scope import user_scope
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ACCEPTED_SUFFIXES = (".csv", ".xlsx")
 SHOWN_PROBLEMS = 200
 
 
@@ -87,26 +84,6 @@ def target_template(request, fmt):
     return _download(transfer.template_rows(user=request.user, unit=unit, year=year), fmt, name)
 
 
-def _run_import(*, user, uploaded, all_or_nothing: bool):
-    name = uploaded.name or ""
-    suffix = Path(name).suffix.lower()
-    if suffix not in ACCEPTED_SUFFIXES:
-        raise DomainError.single(
-            "file", "Chỉ nhận tệp .csv hoặc .xlsx", f"Only .csv and .xlsx files are accepted, not '{suffix or name}'"
-        )
-    limit = settings.ANTOAN_IMPORT_MAX_BYTES
-    if uploaded.size > limit:
-        raise DomainError.single(
-            "file", f"Tệp lớn hơn {limit // (1024 * 1024)} MB", f"The file is larger than {limit // (1024 * 1024)} MB"
-        )
-    with tempfile.TemporaryDirectory(prefix="antoan-targets-") as folder:
-        upload = Path(folder) / f"upload{suffix}"
-        with open(upload, "wb") as out:
-            for chunk in uploaded.chunks():
-                out.write(chunk)
-        return transfer.import_targets(user=user, path=upload, all_or_nothing=all_or_nothing)
-
-
 def _kinds() -> list[tuple[str, str]]:
     with translation.override("vi"):
         return [(k.value, str(k.label)) for k in TargetKind]
@@ -121,11 +98,8 @@ def target_import(request):
     report = None
     if request.method == "POST" and form.is_valid():
         try:
-            report = _run_import(
-                user=request.user,
-                uploaded=form.cleaned_data["file"],
-                all_or_nothing=form.cleaned_data["all_or_nothing"],
-            )
+            report = import_upload(form.cleaned_data["file"], transfer.import_targets, user=request.user,
+                                   all_or_nothing=form.cleaned_data["all_or_nothing"])  # fmt: skip
         except DomainError as exc:  # the file as a whole (type, size, header)
             add_domain_errors(form, exc)
     this_year = clock.today().year

@@ -7,8 +7,6 @@ from antoan.accounts.services import system_user
 from antoan.assessment.transfer import import_assessments, import_ratings
 from antoan.core.tabular import ImportFileError
 
-SHOWN = 20
-
 
 class Command(BaseCommand):
     help = (
@@ -34,17 +32,7 @@ class Command(BaseCommand):
             report = run(user=actor, path=file, all_or_nothing=all_or_nothing)
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(str(report.summary()))
-        if report.rejected or report.converted:
-            problems_path = errors or file.with_name(file.name + ".errors.csv")
-            report.write_problems_csv(problems_path)
-            for problem in report.rejected[:SHOWN]:
-                self.stdout.write(f"  dòng/row {problem.row}, cột/column {problem.column or '—'}: {problem.message}")
-            if len(report.rejected) > SHOWN:
-                self.stdout.write(f"  … {len(report.rejected) - SHOWN} lỗi nữa / more")
-            self.stdout.write(f"Chi tiết / details: {problems_path}")
-        if report.rejected:
-            raise SystemExit(1)
+        report.print_to(self.stdout.write, file=file, errors=errors)
 
     def _user(self, username):
         try:

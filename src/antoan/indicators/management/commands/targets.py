@@ -13,8 +13,6 @@ from antoan.indicators.target_transfer import export_csv, export_targets, export
 from antoan.units.scope import user_scope
 from antoan.units.selectors import unit_for_code
 
-SHOWN = 20
-
 
 class Command(BaseCommand):
     help = (
@@ -53,17 +51,7 @@ class Command(BaseCommand):
             report = import_targets(user=actor, path=file, all_or_nothing=all_or_nothing)
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write(str(report.summary()))
-        if report.rejected or report.converted:
-            problems_path = errors or file.with_name(file.name + ".errors.csv")
-            report.write_problems_csv(problems_path)
-            for problem in report.rejected[:SHOWN]:
-                self.stdout.write(f"  dòng/row {problem.row}, cột/column {problem.column or '—'}: {problem.message}")
-            if len(report.rejected) > SHOWN:
-                self.stdout.write(f"  … {len(report.rejected) - SHOWN} lỗi nữa / more")
-            self.stdout.write(f"Chi tiết / details: {problems_path}")
-        if report.rejected:
-            raise SystemExit(1)
+        report.print_to(self.stdout.write, file=file, errors=errors)
 
     def _export(self, actor, action: str, file: Path, code, year_text):
         suffix = file.suffix.lower()

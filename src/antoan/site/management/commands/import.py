@@ -40,22 +40,7 @@ class Command(BaseCommand):
                 report = import_records(record_types()[what], user=actor, path=file, all_or_nothing=all_or_nothing)
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
-        problems_path = errors or file.with_name(file.name + ".errors.csv")
-        self.stdout.write(str(report.summary()))
-        if report.rejected or report.converted:
-            report.write_problems_csv(problems_path)
-            for problem in report.rejected[:20]:
-                column = problem.column or "—"
-                self.stdout.write(f"  dòng/row {problem.row}, cột/column {column}: {problem.message}")
-            if len(report.rejected) > 20:
-                self.stdout.write(f"  … {len(report.rejected) - 20} lỗi nữa / more")
-            rows = sorted({row for row, _, _ in report.converted})
-            if rows:
-                shown = ", ".join(map(str, rows[:20])) + (" …" if len(rows) > 20 else "")
-                self.stdout.write(f"  Chuyển mã chữ cũ (TCVN3/VNI) ở dòng / legacy text converted in rows: {shown}")
-            self.stdout.write(f"Chi tiết / details: {problems_path}")
-        if report.rejected:
-            raise SystemExit(1)
+        report.print_to(self.stdout.write, file=file, errors=errors)
 
     def _user(self, username):
         try:
