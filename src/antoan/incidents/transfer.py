@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from antoan.accounts.models import User
@@ -185,6 +185,32 @@ def _import_batch(user: User, names: list[str], batch: list, seen: dict, report:
             report.created += 1
 
 
+RACE_RETRIES = 3
+
+
+def _write_batch(user: User, names: list[str], batch: list, seen: dict, report: ImportReport, on_progress) -> None:
+    """One batch in its own transaction (a savepoint in an all-or-nothing import). Another import running at the same
+    time may write a record with one of the batch's (unit, external id) between the batch's look-up and its insert:
+    the database refuses the insert (the unique constraint), the batch is rolled back and judged again — that row now
+    updates the other import's record, as a re-import does — instead of failing the import with a system error."""
+    counts = (report.rows, report.created, report.updated, report.unchanged, report.blank)
+    rejected, converted, keys = len(report.rejected), len(report.converted), len(seen)
+    for attempt in range(1, RACE_RETRIES + 1):
+        try:
+            with transaction.atomic():
+                _import_batch(user, names, batch, seen, report)
+                if on_progress:  # in the batch's transaction: a progress written to the database commits with it
+                    on_progress(report.rows + report.blank)
+            return
+        except IntegrityError:
+            if attempt == RACE_RETRIES:
+                raise
+            report.rows, report.created, report.updated, report.unchanged, report.blank = counts
+            del report.rejected[rejected:], report.converted[converted:]
+            for key in list(seen)[keys:]:  # the batch's own keys: judged again, they are not repeats of themselves
+                del seen[key]
+
+
 def import_incidents(
     *,
     user: User,
@@ -208,10 +234,7 @@ def import_incidents(
     seen: dict = {}
     with memoized.scope(), transaction.atomic() if all_or_nothing else nullcontext():
         for batch in batches(enumerate(rows, start=2), BATCH_SIZE):
-            with transaction.atomic():
-                _import_batch(user, names, batch, seen, report)
-                if on_progress:  # in the batch's transaction: a progress written to the database commits with it
-                    on_progress(report.rows + report.blank)
+            _write_batch(user, names, batch, seen, report, on_progress)
         if all_or_nothing and report.rejected:
             report.created = report.updated = report.unchanged = 0
             report.rolled_back = True

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from antoan.accounts.models import User
 from antoan.core.errors import DomainError
@@ -107,6 +107,18 @@ def _import_row(rt: RecordType, user: User, values: dict) -> str:
     return "updated" if changed else "unchanged"
 
 
+def _write_row(rt: RecordType, user: User, values: dict) -> str:
+    """A row in its own savepoint. Another import running at the same time may write the record with this row's
+    (unit, external id) between the look-up and the insert: the database refuses the insert (the unique
+    constraint), and the row is written again — now as an update of that record, as a re-import does."""
+    try:
+        with transaction.atomic():
+            return _import_row(rt, user, values)
+    except IntegrityError:
+        with transaction.atomic():
+            return _import_row(rt, user, values)
+
+
 def import_records(rt: RecordType, *, user: User, uploaded=None, path: Path | None = None, all_or_nothing=False):
     """Import an uploaded file (or a file on disk) of `rt` records as `user`."""
     if uploaded is not None:
@@ -130,8 +142,7 @@ def import_records(rt: RecordType, *, user: User, uploaded=None, path: Path | No
                 continue
             report.rows += 1
             try:
-                with transaction.atomic():
-                    outcome = _import_row(rt, user, _row_values(rt, names, cells, number, report))
+                outcome = _write_row(rt, user, _row_values(rt, names, cells, number, report))
             except DomainError as exc:
                 report.rejected.extend(
                     RowProblem(number, services_to_columns.get(f, f), m) for f, m in exc.errors.items()
