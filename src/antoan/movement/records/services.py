@@ -116,6 +116,10 @@ def record_clean(rt: RecordType, values: dict, *, user: User, instance=None) -> 
             continue
         if spec.required and clean[spec.name] in (None, ""):
             errors[spec.name] = _REQUIRED
+        elif instance is not None and clean[spec.name] is None and spec.default is not None:
+            # a number with a default (0) emptied on a change — the API's null, a cleared box: the record must keep
+            # a number, and guessing 0 would change what it says (#27)
+            errors[spec.name] = _REQUIRED
     day = _record_day(rt, clean)
     if day is not None and rt.date_field not in errors and not errors.get(rt.year_field or ""):
         if day > clock.today() and rt.date_field:

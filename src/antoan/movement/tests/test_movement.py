@@ -339,3 +339,29 @@ def test_the_overdue_page_refuses_a_bad_filter_with_a_400_naming_it(client, offi
     response = client.get(reverse("movement-overdue"), query)
     assert response.status_code == 400
     assert f'data-field="{field}"' in response.content.decode()
+
+
+PATROL = {"patrolled_on": "2025-09-05", "hours": 4, "violations_found": 3, "violations_handled": 3}
+
+
+@pytest.mark.parametrize(("key", "values", "field"), [
+    ("patrols", {**PATROL, "fines_vnd": 1_500_000}, "fines_vnd"),
+    ("patrols", {**PATROL, "vehicles_impounded": 2}, "vehicles_impounded"),
+    ("propaganda", {"held_on": "2025-09-05", "topic": "security", "sessions": 2, "attendees": 80, "materials": 200},
+     "materials"),
+    ("signage", {"done_on": "2025-09-05", "location": "QL28", "repaired": 2, "installed": 1}, "repaired"),
+    ("signage", {"done_on": "2025-09-05", "location": "QL28", "repaired": 2, "installed": 1}, "installed"),
+])  # fmt: skip
+def test_a_number_emptied_on_a_change_is_refused_not_a_server_error(client, officer, ham_thuan, key, values, field):
+    """#27: PATCH {"fines_vnd": null} answered 500 (the column holds a number); a cleared number is "required"."""
+    record = record_create(getattr(rt, key.upper()), user=officer, unit=ham_thuan, **values)
+    client.force_login(officer)
+    response = client.patch(f"/api/v1/movement/{key}/{record.pk}", json.dumps({field: None}),
+                            content_type="application/json")  # fmt: skip
+    assert response.status_code == 422, response.content
+    error = response.json()["errors"][field]
+    assert error["vi"] == "Bắt buộc nhập" and error["en"] == "Required"
+    record.refresh_from_db()
+    assert getattr(record, field) == values[field]  # nothing written
+    assert client.patch(f"/api/v1/movement/{key}/{record.pk}", json.dumps({field: 0}),
+                        content_type="application/json").status_code in (200, 422)  # a number is judged by its rules
