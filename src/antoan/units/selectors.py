@@ -46,8 +46,11 @@ def unit_for_code(*, code, day: date | None = None) -> Unit:
                          and u.valid_from is not None and u.valid_from > day]  # fmt: skip
         if establishment:
             return establishment[0]
-        if candidates:
-            other = candidates[0]
+        # An administrative unit's name and dates are public (the Government's lists); an establishment's are not,
+        # and the message would name it to anyone who guessed its code (#27): its code is "no unit", as a 404 says.
+        public = [u for u in candidates if u.kind != Kind.ESTABLISHMENT]
+        if public:
+            other = public[0]
             span_vi, span_en = _validity_text(other)
             raise NotFound.single(
                 "code",
@@ -55,10 +58,11 @@ def unit_for_code(*, code, day: date | None = None) -> Unit:
                 f"Code {code} names no unit on {when}; it is {other.name} ({span_en})",
             )
         raise NotFound.single("code", f"Không có đơn vị nào mang mã '{code}'", f"There is no unit with code '{code}'")
+    names = ", ".join(u.name for u in matches if u.kind != Kind.ESTABLISHMENT)  # no establishment's name (above)
     raise NotFound.single(  # only possible if the data itself is inconsistent: say so rather than guess
         "code",
-        f"Mã {code} ứng với nhiều đơn vị vào ngày {when}: " + ", ".join(u.name for u in matches),
-        f"Code {code} names several units on {when}: " + ", ".join(u.name for u in matches),
+        f"Mã {code} ứng với nhiều đơn vị vào ngày {when}" + (f": {names}" if names else ""),
+        f"Code {code} names several units on {when}" + (f": {names}" if names else ""),
     )
 
 

@@ -146,3 +146,26 @@ def test_subtree_query_uses_the_path_index_on_postgresql(unit):
     plan = Unit.objects.filter(path__startswith=district.path).values("pk").explain()
     assert "Index" in plan and "~>=~" in plan  # a range scan of the pattern-ops index, no seq scan
     assert "Seq Scan" not in plan
+
+
+def test_a_code_look_up_names_no_establishment_it_did_not_find(client, make_user, unit):
+    """#27: a viewer of another commune resolving an establishment's code on a day it did not name it was told the
+    establishment's name — more than the 404 its own page gives. An administrative unit's name stays in the hint."""
+    from antoan.accounts.models import Role
+    from antoan.units.services import establishment_create
+
+    ham_thuan = unit("23059")
+    firm = establishment_create(user=make_user(Role.ADMIN, unit("68")), commune=ham_thuan,
+                                name="Công ty TNHH Thanh long Thử Nghiệm", establishment_type="enterprise")  # fmt: skip
+    with pytest.raises(NotFound) as exc:
+        unit(firm.code, date(2020, 1, 1))  # the old hierarchy: the firm's code names nothing there
+    message = exc.value.errors["code"]
+    assert "Thanh long" not in message.vi + message.en
+    assert message.vi == f"Không có đơn vị nào mang mã '{firm.code}'"
+
+    client.force_login(make_user(Role.VIEWER, unit("23086")))  # Xã Hồng Sơn
+    for url in (f"/api/v1/units/resolve?code={firm.code}&on=2020-01-01", f"/api/v1/units/{firm.pk}",
+                f"/api/v1/indicators?unit={firm.code}&on=2020-01-01&period=2020"):  # fmt: skip
+        response = client.get(url)
+        assert response.status_code in (404, 422), (url, response.status_code)
+        assert "Thanh long" not in response.content.decode(), url
