@@ -169,8 +169,9 @@ def establishment_create(*, user: User, commune: Unit, name: str, establishment_
     errors = _establishment_errors(name=name, establishment_type=establishment_type, address=address)
     if errors:
         raise DomainError(errors)
-    # Lock the commune so two officers adding establishments at once get consecutive codes.
-    Unit.objects.select_for_update().filter(pk=commune.pk).first()
+    # Lock the communes carrying the code (in both hierarchies: 23059 is Ma Lâm before 2025 and Hàm Thuận after) so two
+    # officers adding establishments at once get consecutive codes.
+    list(Unit.objects.select_for_update().filter(code=commune.code, kind=Kind.COMMUNE).order_by("pk"))
     code = f"{commune.code}-{_next_establishment_number(commune):03d}"
     unit = Unit(
         hierarchy=commune.hierarchy,
@@ -194,9 +195,10 @@ def establishment_create(*, user: User, commune: Unit, name: str, establishment_
 
 
 def _next_establishment_number(commune: Unit) -> int:
-    # Counted over the audit history too, so a deleted establishment's code is never given again.
+    # Counted over the audit history too, so a deleted establishment's code is never given again, and over both
+    # hierarchies: an old commune's establishments keep their codes for their years, and a code names one unit (#27).
     prefix = f"{commune.code}-"
-    codes = Unit.history.filter(hierarchy=commune.hierarchy, code__startswith=prefix).values_list("code", flat=True)
+    codes = Unit.history.filter(code__startswith=prefix).values_list("code", flat=True)
     numbers = [int(c[len(prefix) :]) for c in codes.distinct() if c[len(prefix) :].isdigit()]
     return max(numbers, default=0) + 1
 

@@ -102,3 +102,17 @@ def test_viewer_may_read_but_not_add(make_user, ham_thuan):
 def test_official_units_cannot_be_edited_as_establishments(officer, ham_thuan):
     with pytest.raises(DomainError):
         services.establishment_update(user=officer, establishment=ham_thuan, name="X", establishment_type="school")
+
+
+def test_an_establishment_code_is_never_shared_across_the_hierarchies(make_user, unit):
+    """#27: 23086 is Xã Hồng Sơn in both hierarchies; an establishment of the old commune and one of the new got the
+    same code 23086-001, both valid on the same days, so the code named two units and could not be used anywhere."""
+    admin = make_user("admin", unit("68"))
+    old = services.establishment_create(user=admin, commune=unit("23086", date(2020, 1, 1)), name="Trường cũ",
+                                        establishment_type="school")  # fmt: skip
+    new = services.establishment_create(user=admin, commune=unit("23086"), name="Trường mới",
+                                        establishment_type="school")  # fmt: skip
+    assert old.hierarchy != new.hierarchy
+    assert (old.code, new.code) == ("23086-001", "23086-002")
+    assert selectors.unit_for_code(code=new.code) == new  # one unit per code, on every day
+    assert selectors.unit_for_code(code=old.code) == old
