@@ -83,8 +83,8 @@ class Evaluation:
     ):
         """With `children` (units directly under `unit`, of one hierarchy), the values are those of each child
         (`child_value`), read in one pass over `unit`'s records grouped by the unit each record counts toward:
-        for a crosstab, one query per source instead of one per child and source. Only counts, sums and their
-        ratios (`groupable`)."""
+        for a crosstab, one query per source instead of one per child and source. Only counts, sums, states on a
+        day and their ratios (`groupable`)."""
         self.unit, self.periods, self.scope = unit, periods, scope
         self.children = children
         self.child_values: dict[int, dict] = {child.pk: {} for child in children or ()}
@@ -127,7 +127,8 @@ class Evaluation:
         if self.unit is not None:
             incidents_q(self.unit), records_q(self.unit)
         if self.children is not None:
-            for what in {"communes" if SOURCES[key].reorganised else "units" for key in by_source}:
+            read = {*by_source, *(i.source for i in special if i.aggregate in STATE_AGGREGATES)}
+            for what in {"communes" if SOURCES[key].reorganised else "units" for key in read}:
                 self._owners[what] = children_owners(self.unit, self.children, what)
         reads = [partial(self._sql, SOURCES[key], part) for key, group in by_source.items()
                  for part in self._split_for_daily_totals(SOURCES[key], group)]  # fmt: skip
@@ -248,17 +249,40 @@ class Evaluation:
                 wanted = by_source[indicator.source]
                 wanted[f"_c{len(wanted)}"] = (indicator.code, index, counted)
 
-        rows = {
-            key: self.records(SOURCES[key]).aggregate(**{alias: c for alias, (_, _, c) in wanted.items()})
-            for key, wanted in by_source.items()
-        }
+        if self.children is None:
+            rows = {
+                key: self.records(SOURCES[key]).aggregate(**{alias: c for alias, (_, _, c) in wanted.items()})
+                for key, wanted in by_source.items()
+            }
 
-        def apply():
+            def apply():
+                for key, wanted in by_source.items():
+                    for alias, (code, index, _) in wanted.items():
+                        self.values[(code, index)] = rows[key][alias]
+
+            return apply
+
+        # For the children: the same counts grouped by the unit each record counts toward.
+        grouped = {}
+        for key, wanted in by_source.items():
+            column = self._owner_column(SOURCES[key])
+            counts = {alias: c for alias, (_, _, c) in wanted.items()}
+            grouped[key] = list(self.records(SOURCES[key]).values(column).annotate(**counts).order_by())
+
+        def apply_children():
             for key, wanted in by_source.items():
-                for alias, (code, index, _) in wanted.items():
-                    self.values[(code, index)] = rows[key][alias]
+                for values in self._targets():
+                    for code, index, _ in wanted.values():
+                        values[(code, index)] = 0
+                column, owners = self._owner_column(SOURCES[key]), self._owners_of(SOURCES[key])
+                for row in grouped[key]:
+                    owner = owners.get(row[column])
+                    if owner is None:
+                        continue  # counted toward the unit itself, not toward any of its children
+                    for alias, (code, index, _) in wanted.items():
+                        self.child_values[owner][(code, index)] += row[alias]
 
-        return apply
+        return apply_children
 
     def _read_model_dues(self) -> Callable[[], None]:
         """For each period's end (or today), how many models running then are inspected on time and how many are
@@ -389,10 +413,11 @@ def _grouped_values(pairs) -> tuple:
 
 
 def groupable(indicator: Indicator) -> bool:
-    """Evaluated for all children at once (Evaluation's `children`): counts, sums and ratios of them."""
-    return indicator.aggregate in SQL_AGGREGATES or (
-        indicator.aggregate == "ratio" and all(groupable(indicators()[code]) for code in indicator.of)
-    )
+    """Evaluated for all children at once (Evaluation's `children`): counts, sums, records in a state on a day
+    (models running, plans in force) and ratios of them."""
+    if indicator.aggregate in SQL_AGGREGATES or indicator.aggregate in STATE_AGGREGATES:
+        return True
+    return indicator.aggregate == "ratio" and all(groupable(indicators()[code]) for code in indicator.of)
 
 
 # Special aggregates that count records in the state they are in on a day (`_state`): read by `_states`.

@@ -224,16 +224,31 @@ def indicator_crosstab(*, user: User, unit: Unit | None, code: str, columns: lis
 
 def children_values(*, user: User, unit: Unit | None, periods: list[Period], codes) -> list[tuple[Unit, Callable]]:
     """For each child of `unit` (indicator_children), its `value(code, index)` over `periods`. When the user sees
-    everything under the unit, every child comes from one pass over the unit's records (a query per source, not one
-    per child and source)."""
+    everything under the unit, every child's counts and sums come from one pass over the unit's records (a query per
+    source, not one per child and source); the other codes (a state on a day, a median) are evaluated child by
+    child."""
     unit = indicator_unit(user=user, unit=unit)
     codes = _codes(codes)
     children = indicator_children(user=user, unit=unit)
     scope = scope_filter(user_scope(user=user), unit)
-    if scope is None and all(groupable(indicators()[code]) for code in codes) and children and children != [unit]:
-        grouped = Evaluation(unit=unit, periods=periods, scope=None, codes=codes, children=children)
+    together = []
+    if scope is None and children and children != [unit]:
+        together = [code for code in codes if groupable(indicators()[code])]
+    alone = [code for code in codes if code not in together]
+    if not together:
+        return [(child, evaluate(user=user, unit=child, periods=periods, codes=codes).value) for child in children]
+    grouped = Evaluation(unit=unit, periods=periods, scope=None, codes=together, children=children)
+    if not alone:
         return [(child, partial(grouped.child_value, child)) for child in children]
-    return [(child, evaluate(user=user, unit=child, periods=periods, codes=codes).value) for child in children]
+    rows = []
+    for child in children:
+        own = evaluate(user=user, unit=child, periods=periods, codes=alone)
+        rows.append((child, partial(_either, partial(grouped.child_value, child), own.value, set(together))))
+    return rows
+
+
+def _either(grouped: Callable, own: Callable, together: set[str], code: str, index: int):
+    return grouped(code, index) if code in together else own(code, index)
 
 
 def crosstab_columns(*, year: int, by: str, years: int = 5) -> list[Period]:

@@ -15,7 +15,7 @@ from antoan.indicators.selectors import BlackSpotResult, children_values, evalua
 from antoan.movement.selectors import commendation_counts
 from antoan.reports.document import Chart, Section, Table
 from antoan.reports.facts import Facts
-from antoan.reports.naming import commune_levels
+from antoan.reports.naming import commune_levels, level_word
 from antoan.reports.phrases import (
     capitalised,
     count_vi,
@@ -635,7 +635,53 @@ def movement(user: User, facts: Facts, commune_names: list[str], judged: dict[st
              "commendations", *facts.figure("commendations").indicator.parts,
              *(f"results.{kind}" for kind in MOVEMENT_RESULTS), "results.camera_funds"]  # fmt: skip
     table = facts.table("phong_trao", "Bảng 5. Phong trào Toàn dân bảo vệ an ninh Tổ quốc", codes)
-    return Section("6", "Phong trào Toàn dân bảo vệ an ninh Tổ quốc", paragraphs=tuple(paragraphs), tables=(table,))
+    by_unit = movement_by_unit(user, facts)
+    return Section("6", "Phong trào Toàn dân bảo vệ an ninh Tổ quốc", paragraphs=tuple(paragraphs),
+                   tables=(table, by_unit) if by_unit else (table,))  # fmt: skip
+
+
+# The movement's main results, one column each, in the table by child unit (#23).
+MOVEMENT_BY_UNIT = (
+    ("models.active", "Mô hình tự quản đang hoạt động"),
+    ("results.reformed", "Cảm hóa, giáo dục (người)"),
+    ("results.cameras", "Camera an ninh xã hội hóa"),
+    ("results.pacts", "Giao ước thi đua (bản)"),
+    ("results.troubled_areas", "Địa bàn trọng điểm được chuyển hóa"),
+    ("exemplars", "Điển hình tiên tiến"),
+    ("commendations", "Khen thưởng (lượt)"),
+)
+
+
+def movement_by_unit(user: User, facts: Facts) -> Table | None:
+    """ "Bảng 6. Kết quả phong trào … theo đơn vị, năm 2020": for a unit with communes (or districts) under it, one
+    row per child unit (indicator_children's order, full names) with its figures of the period counted, and "Cộng",
+    the unit's own figures. Records kept at the unit's own level (or by an establishment directly under it) count
+    toward the unit but no child: they get their row ("Cấp huyện"), so the rows add up to "Cộng". A column that is
+    zero for every unit is left out, as the other tables leave out a row with nothing in it; with nothing at all, or
+    no child, there is no table."""
+    children = [c for c in indicator_children(user=user, unit=facts.unit) if c.pk != facts.unit.pk]
+    codes = [code for code, _header in MOVEMENT_BY_UNIT if facts.has(code)]
+    if not children or not codes:
+        return None
+    values = children_values(user=user, unit=facts.unit, periods=[facts.counted], codes=codes)
+    figures = {child.pk: {code: value(code, 0) or 0 for code in codes} for child, value in values}
+    total = {code: facts.value(code) or 0 for code in codes}
+    own = {code: total[code] - sum(figures[c.pk][code] for c in children) for code in codes}
+    rows = [(child.name, *(figures[child.pk][code] for code in codes)) for child in children]
+    if all(v >= 0 for v in own.values()) and any(own.values()):
+        rows.append((f"Cấp {level_word(facts.unit)}", *(own[code] for code in codes)))
+    rows.append(("Cộng", *(total[code] for code in codes)))
+    shown = [i for i, code in enumerate(codes) if any(row[1 + i] for row in rows)]
+    if not shown:
+        return None
+    headers = dict(MOVEMENT_BY_UNIT)
+    return Table(
+        key="phong_trao_don_vi",
+        title=f"Bảng 6. Kết quả phong trào Toàn dân bảo vệ an ninh Tổ quốc theo đơn vị, {facts.this_label}",
+        columns=("Đơn vị", *(headers[codes[i]] for i in shown)),
+        rows=tuple((row[0], *(row[1 + i] for i in shown)) for row in rows),
+        number_format=("", *("int" for _ in shown)),
+    )
 
 
 def _recognition_sentence(user: User, facts: Facts, commune_names: list[str], judged: dict[str, str]) -> str:

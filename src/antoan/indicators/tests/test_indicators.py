@@ -17,6 +17,7 @@ from antoan.incidents.services import incident_create, incident_create_many, inc
 from antoan.indicators.catalogue import indicators
 from antoan.indicators.periods import period_parse
 from antoan.indicators.selectors import (
+    children_values,
     crosstab_columns,
     evaluate,
     incident_time_grid,
@@ -572,6 +573,34 @@ def test_a_crosstab_read_in_one_pass_equals_each_child_evaluated_alone(admin, un
         assert len(table.rows) > 1
         assert len(grouped_queries) < len(table.rows)  # not one evaluation per child
     assert any(any(v for v in values if v) for _, values in table.rows)  # the data reaches the children
+
+
+@pytest.mark.parametrize("parent", [("597", LEGACY, "2020"), ("68", CURRENT, "2025")])
+def test_children_values_grouped_and_child_by_child_equal_each_child_evaluated_alone(admin, unit, patrols, parent):
+    """Counts and records in a state on the period's last day (models running, plans in force) in one pass over the
+    parent's records, grouped by the child they count toward, across the reorganisation; what cannot be grouped
+    (models overdue) child by child: every child's value is its own evaluation, whichever path gave it."""
+    code, day, year = parent
+    target = unit(code, day)
+    places = [unit(c, LEGACY) for c in HTB_COMMUNES[:3]] + [unit(c, CURRENT) for c in CURRENT_COMMUNES[:2]]
+    for index, place in enumerate([*places, unit("597", LEGACY)]):  # and one at the old district's own level
+        started = "2019-05-01" if place.hierarchy == Hierarchy.LEGACY else "2025-08-01"
+        record_create(rt.MODELS, user=admin, unit=place, name=f"Tổ tự quản {index}", places="Thôn 1",
+                      model_type="self_managed", started_on=started, teams=1, members=5)  # fmt: skip
+    codes = ["traffic.patrols", "models.active", "plans.total", "models.overdue"]
+    period = period_parse(year)
+    with CaptureQueriesContext(connection) as alone_queries:
+        children_values(user=admin, unit=target, periods=[period], codes=["models.overdue"])
+    with CaptureQueriesContext(connection) as mixed_queries:
+        found = children_values(user=admin, unit=target, periods=[period], codes=codes)
+        rows = [(child, [value(code, 0) for code in codes]) for child, value in found]
+    for child, values in rows:
+        alone = evaluate(user=admin, unit=child, periods=[period], codes=codes)
+        assert values == [alone.value(code, 0) for code in codes], child.code
+    assert sum(values[1] for _, values in rows) == (3 if year == "2020" else 5)  # the old communes' models go on
+    assert bool(sum(values[3] or 0 for _, values in rows)) == (year == "2020")  # 2019's models, never inspected
+    # The counts and states cost a few queries for all the children together, not one per child.
+    assert len(mixed_queries) - len(alone_queries) < len(rows) // 2
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="reads run side by side on PostgreSQL only")
