@@ -166,6 +166,10 @@ LOGOUT_REDIRECT_URL = "login"
 # Login throttling: five failures lock the username+address pair for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
+# Per account, from any addresses (accounts.selectors.login_wait_seconds): past this many failures in the cool-off,
+# each further attempt waits 2, 4, 8 … seconds after the last failure, at most ANTOAN_LOGIN_MAX_WAIT_SECONDS.
+ANTOAN_LOGIN_FREE_FAILURES = int(os.environ.get("ANTOAN_LOGIN_FREE_FAILURES", "10"))
+ANTOAN_LOGIN_MAX_WAIT_SECONDS = int(os.environ.get("ANTOAN_LOGIN_MAX_WAIT_SECONDS", "300"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True

@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from antoan.accounts.selectors import login_wait_seconds
 
 
 class LoginForm(AuthenticationForm):
@@ -9,6 +12,19 @@ class LoginForm(AuthenticationForm):
         "invalid_login": "Sai tên đăng nhập hoặc mật khẩu / Wrong username or password.",
         "inactive": "Tài khoản đã bị khóa / This account is disabled.",
     }
+
+    def clean(self):
+        """An account that failed many times from any addresses waits before the password is even tried (so a
+        wait is no failure of its own, and the right password is not accepted during it)."""
+        username = self.cleaned_data.get("username")
+        wait = login_wait_seconds(username=username) if username else 0
+        if wait:
+            raise ValidationError(
+                f"Tài khoản này vừa đăng nhập sai nhiều lần: vui lòng thử lại sau {wait} giây / This account has had "
+                f"many failed logins: try again in {wait} seconds.",
+                code="account_wait",
+            )
+        return super().clean()
 
 
 class ApiTokenForm(forms.Form):

@@ -10,10 +10,13 @@ from django.conf import settings
 
 
 def _address(value: str) -> str | None:
+    """An address in one spelling: "::ffff:10.0.0.5" (an IPv4 client on a dual-stack socket) is 10.0.0.5 — else one
+    client would have two sets of counters (#27)."""
     try:
-        return str(ipaddress.ip_address(value.strip()))
+        address = ipaddress.ip_address(value.strip())
     except ValueError:
         return None
+    return str(getattr(address, "ipv4_mapped", None) or address)
 
 
 class ClientAddressMiddleware:
@@ -23,6 +26,8 @@ class ClientAddressMiddleware:
 
     def __call__(self, request):
         peer = _address(request.META.get("REMOTE_ADDR", ""))
+        if peer:
+            request.META["REMOTE_ADDR"] = peer
         if peer in self.trusted:
             client = _address(request.headers.get("X-Real-IP", ""))
             if client:

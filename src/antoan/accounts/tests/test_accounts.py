@@ -3,10 +3,13 @@
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.management import CommandError, call_command
+from django.db.models import Sum
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -177,3 +180,30 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_failures_from_many_addresses_slow_the_account_down_without_locking_it(client, officer, settings,
+                                                                               time_machine):  # fmt: skip
+    """#27: five wrong passwords lock a username on one address only; from twelve addresses (and the IPv4-mapped
+    IPv6 spelling of one of them) the right password was still accepted. Past ten failures in all, the account
+    waits 2, 4, 8 … seconds after each — the right password too — then logs in."""
+    time_machine.move_to(datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False)
+    login = reverse("login")
+    for n in range(1, 11):
+        address = f"::ffff:10.0.0.{n}" if n == 10 else f"10.0.0.{n}"  # the last is 10.0.0.10, spelt the IPv6 way
+        client.post(login, {"username": "canbo.hamthuan", "password": "wrong"}, REMOTE_ADDR=address)
+    assert AccessAttempt.objects.filter(ip_address="10.0.0.10").exists()  # one spelling, one set of counters
+    refused = client.post(login, {"username": "canbo.hamthuan", "password": PASSWORD}, REMOTE_ADDR="10.0.0.99")
+    page = refused.content.decode()
+    assert refused.status_code == 200 and "_auth_user_id" not in client.session
+    assert "thử lại sau 2 giây" in page and "try again in 2 seconds" in page
+    assert AccessAttempt.objects.filter(username="canbo.hamthuan").aggregate(n=Sum("failures_since_start"))["n"] == 10
+
+    time_machine.move_to(datetime(2026, 3, 2, 9, 0, 3, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False)
+    client.post(login, {"username": "canbo.hamthuan", "password": "wrong"}, REMOTE_ADDR="10.0.0.11")  # the 11th
+    time_machine.move_to(datetime(2026, 3, 2, 9, 0, 5, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False)
+    assert "thử lại sau 2 giây" in client.post(login, {"username": "canbo.hamthuan", "password": PASSWORD},
+                                                 REMOTE_ADDR="10.0.0.99").content.decode()  # 4 s after it: 2 left
+    time_machine.move_to(datetime(2026, 3, 2, 9, 0, 7, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False)
+    done = client.post(login, {"username": "canbo.hamthuan", "password": PASSWORD}, REMOTE_ADDR="10.0.0.99")
+    assert done.status_code == 302 and "_auth_user_id" in client.session
