@@ -338,6 +338,21 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ANTOAN_IMPORT_MAX_BYTES = int(os.environ.get("ANTOAN_IMPORT_MAX_BYTES", 200 * 1024 * 1024))
 # An XLSX file is a zip: what its parts unpack to is limited too (a "zip bomb" of a few KB can unpack to GBs).
 ANTOAN_IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("ANTOAN_IMPORT_MAX_UNPACKED_BYTES", 2 * 1024 * 1024 * 1024))
+# What one file may hold, checked before a row is read (docs/security.md, "Import files"). A district's year of
+# incidents is 10-100k rows of ~40 columns, cells under a few KB: these are 10x that, and bound a worker's memory.
+ANTOAN_IMPORT_MAX_ROWS = int(os.environ.get("ANTOAN_IMPORT_MAX_ROWS", 1_000_000))
+ANTOAN_IMPORT_MAX_COLUMNS = int(os.environ.get("ANTOAN_IMPORT_MAX_COLUMNS", 200))  # cells holding a value, per row
+# Characters in one cell: 131.072 is also the csv module's own limit (Excel's is 32.767).
+ANTOAN_IMPORT_MAX_CELL_CHARS = int(os.environ.get("ANTOAN_IMPORT_MAX_CELL_CHARS", 131_072))
+ANTOAN_IMPORT_MAX_ROW_CHARS = int(os.environ.get("ANTOAN_IMPORT_MAX_ROW_CHARS", 1_048_576))  # one CSV row
+# XLSX: a worksheet part, unpacked (100k rows x 40 cells is ~180 MB), and the shared strings, which openpyxl keeps
+# in memory whole even when reading "read-only": their part unpacked, how many, and their characters together.
+ANTOAN_IMPORT_MAX_SHEET_BYTES = int(os.environ.get("ANTOAN_IMPORT_MAX_SHEET_BYTES", 256 * 1024 * 1024))
+ANTOAN_IMPORT_MAX_SHARED_STRINGS_BYTES = int(
+    os.environ.get("ANTOAN_IMPORT_MAX_SHARED_STRINGS_BYTES", 128 * 1024 * 1024)
+)
+ANTOAN_IMPORT_MAX_SHARED_STRINGS = int(os.environ.get("ANTOAN_IMPORT_MAX_SHARED_STRINGS", 1_000_000))
+ANTOAN_IMPORT_MAX_SHARED_STRINGS_CHARS = int(os.environ.get("ANTOAN_IMPORT_MAX_SHARED_STRINGS_CHARS", 50_000_000))
 
 # The public tip portal (/tin-bao/). Photos are kept outside the static and media URLs: only officers
 # who may see the tip get them, through a view.

@@ -6,12 +6,17 @@ row what an import did, and writing CSV/XLSX that spreadsheets open safely. Each
 import codecs
 import csv
 import io
+import os
+import struct
 import tempfile
 import zipfile
+import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from xml.parsers import expat
 
 from django.conf import settings
 from django.utils import timezone
@@ -195,20 +200,88 @@ def _utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
+def _vi(n: int) -> str:
+    """A number as Vietnamese writes it: 131.072."""
+    return f"{n:_}".replace("_", ".")
+
+
+def _too_long_cell(row: int | None, limit: int) -> ImportFileError:
+    where_vi, where_en = (f"Dòng {row}: c", f"Row {row}: a") if row else ("C", "A")
+    return file_error(
+        f"{where_vi}ó ô dài quá {_vi(limit)} ký tự, không đọc được tệp",
+        f"{where_en} cell is longer than {limit:,} characters; the file cannot be read",
+    )
+
+
+def _too_many_columns(row: int, columns: int, limit: int) -> ImportFileError:
+    return file_error(
+        f"Dòng {row} có {_vi(columns)} cột, vượt giới hạn {_vi(limit)} cột: hãy bỏ các cột thừa",
+        f"Row {row} has {columns:,} columns, over the limit of {limit:,}: remove the extra columns",
+    )
+
+
+def _too_many_rows(limit: int) -> ImportFileError:
+    return file_error(
+        f"Tệp có hơn {_vi(limit)} dòng, vượt giới hạn: hãy chia tệp",
+        f"The file has more than {limit:,} rows, over the limit: split it",
+    )
+
+
 def _unreadable(kind: str, row: int, exc: Exception) -> ImportFileError:
     """The file cannot be read on from `row` (a damaged workbook, an over-long CSV cell)."""
     if isinstance(exc, csv.Error) and "field limit" in str(exc):
-        limit = csv.field_size_limit()
-        grouped = f"{limit:_}".replace("_", ".")  # 131.072, as Vietnamese writes it
-        return file_error(
-            f"Dòng {row}: có ô dài quá {grouped} ký tự, không đọc được tệp",
-            f"Row {row}: a cell is longer than {limit:,} characters; the file cannot be read",
-        )
+        return _too_long_cell(row, csv.field_size_limit())
     reason = shown(f"{exc.__class__.__name__}: {exc}", 120)
     return file_error(
         f"Không đọc được tệp {kind} từ dòng {row} ({reason})",
         f"The {kind} file cannot be read from row {row} ({reason})",
     )
+
+
+def _width(cells: list) -> int:
+    """Cells up to the last one that holds something."""
+    width = len(cells)
+    while width and (cells[width - 1] is None or cells[width - 1] == ""):
+        width -= 1
+    return width
+
+
+def _checked_row(cells: list, row: int) -> list:
+    """A row refused when it has more columns than ANTOAN_IMPORT_MAX_COLUMNS (empty cells at its end do not count)
+    or more than ANTOAN_IMPORT_MAX_ROWS rows came before it; XLSX rows lose their empty cells at the end."""
+    if row > settings.ANTOAN_IMPORT_MAX_ROWS + 1:  # the header is not a data row
+        raise _too_many_rows(settings.ANTOAN_IMPORT_MAX_ROWS)
+    limit = settings.ANTOAN_IMPORT_MAX_COLUMNS
+    if len(cells) > limit and _width(cells) > limit:
+        raise _too_many_columns(row, _width(cells), limit)
+    return cells
+
+
+class _CsvLines:
+    """The physical lines of a CSV text for csv.reader, read at most ANTOAN_IMPORT_MAX_ROW_CHARS at a time: one
+    row (which may span lines inside quotes) longer than that is refused before the csv module splits it into a
+    list of cells (a line of a million commas would be a list of a million)."""
+
+    def __init__(self, text: io.TextIOBase):
+        self.text = text
+        self.limit = settings.ANTOAN_IMPORT_MAX_ROW_CHARS
+        self.row_chars = 0  # of the row being read; the reader's loop sets it back to 0 after each row
+        self.row = 1
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self.text.readline(self.limit + 1)
+        if not line:
+            raise StopIteration
+        self.row_chars += len(line)
+        if self.row_chars > self.limit:
+            raise file_error(
+                f"Dòng {self.row} dài quá {_vi(self.limit)} ký tự, không đọc được tệp",
+                f"Row {self.row} is longer than {self.limit:,} characters; the file cannot be read",
+            )
+        return line
 
 
 def _csv_rows(path: Path) -> Iterator[list]:
@@ -222,7 +295,9 @@ def _csv_rows(path: Path) -> Iterator[list]:
         # The sniffer only looks at the header line and may turn off "" inside quoted cells; files written
         # by Excel and by antoan's export always use it.
         dialect.doublequote = True
-        reader = csv.reader(text, dialect)
+        lines = _CsvLines(text)
+        reader = csv.reader(lines, dialect)
+        longest = settings.ANTOAN_IMPORT_MAX_CELL_CHARS  # the csv module's own limit (131.072) applies too
         row = 1
         while True:
             try:
@@ -231,31 +306,336 @@ def _csv_rows(path: Path) -> Iterator[list]:
                 return
             except (csv.Error, UnicodeError) as exc:
                 raise _unreadable("CSV", row, exc) from None
-            yield cells
+            if cells and max(map(len, cells)) > longest:
+                raise _too_long_cell(row, longest)
+            yield _checked_row(cells, row)
             row += 1
+            lines.row, lines.row_chars = row, 0
 
 
-def _check_unpacked_size(path: Path) -> None:
-    """Refuse a workbook whose parts unpack to more than ANTOAN_IMPORT_MAX_UNPACKED_BYTES. The sizes are the
-    ones the zip declares; Python's zipfile never unpacks a part beyond its declared size."""
-    limit = settings.ANTOAN_IMPORT_MAX_UNPACKED_BYTES
+# XLSX --------------------------------------------------------------------------------------------------------------
+# openpyxl, even "read-only", keeps every shared string in a list, every part other than the worksheets as a tree,
+# and each <row> of a worksheet as a tree until the row ends. Before it opens a workbook, every XML part is streamed
+# once through expat (C, nothing kept) and the workbook is refused when it holds more than the ANTOAN_IMPORT_MAX_*
+# settings allow, or more than these bounds, which no spreadsheet program comes near (so they are not settings).
+MAX_ZIP_ENTRIES = 10_000  # parts in the zip (a workbook has tens; ZipFile keeps an object for each)
+MAX_OTHER_PART_BYTES = 16 * 2**20  # unpacked, a part other than a worksheet or the shared strings (styles, theme …)
+MAX_OTHER_PART_ELEMENTS = 500_000  # … which openpyxl reads whole into a tree
+MAX_TAG_BYTES = 64 * 1024  # one tag with its attributes, comment or instruction (expat holds it whole)
+MAX_ATTRIBUTES = 64  # of one element
+MAX_ROW_ELEMENTS = 65_536  # XML elements in one <row> (Excel's widest row has 16.384 cells)
+MAX_SHEET_OTHER_ELEMENTS = 100_000  # of a worksheet outside its rows (merged cells, links, formatting rules), and
+#                                     of the shared strings outside their strings
+MAX_ROW_ATTRIBUTES = 2_000_000  # of all the rows of a worksheet (openpyxl keeps a row's height, style … per row)
+MAX_STRING_ELEMENTS = 65_536  # XML elements in one shared string (runs of rich text)
+EXCEL_COLUMNS, EXCEL_ROWS = 16_384, 1_048_576  # XFD1048576, Excel's last cell
+CHUNK = 64 * 1024
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_WORKSHEET, _SST, _ROW, _CELL, _SI = (f"{MAIN_NS} {t}" for t in ("worksheet", "sst", "row", "c", "si"))
+_VALUE_TAGS = frozenset(f"{MAIN_NS} {t}" for t in ("v", "t"))
+
+
+def _column_number(reference: str) -> int | None:
+    """The column of a cell reference ("AB12" → 28); None when it is not one (openpyxl then says so)."""
+    number = 0
+    for char in reference.lstrip("$"):
+        if "A" <= char <= "Z" or "a" <= char <= "z":
+            number = number * 26 + (ord(char.upper()) - 64)
+        else:
+            break
+    return number or None
+
+
+def _row_number(value: str | None) -> int | None:
     try:
-        with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
+        return int(float(value)) if value is not None else None
+    except (ValueError, OverflowError):
+        return None
+
+
+def _bytes(n: int, *, up: bool = False) -> tuple[str, str]:
+    """A size in Vietnamese and in English: MiB, KiB below 10 MiB, bytes below 10 KiB; rounded `up` for a size
+    over a limit (rounded down), so that the two never read the same."""
+    for unit, size in (("MiB", 2**20), ("KiB", 2**10)):
+        if n >= 10 * size:
+            n = -(-n // size) if up else n // size
+            return f"{_vi(n)} {unit}", f"{n:,} {unit}"
+    return f"{_vi(n)} byte", f"{n:,} bytes"
+
+
+def _over(vi: str, en: str) -> ImportFileError:
+    return file_error(f"{vi}: hãy chia tệp hoặc lưu thành CSV", f"{en}: split it or save it as CSV")
+
+
+def _malformed(name: str, why_vi: str, why_en: str) -> ImportFileError:
+    name = shown(name, 80)
+    return file_error(f"Tệp Excel không hợp lệ ({name}: {why_vi})", f"Not a valid XLSX file ({name}: {why_en})")
+
+
+@dataclass
+class _SheetFacts:
+    """What the scan of a worksheet found, for the sheet openpyxl will read."""
+
+    last_row: int = 0  # the highest row number, or the number of <row> elements if higher
+    widest: int = 0  # the last column that holds a value
+    widest_row: int = 0
+
+
+class _PartScan:
+    """Stream one XML part through expat, refusing it as soon as it holds more than the bounds allow."""
+
+    def __init__(self, name: str, size: int):
+        self.name, self.size = name, size
+        self.kind = None  # "sheet", "strings" or "other", from the root element
+        self.depth = 0
+        self.elements = 0  # outside rows and strings, for a sheet and the shared strings; all, for the others
+        self.run = 0  # characters of the text run going on
+        self.facts = _SheetFacts()
+        self.row = self.rows = 0
+        self.in_row = self.in_cell = self.in_value = False
+        self.row_elements = self.row_attributes = 0
+        self.column = 0
+        self.cell_chars = 0
+        self.strings = self.string_chars = 0
+        self.in_string = False
+        self.string_elements = self.string_length = 0
+        self.cell_limit = settings.ANTOAN_IMPORT_MAX_CELL_CHARS
+
+    def run_file(self, stream) -> None:
+        """Scan the part up to its end. A worksheet or the shared strings whose XML or zip data is damaged is scanned
+        up to the damage: openpyxl reads them with the same expat and stops there too (saying at which row). Any
+        other damaged part is refused here: openpyxl reads those with lxml, which may read on."""
+        parser = expat.ParserCreate(namespace_separator=" ")
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.chars
+        parser.StartDoctypeDeclHandler = self.doctype
+        parser.EntityDeclHandler = self.doctype
+        fed = 0
+        try:
+            while chunk := stream.read(CHUNK):
+                parser.Parse(chunk, False)
+                fed += len(chunk)
+                if fed - parser.CurrentByteIndex > MAX_TAG_BYTES:
+                    raise _malformed(self.name, "thẻ XML quá lớn", "an XML tag is too large")
+            parser.Parse(b"", True)
+        except (expat.ExpatError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
+            if self.kind in ("sheet", "strings"):
+                return
+            raise _malformed(self.name, f"phần bị hỏng: {shown(exc, 80)}", f"damaged part: {shown(exc, 80)}") from None
+
+    def doctype(self, *args) -> None:  # real workbooks never declare one; entities are how XML bombs are made
+        raise _malformed(self.name, "có khai báo DOCTYPE", "it declares a DOCTYPE")
+
+    def start(self, tag: str, attrs: dict) -> None:
+        self.run = 0
+        if len(attrs) > MAX_ATTRIBUTES:
+            raise _malformed(self.name, "thẻ có quá nhiều thuộc tính", "an element has too many attributes")
+        self.depth += 1
+        if self.kind is None:
+            self._root(tag)
+        if self.in_row:
+            self._in_row(tag, attrs)
+        elif self.in_string:
+            self.string_elements += 1
+            if self.string_elements > MAX_STRING_ELEMENTS:
+                raise _malformed(self.name, "một chuỗi có quá nhiều phần tử", "a string has too many elements")
+        elif tag == _ROW and self.kind == "sheet":
+            self._row_start(attrs)
+        elif tag == _SI and self.kind == "strings" and self.depth == 2:
+            self._string_start()
+        else:
+            self.elements += 1
+            if self.kind == "other" and self.elements > MAX_OTHER_PART_ELEMENTS:
+                raise _malformed(self.name, "quá nhiều phần tử XML", "too many XML elements")
+            if self.kind != "other" and self.elements > MAX_SHEET_OTHER_ELEMENTS:
+                raise _malformed(self.name, "quá nhiều phần tử XML ngoài các dòng", "too many elements outside rows")
+
+    def _root(self, tag: str) -> None:
+        if tag == _WORKSHEET:
+            self.kind, limit, setting = "sheet", settings.ANTOAN_IMPORT_MAX_SHEET_BYTES, ("trang tính", "a worksheet")
+        elif tag == _SST:
+            self.kind, limit = "strings", settings.ANTOAN_IMPORT_MAX_SHARED_STRINGS_BYTES
+            setting = ("bảng chuỗi dùng chung", "the shared strings")
+        else:
+            self.kind, limit, setting = "other", MAX_OTHER_PART_BYTES, ("phần", "a part")
+        if self.size > limit:
+            (vi, en), name = setting, shown(self.name, 80)
+            (size_vi, size_en), (limit_vi, limit_en) = _bytes(self.size, up=True), _bytes(limit)
+            raise _over(
+                f"Tệp Excel có {vi} {name} giải nén ra {size_vi}, vượt giới hạn {limit_vi}",
+                f"The XLSX file has {en} ({name}) unpacking to {size_en}, over the limit of {limit_en}",
+            )
+
+    def _row_start(self, attrs: dict) -> None:
+        self.in_row, self.row_elements, self.column, self.row_depth = True, 0, 0, self.depth
+        self.row = _row_number(attrs.get("r")) or self.row + 1
+        self.rows += 1  # openpyxl keeps every <row> (emptied) until the sheet ends, whatever its number says
+        self.facts.last_row = max(self.facts.last_row, self.row, self.rows)
+        if self.facts.last_row > EXCEL_ROWS:
+            raise _too_many_rows(EXCEL_ROWS)
+        self.row_attributes += len(attrs)
+        if self.row_attributes > MAX_ROW_ATTRIBUTES:
+            raise _malformed(self.name, "các dòng có quá nhiều thuộc tính", "the rows have too many attributes")
+
+    def _in_row(self, tag: str, attrs: dict) -> None:
+        self.row_elements += 1
+        if self.row_elements > MAX_ROW_ELEMENTS:
+            raise _too_many_columns(self.row, self.row_elements, settings.ANTOAN_IMPORT_MAX_COLUMNS)
+        if tag == _CELL and not self.in_cell:
+            reference = attrs.get("r")
+            self.column = (_column_number(reference) if reference else None) or self.column + 1
+            if self.column > EXCEL_COLUMNS:
+                raise _too_many_columns(self.row, self.column, settings.ANTOAN_IMPORT_MAX_COLUMNS)
+            self.in_cell, self.cell_chars, self.cell_depth = True, 0, self.depth
+        elif self.in_cell:
+            self.in_value = tag in _VALUE_TAGS
+
+    def _string_start(self) -> None:
+        self.in_string, self.string_elements, self.string_length, self.string_depth = True, 0, 0, self.depth
+        self.strings += 1
+        limit = settings.ANTOAN_IMPORT_MAX_SHARED_STRINGS
+        if self.strings > limit:
+            raise _over(f"Tệp Excel có hơn {_vi(limit)} chuỗi dùng chung (sharedStrings), vượt giới hạn",
+                        f"The XLSX file has more than {limit:,} shared strings, over the limit")  # fmt: skip
+
+    def end(self, tag: str) -> None:
+        self.run = 0
+        if self.in_cell:
+            self.in_value = False
+            if self.depth == self.cell_depth:
+                self.in_cell = False
+                if self.cell_chars and self.column > self.facts.widest:
+                    self.facts.widest, self.facts.widest_row = self.column, self.row
+        elif self.in_string and self.depth == self.string_depth:
+            self.in_string = False
+        if self.in_row and self.depth == self.row_depth:
+            self.in_row = False
+        self.depth -= 1
+
+    def chars(self, data: str) -> None:
+        self.run += len(data)
+        if self.kind == "other":
+            return
+        if self.run > self.cell_limit:
+            raise _too_long_cell(self.row if self.in_row else None, self.cell_limit)
+        if self.in_value:
+            self.cell_chars += len(data)
+        elif self.in_string:
+            self.string_length += len(data)
+            self.string_chars += len(data)
+            if self.string_length > self.cell_limit:
+                raise _too_long_cell(None, self.cell_limit)
+            limit = settings.ANTOAN_IMPORT_MAX_SHARED_STRINGS_CHARS
+            if self.string_chars > limit:
+                raise _over(f"Các chuỗi dùng chung của tệp Excel dài hơn {_vi(limit)} ký tự cộng lại, vượt giới hạn",
+                            f"The XLSX file's shared strings are longer than {limit:,} characters together, "
+                            "over the limit")  # fmt: skip
+
+
+def _zip_entries(path: Path) -> int | None:
+    """The number of parts the zip's end record declares, read before ZipFile makes an object for each; None when
+    there is no end record (ZipFile then says what is wrong)."""
+    with open(path, "rb") as raw:
+        raw.seek(0, os.SEEK_END)
+        size = raw.tell()
+        raw.seek(max(size - 22 - 0xFFFF, 0))
+        tail = raw.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        return None
+    entries = struct.unpack("<H", tail[at + 10 : at + 12])[0]
+    return EXCEL_ROWS if entries == 0xFFFF else entries  # 0xFFFF: ZIP64, never needed by a workbook
+
+
+def _check_unpacked_size(path: Path) -> dict[str, _SheetFacts] | None:
+    """Refuse a workbook that holds more than the limits allow (module docstring above, docs/security.md), before
+    openpyxl reads it: the parts' sizes unpacked (as the zip declares them; Python's zipfile never unpacks a part
+    beyond its declared size), then each XML part streamed. The facts of each worksheet, by part name; None when
+    the file is not a zip at all (openpyxl says so in its own words)."""
+    entries = _zip_entries(path)
+    if entries is not None and entries > MAX_ZIP_ENTRIES:
+        raise _over(f"Tệp Excel có hơn {_vi(MAX_ZIP_ENTRIES)} phần, vượt giới hạn",
+                    f"The XLSX file has more than {MAX_ZIP_ENTRIES:,} parts, over the limit")  # fmt: skip
+    try:
+        archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError):
-        return  # not a zip at all: openpyxl says so in its own words below
-    if unpacked > limit:
-        mib, limit_mib = unpacked // 2**20, limit // 2**20
-        raise file_error(
-            f"Tệp Excel giải nén ra {mib} MiB, vượt giới hạn {limit_mib} MiB: hãy chia tệp hoặc lưu thành CSV",
-            f"The XLSX file unpacks to {mib} MiB, over the {limit_mib} MiB limit: split it or save it as CSV",
-        )
+        return None
+    with archive:
+        parts = archive.infolist()
+        unpacked = sum(info.file_size for info in parts)
+        limit = settings.ANTOAN_IMPORT_MAX_UNPACKED_BYTES
+        if unpacked > limit:
+            mib, limit_mib = unpacked // 2**20, limit // 2**20
+            raise file_error(
+                f"Tệp Excel giải nén ra {mib} MiB, vượt giới hạn {limit_mib} MiB: hãy chia tệp hoặc lưu thành CSV",
+                f"The XLSX file unpacks to {mib} MiB, over the {limit_mib} MiB limit: split it or save it as CSV",
+            )
+        # The small parts first: a workbook's bomb is in its large ones, and is found with the least work.
+        facts = {}
+        for info in sorted(parts, key=lambda i: i.file_size):
+            if info.is_dir() or info.file_size == 0:
+                continue
+            try:
+                with archive.open(info) as stream:
+                    head = stream.read(64)
+                    if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and head[:2] not in UTF16_BOMS:
+                        continue  # not XML (a picture): openpyxl cannot read it as a tree either
+                    scan = _PartScan(info.filename, info.file_size)
+                    scan.run_file(_Rejoined(head, stream))
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
+                continue  # a part that cannot be unpacked at all (encrypted, unknown compression): openpyxl says so
+            if scan.kind == "sheet":
+                facts[info.filename] = scan.facts
+        return facts
+
+
+class _Rejoined:
+    """A stream whose first bytes were already read."""
+
+    def __init__(self, head: bytes, stream):
+        self.head, self.stream = head, stream
+
+    def read(self, size: int) -> bytes:
+        if self.head:
+            head, self.head = self.head, b""
+            return head
+        return self.stream.read(size)
+
+
+_LIMITS = ("ANTOAN_IMPORT_MAX_UNPACKED_BYTES", "ANTOAN_IMPORT_MAX_ROWS", "ANTOAN_IMPORT_MAX_COLUMNS",
+           "ANTOAN_IMPORT_MAX_CELL_CHARS", "ANTOAN_IMPORT_MAX_SHEET_BYTES", "ANTOAN_IMPORT_MAX_SHARED_STRINGS_BYTES",
+           "ANTOAN_IMPORT_MAX_SHARED_STRINGS", "ANTOAN_IMPORT_MAX_SHARED_STRINGS_CHARS")  # fmt: skip
+_checked: dict[tuple, dict[str, _SheetFacts] | None] = {}  # a file's checks, for the second read (count, then import)
+
+
+def _checked_workbook(path: Path) -> dict[str, _SheetFacts] | None:
+    status = path.stat()
+    key = (str(path.resolve()), status.st_size, status.st_mtime_ns, *(getattr(settings, n) for n in _LIMITS))
+    if key not in _checked:
+        facts = _check_unpacked_size(path)
+        if len(_checked) >= 16:
+            _checked.clear()
+        _checked[key] = facts
+    return _checked[key]
+
+
+def _check_sheet(facts: _SheetFacts | None) -> None:
+    """The limits that concern the one sheet that is imported (others in the workbook may be as wide as they like)."""
+    if facts is None:
+        return
+    if facts.widest > settings.ANTOAN_IMPORT_MAX_COLUMNS:
+        raise _too_many_columns(facts.widest_row, facts.widest, settings.ANTOAN_IMPORT_MAX_COLUMNS)
+    if facts.last_row > settings.ANTOAN_IMPORT_MAX_ROWS + 1:
+        raise _too_many_rows(settings.ANTOAN_IMPORT_MAX_ROWS)
 
 
 def _xlsx_rows(path: Path) -> Iterator[list]:
     from openpyxl import load_workbook
 
-    _check_unpacked_size(path)
+    facts = _checked_workbook(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
@@ -265,7 +645,13 @@ def _xlsx_rows(path: Path) -> Iterator[list]:
     try:
         if not workbook.worksheets:
             raise file_error("Tệp Excel không có trang tính nào", "The XLSX file has no worksheet")
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        sheet = workbook.worksheets[0]
+        if facts is not None:
+            _check_sheet(facts.get(getattr(sheet, "_worksheet_path", ""), _SheetFacts()))
+        # The sheet's own idea of its size (<dimension ref="A1:XFD1048576"/>) is not trusted: rows are as wide as
+        # their cells, at most ANTOAN_IMPORT_MAX_COLUMNS (the scan refused any value beyond).
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True, max_col=settings.ANTOAN_IMPORT_MAX_COLUMNS)
         row = 1
         while True:
             try:
@@ -274,13 +660,17 @@ def _xlsx_rows(path: Path) -> Iterator[list]:
                 return
             except Exception as exc:  # a damaged part (cut short, bad XML, bad checksum, a missing sheet)
                 raise _unreadable("Excel", row, exc) from None
-            yield list(cells)
+            cells = list(cells)
+            del cells[_width(cells) :]
+            yield _checked_row(cells, row)
             row += 1
     finally:
         workbook.close()
 
 
 def read_rows(path: Path) -> Iterator[list]:
+    """The rows of a CSV or XLSX file, as lists of cells, once the file is within the ANTOAN_IMPORT_MAX_* limits
+    (an XLSX file is checked as a whole before its first row; a CSV file row by row as it is read)."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return _csv_rows(path)
@@ -293,12 +683,16 @@ def read_rows(path: Path) -> Iterator[list]:
 
 
 def count_rows(path: Path) -> int:
-    """Data rows, for a progress bar (a quick first pass)."""
+    """Data rows, for a progress bar (a quick first pass). A file over the limits is refused here, before a row
+    is imported; the import's own read does not check an XLSX file a second time."""
     return max(sum(1 for _ in read_rows(path)) - 1, 0)
 
 
 def read_header(cells: list, *, columns: tuple[str, ...], required: tuple[str, ...]) -> list[str]:
     """The column names of a header row, refused when a column is unknown, repeated or missing."""
+    limit = settings.ANTOAN_IMPORT_MAX_COLUMNS
+    if _width(cells) > limit:
+        raise _too_many_columns(1, _width(cells), limit)
     names = [str(c or "").strip().lstrip("\ufeff").lower() for c in cells]
     while names and not names[-1]:
         names.pop()
@@ -309,7 +703,7 @@ def read_header(cells: list, *, columns: tuple[str, ...], required: tuple[str, .
             f"Cột không có trong mẫu: {listed}. Các cột được nhận: {', '.join(columns)}",
             f"Columns not in the template: {listed}. Accepted columns: {', '.join(columns)}",
         )
-    repeated = sorted({n for n in names if names.count(n) > 1})
+    repeated = sorted(n for n, times in Counter(names).items() if times > 1)
     if repeated:
         raise file_error(f"Cột bị lặp: {', '.join(repeated)}", f"Repeated columns: {', '.join(repeated)}")
     missing = [c for c in required if c not in names]
