@@ -24,6 +24,7 @@ from antoan.accounts.models import User
 from antoan.core import clock
 from antoan.core.background import FAILED, LOST, enqueue, queued_task_fate, recovery, task_mark_lost
 from antoan.core.errors import DomainError, NotFound
+from antoan.core.paths import confined
 from antoan.core.runlock import run_lock, run_lock_free
 from antoan.core.tabular import count_rows, save_upload, upload_suffix
 from antoan.incidents.models import ImportJob
@@ -38,12 +39,19 @@ def _storable(message: str) -> str:
     return message.replace("\x00", "")
 
 
-def problems_path(job: ImportJob) -> Path:
-    return Path(job.stored_path).with_suffix(".errors.csv")
+def stored_file(job: ImportJob) -> Path | None:
+    """The job's upload, if its path lies in the import folder (core.paths: a restored row could name any file)."""
+    return confined(job.stored_path, settings.ANTOAN_IMPORT_DIR)
 
 
-def progress_path(job: ImportJob) -> Path:
-    return Path(job.stored_path).with_suffix(".progress")
+def problems_path(job: ImportJob) -> Path | None:
+    stored = stored_file(job)
+    return stored.with_suffix(".errors.csv") if stored else None
+
+
+def progress_path(job: ImportJob) -> Path | None:
+    stored = stored_file(job)
+    return stored.with_suffix(".progress") if stored else None
 
 
 def _lock_name(job_pk: int) -> str:
@@ -98,8 +106,7 @@ def import_job_run(job: ImportJob, *, runner: str) -> ImportJob:
 
 
 def _import(job: ImportJob) -> ImportJob:
-    path = Path(job.stored_path)
-    progress_file = progress_path(job)
+    path, progress_file = stored_file(job), progress_path(job)
 
     def progress(n: int) -> None:
         _write_progress(progress_file, n)
@@ -107,6 +114,9 @@ def _import(job: ImportJob) -> ImportJob:
             ImportJob.objects.filter(pk=job.pk).update(processed_rows=n)
 
     try:
+        if path is None:
+            raise DomainError.single("file", "Tệp của lần nhập không nằm trong thư mục nhập: không đọc",
+                                     "The import's file is not in the import folder: it is not read")  # fmt: skip
         job.total_rows = count_rows(path)
         job.save(update_fields=["total_rows"])
         report = import_incidents(user=job.user, path=path, all_or_nothing=job.all_or_nothing, on_progress=progress)
@@ -140,7 +150,8 @@ def _import(job: ImportJob) -> ImportJob:
         if job.state != ImportJob.State.RUNNING:
             job.finished_at = clock.now()
             job.save()
-            progress_file.unlink(missing_ok=True)
+            if progress_file:
+                progress_file.unlink(missing_ok=True)
     return job
 
 
@@ -151,8 +162,11 @@ def _write_progress(path: Path, rows: int) -> None:
 
 
 def _read_progress(job: ImportJob) -> int | None:
+    path = progress_path(job)
+    if path is None:
+        return None
     try:
-        return int(progress_path(job).read_text())
+        return int(path.read_text())
     except (OSError, ValueError):
         return None
 
@@ -236,7 +250,8 @@ def _mark_cut_short(job: ImportJob) -> bool:
     )
     if marked:
         task_mark_lost(job.task_id)
-        progress_path(job).unlink(missing_ok=True)
+        if progress_path(job):
+            progress_path(job).unlink(missing_ok=True)
     return bool(marked)
 
 

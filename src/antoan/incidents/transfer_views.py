@@ -86,7 +86,8 @@ def incident_import_job(request, pk):
     """The progress page; HTMX asks for the progress fragment every second until the import ends."""
     job = _job_or_404(request, pk)
     template = "incidents/import_progress.html" if request.headers.get("HX-Request") else "incidents/import_job.html"
-    has_problems = job.finished and jobs.problems_path(job).exists()
+    problems = jobs.problems_path(job)
+    has_problems = job.finished and problems is not None and problems.exists()
     return render(request, template, {"job": job, "has_problems": has_problems})
 
 
@@ -94,7 +95,7 @@ def incident_import_job(request, pk):
 def incident_import_problems(request, pk):
     job = _job_or_404(request, pk)
     path = jobs.problems_path(job)
-    if not path.exists():
+    if path is None or not path.exists():
         raise Http404
     name = f"{Path(job.file_name).stem}-loi.csv"
     return FileResponse(open(path, "rb"), as_attachment=True, filename=name, content_type="text/csv")

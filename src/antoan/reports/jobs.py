@@ -38,6 +38,7 @@ from antoan.accounts.selectors import user_is_admin
 from antoan.core import clock
 from antoan.core.background import FAILED, LOST, enqueue, queued_task_fate, recovery, task_mark_lost
 from antoan.core.errors import DomainError, NotFound
+from antoan.core.paths import confined
 from antoan.core.routers import reading_from_replica
 from antoan.core.runlock import run_lock, run_lock_free
 from antoan.indicators.periods import Period, period_parse
@@ -58,6 +59,13 @@ class TakenOver(Exception):
 
 def batch_root() -> Path:
     return Path(settings.ANTOAN_REPORT_BATCH_DIR)
+
+
+def batch_zip_file(job: BatchJob) -> Path | None:
+    """The finished batch's archive, if it exists inside the batches' folder (core.paths: a restored row could name
+    any file)."""
+    path = confined(job.zip_path, batch_root())
+    return path if job.state == BatchJob.State.DONE and path is not None and path.is_file() else None
 
 
 def _lock_name(job_pk: int) -> str:

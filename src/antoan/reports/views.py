@@ -7,7 +7,6 @@ Query: `unit` (an official code; absent → the user's first unit; "code@YYYY-MM
 unit on a day), `on` (the day the code is read on), `year` or `period`.
 """
 
-from pathlib import Path
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -273,7 +272,7 @@ def _batch_context(job: BatchJob, *, resumed: bool = False) -> dict:
         "missing": missing,
         "failed": [entry for entry in job.failed],
         "resumed": resumed,  # cut short (its worker stopped), queued again by this visit
-        "has_zip": job.state == BatchJob.State.DONE and bool(job.zip_path) and Path(job.zip_path).is_file(),
+        "has_zip": jobs.batch_zip_file(job) is not None,
     }
 
 
@@ -308,8 +307,9 @@ def batch_page(request, pk):
 @login_required
 def batch_zip(request, pk):
     job = _job_or_404(request, pk)
-    if job.state != BatchJob.State.DONE or not job.zip_path or not Path(job.zip_path).is_file():
+    archive = jobs.batch_zip_file(job)
+    if archive is None:
         raise Http404
     return FileResponse(
-        open(job.zip_path, "rb"), as_attachment=True, filename=jobs.zip_name(job), content_type="application/zip"
+        open(archive, "rb"), as_attachment=True, filename=jobs.zip_name(job), content_type="application/zip"
     )

@@ -94,3 +94,29 @@ def test_the_template_file_has_the_import_columns_and_imports_as_nothing(client,
     path = tmp_path / "mau.csv"
     path.write_bytes(content)
     assert import_incidents(user=officer, path=path).rows == 0
+
+
+def test_an_import_whose_stored_path_left_the_import_folder_serves_and_reads_nothing(client, officer, settings,
+                                                                                      tmp_path_factory):  # fmt: skip
+    """#27: a restored backup's ImportJob.stored_path could name any readable file; its problems file (and the file
+    itself, were the job run again) must not be served or read."""
+    from antoan.incidents import jobs
+
+    client.force_login(officer)
+    upload(client, GOOD + "traffic,23059,2026-03-02,Va chạm,-1,1\n")
+    job = ImportJob.objects.get()
+    assert client.get(reverse("incident-import-problems", args=[job.pk])).status_code == 200
+    outside = tmp_path_factory.mktemp("elsewhere") / "passwd"
+    assert not outside.is_relative_to(settings.ANTOAN_IMPORT_DIR)
+    outside.write_text("root:x:0:0\n")
+    outside.with_suffix(".errors.csv").write_text("row,column\n1,root:x:0:0\n")
+    ImportJob.objects.filter(pk=job.pk).update(stored_path=str(outside))
+    assert client.get(reverse("incident-import-problems", args=[job.pk])).status_code == 404
+    page = client.get(reverse("incident-import-job", args=[job.pk])).content.decode()
+    assert "root:x" not in page
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.QUEUED)
+    job.refresh_from_db()
+    before = Incident.objects.count()
+    ran = jobs.import_job_run(job, runner="test")  # run again: the file it names is not read
+    assert ran.state == ImportJob.State.FAILED and "thư mục nhập" in ran.message_vi
+    assert Incident.objects.count() == before

@@ -275,3 +275,18 @@ def test_the_command_refuses_bad_batch_arguments(leader):
         call_command("report", "batch", "--unit", "602", "--year", "2020", "--formats", "odt", stdout=io.StringIO())
     with pytest.raises(CommandError, match="Report batch not found"):
         call_command("report", "batch", "--resume", "999", "--user", leader.username, stdout=io.StringIO())
+
+
+def test_an_archive_path_outside_the_batches_folder_is_never_served(client, leader, login_verified, tmp_path):
+    """#27: a restored backup brings its rows as they were written; a crafted one could name any readable file as a
+    batch's archive, which the download would then serve."""
+    login_verified(client, leader)
+    client.post(reverse("reports:batches"), {"unit": "602", "on": "2025-06-30", "year": "2020", "formats": ["docx"]})
+    job = BatchJob.objects.get()
+    assert client.get(reverse("reports:batch_zip", args=[job.pk])).status_code == 200
+    secret = tmp_path / "secret.zip"
+    secret.write_bytes(b"PK not an archive of this batch")
+    for path in (str(secret), str(jobs.batch_root() / ".." / secret.name)):
+        BatchJob.objects.filter(pk=job.pk).update(zip_path=path)
+        assert client.get(reverse("reports:batch_zip", args=[job.pk])).status_code == 404
+        assert 'id="batch-zip"' not in client.get(reverse("reports:batch", args=[job.pk])).content.decode()

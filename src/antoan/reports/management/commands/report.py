@@ -142,7 +142,9 @@ class Command(BaseCommand):
                 f"antoan report batch --resume {job.pk} / batch {job.pk} did not finish; "
                 f"run it again with --resume {job.pk}"
             )
-        zip_path = Path(job.zip_path)
+        zip_path = jobs.batch_zip_file(job)
+        if zip_path is None:
+            raise CommandError(f"Không tìm thấy tệp nén của lô số {job.pk} / batch {job.pk} has no archive")
         if output:
             try:
                 output.parent.mkdir(parents=True, exist_ok=True)
