@@ -114,3 +114,29 @@ def test_a_database_error_raised_by_a_middleware_is_a_503_too(rf):
     except ValueError:
         response = server_error(request)
     assert response.status_code == 500
+
+
+@pytest.mark.django_db
+def test_error_pages_are_the_sites_own_in_the_chosen_language(client, rf, make_user, unit):
+    """#27: production's 404/403/500 were Django's bare English pages."""
+    from django.utils import translation
+
+    from antoan.accounts.models import Role
+
+    client.force_login(make_user(Role.VIEWER, unit("23059")))
+    missing = client.get("/khong-co-trang-nay/")
+    page = missing.content.decode()
+    assert missing.status_code == 404 and 'id="not-found"' in page and "Không tìm thấy trang" in page
+    assert 'class="topbar"' in page and "Not Found</h1>" not in page
+    forbidden = client.get("/chi-tieu/ke-hoach/nhap/")  # importing targets: leaders only
+    assert forbidden.status_code == 403 and "Không được phép" in forbidden.content.decode()
+    request = rf.get("/su-viec/")
+    for language, words in (("vi", "Lỗi hệ thống"), ("en", "Server error")):
+        with translation.override(language):
+            try:
+                raise ValueError("a bug")
+            except ValueError:
+                response = server_error(request)
+        body = response.content.decode()
+        assert response.status_code == 500 and 'id="server-error"' in body and words in body
+        assert "Server Error (500)" not in body
