@@ -8,9 +8,12 @@ province's communes).
 """
 
 
+import secrets
+
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +39,12 @@ _TOO_FAST = Message(
     "Tin báo được gửi quá nhanh sau khi mở biểu mẫu. Vui lòng kiểm tra lại nội dung rồi bấm Gửi lần nữa.",
     "The tip was sent too quickly after the form was opened. Please check the content and press Send again.",
 )
+USED = Message(
+    "Biểu mẫu này đã được dùng để gửi một tin báo và vừa được tải lại. Vui lòng kiểm tra lại nội dung "
+    "(chọn lại ảnh nếu có) rồi bấm Gửi lần nữa.",
+    "This form has already sent a tip and has been reloaded. Please check the content "
+    "(choose the photos again, if any) and press Send again.",
+)
 _STALE = Message(
     "Biểu mẫu đã quá hạn hoặc không hợp lệ và vừa được tải lại. Vui lòng kiểm tra lại nội dung "
     "(chọn lại ảnh nếu có) rồi bấm Gửi lần nữa.",
@@ -48,16 +57,42 @@ _STALE = Message(
 
 
 def stamp_new() -> str:
-    return signing.TimestampSigner(salt=_STAMP_SALT).sign(f"{clock.timestamp():.3f}")
+    """The signed time a form was opened, with a random number of its own: one stamp sends one tip (#27)."""
+    return signing.TimestampSigner(salt=_STAMP_SALT).sign(f"{clock.timestamp():.3f}/{secrets.token_hex(8)}")
+
+
+def _stamp_value(stamp: str | None) -> tuple[float, str] | None:
+    try:
+        opened, _, nonce = signing.TimestampSigner(salt=_STAMP_SALT).unsign(stamp or "", max_age=STAMP_MAX_AGE) \
+            .partition("/")  # fmt: skip
+        return (float(opened), nonce) if nonce else None
+    except (signing.BadSignature, ValueError):  # SignatureExpired is a BadSignature
+        return None
 
 
 def stamp_age(stamp: str | None) -> float | None:
     """Seconds since the form carrying `stamp` was opened; None if it is tampered with or too old."""
-    try:
-        opened = float(signing.TimestampSigner(salt=_STAMP_SALT).unsign(stamp or "", max_age=STAMP_MAX_AGE))
-    except (signing.BadSignature, ValueError):  # SignatureExpired is a BadSignature
-        return None
-    return clock.timestamp() - opened
+    value = _stamp_value(stamp)
+    return None if value is None else clock.timestamp() - value[0]
+
+
+def _stamp_key(stamp: str | None) -> str | None:
+    value = _stamp_value(stamp)
+    return None if value is None else f"antoan:tip-stamp:{value[1]}"
+
+
+def stamp_claim(stamp: str | None) -> bool:
+    """Take the stamp for one submission: False when another submission took it (a form sent twice, or a stamp
+    fetched once and replayed by a script). Kept in the shared cache as long as a stamp lives."""
+    key = _stamp_key(stamp)
+    return key is not None and cache.add(key, 1, STAMP_MAX_AGE)
+
+
+def stamp_release(stamp: str | None) -> None:
+    """The submission was refused after all (the service's checks): the same form may be sent again."""
+    key = _stamp_key(stamp)
+    if key is not None:
+        cache.delete(key)
 
 
 def _pick(units: list[Unit], value) -> Unit | None:

@@ -26,7 +26,7 @@ from antoan.core.errors import DomainError
 from antoan.core.forms import add_domain_errors
 from antoan.core.maps import map_settings
 from antoan.portal import limits, selectors, services
-from antoan.portal.forms import TipForm, TrackForm
+from antoan.portal.forms import USED, TipForm, TrackForm, stamp_claim, stamp_new, stamp_release
 
 # A lookup takes at least this long whatever its answer, so timing does not tell a real code from a
 # wrong one (tests set it to 0).
@@ -115,9 +115,14 @@ def tip_submit(request):
         return _tip_form_page(request, form)
     form = TipForm(request.POST, request.FILES)
     if form.is_valid():
+        if not stamp_claim(form.stamp):  # this form (its stamp) already sent a tip
+            form.add_error(None, str(USED))
+            form.stamp = stamp_new()
+            return _tip_form_page(request, form, status=400)
         try:
             tip = services.tip_submit(**form.submission())
         except DomainError as exc:
+            stamp_release(form.stamp)
             add_domain_errors(form, exc)
         else:
             return redirect("tip-sent", token=signing.dumps(tip.tracking_code, salt=_SENT_SALT))

@@ -404,3 +404,17 @@ def test_provinces_and_communes_are_in_vietnamese_alphabetical_order():
         "Điện Biên",
         "Đồng Nai",
     ]
+
+
+def test_one_form_sends_one_tip_and_a_replayed_stamp_is_refused(client, ham_thuan, photo_dir):
+    """#27: a stamp fetched once could send tips for two hours, from any session; now a form (its stamp) sends one
+    tip. A submission the service refuses leaves the form usable, so the citizen corrects it and sends again."""
+    stamp = stamp_new()
+    refused = send(client, ham_thuan, started=stamp, unit="")  # no commune: refused by the service's checks
+    assert refused.status_code == 400 and Tip.objects.count() == 0
+    first = send(client, ham_thuan, started=stamp)
+    assert first.status_code == 302 and Tip.objects.count() == 1
+    again = send(client, ham_thuan, started=stamp, source="203.0.113.77")  # the same stamp from elsewhere
+    assert again.status_code == 400 and Tip.objects.count() == 1
+    form = again.context["form"]
+    assert "đã được dùng để gửi một tin báo" in form.non_field_errors()[0] and form.stamp != stamp
