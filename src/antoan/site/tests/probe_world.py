@@ -309,7 +309,8 @@ def build_world(tmp: Path) -> World:
     batch = report_jobs.batch_create(
         user=w.users["a.batch"], unit=province_a, period=period_parse(str(YEAR)), kind="annual", formats="html"
     )
-    zip_path = tmp / "batch.zip"
+    zip_path = report_jobs.batch_root() / "batch.zip"  # an archive is served from the batches' folder only
+    zip_path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(zip_path, "w") as archive:
         archive.writestr("manifest.csv", f"{MARK}-batch\n")
     BatchJob.objects.filter(pk=batch.pk).update(state=BatchJob.State.DONE, zip_path=str(zip_path), done=batch.children)

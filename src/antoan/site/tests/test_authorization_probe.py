@@ -248,6 +248,9 @@ RULES: dict[str, Rule] = {
     "chi-tieu/ke-hoach/": Rule(HIDE, (SHOWN,)),
     "chi-tieu/ke-hoach/chon/": Rule(HIDE, (Send(query={"unit": "unit_a", "year": f"={YEAR}"}),)),
     "chi-tieu/ke-hoach/them/": Rule(HIDE, _form_then("target:create", as_="a.leader")),
+    "chi-tieu/ke-hoach/nhap/": Rule(HIDE, (Send(as_="a.leader"),)),  # leaders and administrators import
+    "chi-tieu/ke-hoach/xuat.<str:fmt>": Rule(HIDE, _list(), fill={"fmt": "=csv"}),
+    "chi-tieu/ke-hoach/mau.<str:fmt>": Rule(HIDE, (GET, Send(query=IN_A)), fill={"fmt": "=csv"}),
     "chi-tieu/ke-hoach/don-vi/<int:unit_pk>/<int:year>/": Rule(
         DENY, (SHOWN, Send("POST", "target:grid", as_="a.leader", changes=True)),
         fill={"unit_pk": "unit_a", "year": f"={YEAR}"},
