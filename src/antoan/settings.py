@@ -117,6 +117,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # WAL: readers go on while an import writes (in the default rollback journal a long write transaction made every
+    # read wait, then fail: #27); NORMAL sync is safe with WAL (a power cut may lose the last commits, never the file);
+    # a writer waits up to ANTOAN_SQLITE_BUSY_SECONDS for another's lock before "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
+        timeout=float(os.environ.get("ANTOAN_SQLITE_BUSY_SECONDS", "20")),
+    )
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # The indicator queries are short aggregates: compiling them with the JIT took longer than running them, and
     # with the default 4 MB the planner sorted a province's rows on disk rather than hash them (docs/benchmarks.md).

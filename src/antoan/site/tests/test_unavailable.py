@@ -140,3 +140,28 @@ def test_error_pages_are_the_sites_own_in_the_chosen_language(client, rf, make_u
         body = response.content.decode()
         assert response.status_code == 500 and 'id="server-error"' in body and words in body
         assert "Server Error (500)" not in body
+
+
+@on_sqlite
+def test_sqlite_reads_go_on_while_a_long_write_transaction_runs(tmp_path, settings):
+    """#27, item 9: in the rollback journal a 60,000-row all-or-nothing import made every read wait, then answer 503.
+    With the settings' WAL mode a reader sees the last committed state while the writer's transaction is open."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    params = {**settings.DATABASES["default"], "NAME": str(tmp_path / "wal.sqlite3")}
+    writer, reader = DatabaseWrapper(params, alias="writer"), DatabaseWrapper(params, alias="reader")
+    try:
+        with writer.cursor() as cursor:
+            cursor.execute("CREATE TABLE t (n INTEGER, pad TEXT)")
+            cursor.execute("INSERT INTO t VALUES (0, '')")
+            assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        writer.connection.execute("BEGIN IMMEDIATE")
+        writer.connection.executemany("INSERT INTO t VALUES (?, ?)", ((n, "x" * 200) for n in range(1, 60_001)))
+        with reader.cursor() as cursor:  # 12 MB written and not committed: more than the writer's cache holds
+            assert cursor.execute("SELECT count(*) FROM t").fetchone()[0] == 1
+        writer.connection.execute("COMMIT")
+        with reader.cursor() as cursor:
+            assert cursor.execute("SELECT count(*) FROM t").fetchone()[0] == 60_001
+    finally:
+        writer.close()
+        reader.close()
