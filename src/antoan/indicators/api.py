@@ -46,6 +46,34 @@ class MappingOut(Schema):
     units: list[str]
 
 
+class FigureUseOut(Schema):
+    """A confirmed historical figure used as a value (docs/history.md), and what the records give beside it."""
+
+    id: int
+    unit: str
+    unit_name: str
+    period: str
+    value: float
+    recorded: float | None
+    difference: float | None
+    stand_in: bool
+    document: str
+    location: str
+    quote: str
+    source_vi: str
+    source_en: str
+
+
+class HistoryUseOut(Schema):
+    """Where a value comes from old reports: the unit's own figure, or figures of units below it counted instead of
+    their records."""
+
+    source_vi: str
+    source_en: str
+    figure: FigureUseOut | None
+    parts: list[FigureUseOut]
+
+
 class FigureOut(Schema):
     code: str
     section: str
@@ -60,6 +88,8 @@ class FigureOut(Schema):
     change_pct: float | None
     direction_vi: str | None
     direction_en: str | None
+    history: HistoryUseOut | None
+    comparison_history: HistoryUseOut | None
 
 
 class SectionOut(Schema):

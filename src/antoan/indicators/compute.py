@@ -35,6 +35,7 @@ from antoan.core.parallel_reads import run_reads
 from antoan.incidents import daily
 from antoan.incidents.models import DailyTotal
 from antoan.indicators.catalogue import SOURCES, SQL_AGGREGATES, Indicator, Source, indicators
+from antoan.indicators.history import FigureUse, HistoryUse, confirmed_figures, is_additive, topmost
 from antoan.indicators.periods import Period
 from antoan.movement.selectors import model_due_on, models_active_on, models_running_on, plans_overdue_on
 from antoan.units.models import Hierarchy, Unit
@@ -79,12 +80,20 @@ class Evaluation:
     """Values of indicators for one unit and a list of periods: `value(code, index)`."""
 
     def __init__(
-        self, *, unit: Unit | None, periods: list, scope: Scope | None, codes: list[str], children: list | None = None
+        self,
+        *,
+        unit: Unit | None,
+        periods: list,
+        scope: Scope | None,
+        codes: list[str],
+        children: list | None = None,
+        history: bool = True,
     ):
         """With `children` (units directly under `unit`, of one hierarchy), the values are those of each child
         (`child_value`), read in one pass over `unit`'s records grouped by the unit each record counts toward:
         for a crosstab, one query per source instead of one per child and source. Only counts, sums, states on a
-        day and their ratios (`groupable`)."""
+        day and their ratios (`groupable`). Confirmed historical figures take the place of the records' values
+        (history.py) unless `history` is false; `history(code, index)` says which."""
         self.unit, self.periods, self.scope = unit, periods, scope
         self.children = children
         self.child_values: dict[int, dict] = {child.pk: {} for child in children or ()}
@@ -99,13 +108,25 @@ class Evaluation:
         self._shares: dict[int, dict] = {}
         self._dues: dict[date, list[int]] = {}  # day → [models on time, overdue]
         self._medians: dict[tuple[date, date], float | None] = {}
+        self.uses: dict[tuple[str, int], HistoryUse] = {}
+        self.child_uses: dict[int, dict] = {child.pk: {} for child in children or ()}
         self._evaluate()
+        if history:
+            self._apply_history()
+        self._ratios()
 
     def value(self, code: str, index: int):
         return self.values.get((code, index))
 
     def child_value(self, child: Unit, code: str, index: int):
         return self.child_values[child.pk].get((code, index))
+
+    def history(self, code: str, index: int) -> HistoryUse | None:
+        """The confirmed figures behind `value(code, index)`, if any."""
+        return self.uses.get((code, index))
+
+    def child_history(self, child: Unit, code: str, index: int) -> HistoryUse | None:
+        return self.child_uses[child.pk].get((code, index))
 
     def records(self, source: Source):
         queryset = source.model.objects.filter(_unit_q(source, self.unit))
@@ -149,14 +170,67 @@ class Evaluation:
                 continue
             for index, period in enumerate(self.periods):
                 self.values[(indicator.code, index)] = getattr(self, f"_{indicator.aggregate}")(indicator, period)
+
+    def _ratios(self) -> None:
         for indicator in self.indicators.values():
             if indicator.aggregate == "ratio":
                 numerator, denominator = indicator.of
-                for values in self._targets():
+                for values, uses in zip(self._targets(), self._target_uses(), strict=True):
                     for index in range(len(self.periods)):
+                        if (own := uses.get((indicator.code, index))) is not None and own.own is not None:
+                            continue  # a rate an old report states is its value, not the ratio of its terms
                         values[(indicator.code, index)] = ratio(
                             values.get((numerator, index)), values.get((denominator, index))
                         )
+
+    def _target_uses(self) -> list[dict]:
+        return [self.uses] if self.children is None else list(self.child_uses.values())
+
+    # Confirmed historical figures (history.py) ----------------------------------------------------------
+
+    def _apply_history(self) -> None:
+        found = confirmed_figures(unit=self.unit, periods=self.periods, codes=self.indicators)
+        if not found:
+            return
+        owners = None if self.children is None else children_owners(self.unit, self.children, "units")
+        children = {child.pk: child for child in self.children or ()}
+        for index, pairs in found.items():
+            if self.scope is not None:
+                pairs = [(figure, stand_in) for figure, stand_in in pairs if self.scope.covers(figure.unit)]
+            by_target: dict[tuple[int | None, str], list] = defaultdict(list)
+            for figure, stand_in in pairs:
+                owner = None if owners is None else owners.get(figure.unit_id)
+                if owners is not None and owner is None:
+                    continue  # a figure of the unit's own level, which no child row holds
+                by_target[(owner, figure.indicator)].append((figure, stand_in))
+            for (owner, code), figures in by_target.items():
+                if owner is None:
+                    self._use_figures(self.unit, self.values, self.uses, index, code, figures)
+                else:
+                    child = children[owner]
+                    self._use_figures(child, self.child_values[owner], self.child_uses[owner], index, code, figures)
+
+    def _use_figures(self, unit, values: dict, uses: dict, index: int, code: str, figures: list) -> None:
+        """The value of `code` for `unit` in period `index`: its own confirmed figure, or its records with each
+        unit below that has a figure counted by that figure instead."""
+        recorded = values.get((code, index))
+        own = next(((f, s) for f, s in figures if unit is not None and f.unit_id == unit.pk), None)
+        if own is not None:
+            figure, stand_in = own
+            use = FigureUse(figure, stand_in, recorded)
+            values[(code, index)], uses[(code, index)] = use.value, HistoryUse(own=use)
+            return
+        if not is_additive(self.indicators[code]) or recorded is None:
+            return
+        parts, total = [], recorded
+        for figure, stand_in in topmost(figures):
+            below = Evaluation(
+                unit=figure.unit, periods=[self.periods[index]], scope=self.scope, codes=[code], history=False
+            ).value(code, 0)
+            part = FigureUse(figure, stand_in, below)
+            parts.append(part)
+            total += part.value - (below or 0)
+        values[(code, index)], uses[(code, index)] = total, HistoryUse(parts=tuple(parts))
 
     def _targets(self) -> list[dict]:
         return [self.values] if self.children is None else list(self.child_values.values())

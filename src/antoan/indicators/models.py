@@ -98,3 +98,58 @@ class Target(SoftDeleteModel):
 
     def __str__(self) -> str:
         return f"{self.unit} — {self.year}: {self.indicator} ({self.get_kind_display()})"
+
+
+class FigureState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    CONFIRMED = "confirmed", _("Confirmed")
+
+
+class HistoricalFigure(SoftDeleteModel):
+    """A figure of a period before the records (docs/history.md): "44 vụ phạm pháp hình sự năm 2020", read from last
+    year's báo cáo tổng kết or a news report, typed in a grid or imported. A draft is never used; a confirmed figure
+    *is* the indicator's value for its unit and period (indicators.history). Written only through figure_services."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(_("period"), max_length=20)  # a period code: 2018, st2018, 2018-H1, 2018-Q3, 2018-05
+    indicator = models.CharField(_("indicator"), max_length=100)  # a code of indicators.catalogue
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=2)
+    state = models.CharField(_("state"), max_length=10, choices=FigureState.choices, default=FigureState.DRAFT)
+    # Provenance: the document, where in it, and the sentence that states the figure.
+    document = models.CharField(_("document"), max_length=300, blank=True)
+    location = models.CharField(_("page or paragraph"), max_length=100, blank=True)
+    quote = models.TextField(_("sentence quoted"), max_length=2000, blank=True)
+    # How an extracted figure was read: "" stated, "change" from a change phrase, "percent" from an exact percentage.
+    derived = models.CharField(_("derived from"), max_length=10, blank=True)
+    confidence = models.FloatField(_("confidence"), null=True, blank=True)
+    reason = models.TextField(_("reason for the correction"), max_length=2000, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("historical figure")
+        verbose_name_plural = _("historical figures")
+        constraints = [
+            # Drafts from several documents may disagree; one confirmed value per unit, period and indicator.
+            models.UniqueConstraint(
+                fields=["unit", "period", "indicator"],
+                condition=Q(deleted_at__isnull=True, state="confirmed"),
+                name="historical_figure_confirmed_once",
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="historical_figure_value_not_negative"),
+        ]
+        indexes = [models.Index(fields=["unit", "period"], name="historical_figure_unit_period")]
+        ordering = ["unit__path", "period", "indicator", "-state"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.period}: {self.indicator} = {self.value} ({self.get_state_display()})"

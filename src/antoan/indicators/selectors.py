@@ -27,6 +27,7 @@ from antoan.indicators.blackspots import (
 )
 from antoan.indicators.catalogue import Indicator, indicators, sections
 from antoan.indicators.compute import Evaluation, groupable
+from antoan.indicators.history import HistoryUse
 from antoan.indicators.periods import Period, period_parse
 from antoan.indicators.spot_places import black_spots_placed
 from antoan.units.models import LEGACY_LAST_DAY, Hierarchy, Kind, Unit
@@ -92,6 +93,9 @@ class Figure:
     indicator: Indicator
     value: int | float | None
     comparison: int | float | None
+    # Confirmed historical figures behind the value and the comparison (history.py), if any.
+    history: HistoryUse | None = None
+    comparison_history: HistoryUse | None = None
 
     @property
     def change(self):
@@ -125,6 +129,8 @@ class Figure:
             "name_vi": i.vi, "name_en": i.en, "measure_vi": i.measure_vi, "measure_en": i.measure_en,
             "value": self.value, "comparison": self.comparison, "change": self.change,
             "change_pct": self.change_pct, "direction_vi": self.direction, "direction_en": self.direction_en,
+            "history": self.history.as_dict() if self.history else None,
+            "comparison_history": self.comparison_history.as_dict() if self.comparison_history else None,
         }  # fmt: skip
 
 
@@ -148,7 +154,13 @@ def indicator_set(*, user: User, unit: Unit | None, period: Period, codes=None) 
     comparison = period.previous()
     evaluation = evaluate(user=user, unit=unit, periods=[period, comparison], codes=codes)
     asked = _codes(codes)
-    figures = tuple(Figure(indicators()[code], evaluation.value(code, 0), evaluation.value(code, 1)) for code in asked)
+    figures = tuple(
+        Figure(
+            indicators()[code], evaluation.value(code, 0), evaluation.value(code, 1),
+            evaluation.history(code, 0), evaluation.history(code, 1),
+        )  # fmt: skip
+        for code in asked
+    )
     mapping = mapping_used(unit, comparison.start, period.end)
     return IndicatorSet(unit=unit, period=period, comparison=comparison, mapping=mapping, figures=figures)
 
@@ -213,11 +225,12 @@ def indicator_crosstab(*, user: User, unit: Unit | None, code: str, columns: lis
     [code] = _codes([code])
     span = Period.of_range(columns[0].start, columns[-1].end)
     periods = [*columns, span]
-    rows = [
-        (child, tuple(value(code, i) for i in range(len(periods))))
-        for child, value in children_values(user=user, unit=unit, periods=periods, codes=[code])
-    ]
-    own = evaluate(user=user, unit=unit, periods=periods, codes=[code])
+    with memoized.scope():  # the children and the unit itself read one set of historical figures
+        rows = [
+            (child, tuple(value(code, i) for i in range(len(periods))))
+            for child, value in children_values(user=user, unit=unit, periods=periods, codes=[code])
+        ]
+        own = evaluate(user=user, unit=unit, periods=periods, codes=[code])
     total = tuple(own.value(code, i) for i in range(len(periods)))
     return Crosstab(indicators()[code], unit, tuple(columns), tuple(rows), total)
 
@@ -235,6 +248,11 @@ def children_values(*, user: User, unit: Unit | None, periods: list[Period], cod
     if scope is None and children and children != [unit]:
         together = [code for code in codes if groupable(indicators()[code])]
     alone = [code for code in codes if code not in together]
+    with memoized.scope():  # the children's evaluations read one set of historical figures
+        return _children_values(user, unit, children, periods, codes, together, alone)
+
+
+def _children_values(user, unit, children, periods, codes, together, alone) -> list[tuple[Unit, Callable]]:
     if not together:
         return [(child, evaluate(user=user, unit=child, periods=periods, codes=codes).value) for child in children]
     grouped = Evaluation(unit=unit, periods=periods, scope=None, codes=together, children=children)

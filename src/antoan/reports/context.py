@@ -148,10 +148,11 @@ def _editable(draft: drafting.Draft, part: str) -> tuple[str, ...]:
 def _comparable(result: IndicatorSet) -> tuple[IndicatorSet, bool]:
     """A comparison year with no record at all (the unit started recording after it) is no comparison: its zeros
     would read "tăng 75 người so với năm 2019". Its figures become None and the sentences compare with nothing."""
-    if any(result.figure(code).comparison for code in EVIDENCE):
+    if any(result.figure(code).comparison and result.figure(code).comparison_history is None for code in EVIDENCE):
         return result, True
-    figures = tuple(replace(f, comparison=None) for f in result.figures)
-    return replace(result, figures=figures), False
+    # No record of the comparison year: only what old reports gave for it (indicators.history) is compared.
+    figures = tuple(f if f.comparison_history is not None else replace(f, comparison=None) for f in result.figures)
+    return replace(result, figures=figures), any(f.comparison_history is not None for f in result.figures)
 
 
 def _numbered(sections: list[Section]) -> tuple[Section, ...]:

@@ -32,6 +32,20 @@ class Facts:
         """ "từ ngày 15/12/2019 đến ngày 14/12/2020", the days the figures cover."""
         return f"từ ngày {day_vi(self.counted.start)} đến ngày {day_vi(self.counted.end)}"
 
+    @property
+    def old_reports_vi(self) -> str:
+        """ "số liệu năm 2019 theo Báo cáo số 15/BC-UBND …": which figures of the period or of its comparison are
+        confirmed figures of old reports rather than records (indicators.history), for the opening to say."""
+        told = []
+        for label, uses in ((self.this_label, [f.history for f in self.result.figures]),
+                            (self.before_label, [f.comparison_history for f in self.result.figures])):  # fmt: skip
+            sources = list(dict.fromkeys(u.own.source_vi for u in uses if u is not None and u.own is not None))
+            if sources:
+                told.append(f"số liệu {label} {'; '.join(sources)}")
+            elif any(u is not None for u in uses):
+                told.append(f"số liệu {label} của một số đơn vị trực thuộc theo báo cáo của các đơn vị đó")
+        return "; ".join(told)
+
     def figure(self, code: str) -> Figure:
         return self.result.figure(code)
 

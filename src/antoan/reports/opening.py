@@ -64,6 +64,8 @@ def opening(kind: str, facts: Facts, basis: str) -> tuple[str, ...]:
         basis = f"Thực hiện {basis[:1].lower()}{basis[1:]}"
     span = (f"số liệu ước thực hiện đến ngày {day_vi(facts.counted.end)}" if facts.estimate
             else f"số liệu tính {facts.data_span_vi}")  # fmt: skip
+    if facts.old_reports_vi:
+        span += f"; {facts.old_reports_vi}"
     what = "tổng kết công tác" if kind == "annual" else "kết quả công tác"
     plan = (f"phương hướng, nhiệm vụ {next_label(facts.period)}" if kind == "annual"
             else f"nhiệm vụ trọng tâm {next_label(facts.period)}")  # fmt: skip

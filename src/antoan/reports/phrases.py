@@ -86,9 +86,15 @@ THREE_MEASURES = (("vụ", "số vụ"), ("người chết", "số người ch�
 def three_measures_judgement(figures, before_label: str) -> str:
     """Traffic safety over its three measures (cases, dead, injured) against the year before, as reviews judge it:
     "so với năm 2019, giảm 03 vụ (-5,3%), giảm 05 người chết (-16,1%), giảm 07 người bị thương (-14,6%), kéo giảm
-    trên cả 3 tiêu chí"; a mixed year says each measure's change; "" when the year before has no figures."""
-    if any(f.value is None or f.comparison is None for f in figures):
+    trên cả 3 tiêu chí"; a mixed year says each measure's change; "" when the year before has no figures. When an
+    old report gave only some of the measures (indicators.history), those are compared and no verdict is drawn."""
+    given = [(f, measure) for f, measure in zip(figures, THREE_MEASURES, strict=True)
+             if f.value is not None and f.comparison is not None]  # fmt: skip
+    if not given:
         return ""
+    if len(given) < len(figures):
+        changes = [change_only(f, unit) or f"{name} bằng {before_label}" for f, (unit, name) in given]
+        return f"so với {before_label}, {', '.join(changes)}"
     directions = [f.direction for f in figures]
     if all(d == "không đổi" for d in directions):
         return f"bằng {before_label} trên cả 3 tiêu chí"

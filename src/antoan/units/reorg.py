@@ -96,6 +96,11 @@ def records_q(unit: Unit | None, field: str = "unit") -> Q:
     return Q(**{f"{field}__any" if field else "pk__any": _memo_ids(unit, "units", _units_counted)})
 
 
+def counted_unit_ids(unit: Unit) -> frozenset[int]:
+    """The ids of the units whose records count toward `unit` (records_q), as a set for reads made in Python."""
+    return frozenset(_memo_ids(unit, "units", _units_counted).values)
+
+
 def children_owners(unit: Unit | None, children: list[Unit], what: str) -> dict[int, int]:
     """For the units whose records count toward `unit` ("communes": the incidents' communes; "units": any
     record's unit), the child of `unit` each one counts toward, by the rules above: a unit of the children's

@@ -413,3 +413,27 @@ def test_a_running_years_targets_are_said_as_where_they_are_heading(demo, make_u
     said = f"số vụ tai nạn giao thông có nguy cơ không đạt chỉ tiêu ({so_far} vụ đến nay, ước cả năm {pace} vụ"
     assert said in " ".join(report.parts["shortcomings"])
     assert "số người bị thương do tai nạn giao thông dự kiến đạt chỉ tiêu" in " ".join(report.parts["strengths"])
+
+
+def test_a_year_compared_with_an_old_reports_confirmed_figures_says_so(leader, make_user, unit):
+    """#24: the unit starts recording in 2020; last year's báo cáo tổng kết gave 2019's figures, confirmed: the 2020
+    report compares with them — only with them — and its opening names the report they come from."""
+    from antoan.indicators.figure_services import figure_create
+
+    district = unit("597", LEGACY)
+    ma_lam = unit("23059", LEGACY)
+    officer = make_user(Role.OFFICER, ma_lam)
+    for month in (3, 5, 7):
+        incident_create(user=officer, unit=ma_lam, kind="traffic", summary="Va chạm xe máy", dead=1, injured=1,
+                        occurred_at=timezone.make_aware(datetime(2020, month, 2, 8)))  # fmt: skip
+    document = "Báo cáo số 18/BC-UBND ngày 28/12/2019 của UBND huyện Hàm Thuận Bắc"
+    for code, value in (("traffic.accidents", 5), ("traffic.dead", 4)):
+        figure_create(user=leader, unit=district, period="2019", indicator=code, value=value, document=document,
+                      confirm=True)  # fmt: skip
+    report = build_context(user=leader, unit=district, period=period_parse("2020"))
+    assert_official(report)
+    assert f"số liệu năm 2019 theo {document}" in report.opening[0]
+    text = text_of(report)
+    assert "xảy ra 03 vụ tai nạn giao thông, làm chết 03 người, bị thương 03 người" in text
+    assert "giảm 02 vụ" in text and "so với năm 2019" in text
+    assert "bị thương 03 người, tăng" not in text  # 2019's injured were not given: not compared with a zero

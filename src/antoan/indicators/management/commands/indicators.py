@@ -76,6 +76,9 @@ class Command(BaseCommand):
                     f"  {figure.indicator.code:<40} {number_vi(figure.value):>14} {number_vi(figure.comparison):>14}"
                     f"  {figure.indicator.measure_vi}{change}"
                 )
+                for label, used in ((result.period, figure.history), (result.comparison, figure.comparison_history)):
+                    if used is not None:
+                        self.stdout.write(f"    ↳ {label.label_vi}: {used.source_vi} / {used.source_en}{_beside(used)}")
 
     def _user(self, username):
         try:
@@ -96,3 +99,11 @@ class _Encoder(DjangoJSONEncoder):
         if hasattr(o, "path") and hasattr(o, "hierarchy"):  # a Unit
             return {"id": o.pk, "code": o.code, "name": o.name, "kind": o.kind, "hierarchy": o.hierarchy}
         return super().default(o)
+
+
+def _beside(used) -> str:
+    """What the records of the period give, beside an old report's figure (never added to it)."""
+    if used.own is None or used.own.recorded is None:
+        return ""
+    own = used.own
+    return f"; sổ ghi chép / records: {number_vi(own.recorded)} (chênh lệch / difference {number_vi(own.difference)})"
