@@ -260,6 +260,8 @@ def figures_save_extracted(
     """The figures read from a report, as drafts (or confirmed at once, `confirm`: an administrator's bulk load) —
     all in one transaction. With `confirm`, nothing is written when the document looks like another unit's or
     year's (the flags), and conflicting figures (two sentences, two values) are saved as drafts only."""
+    scope_require(user=user, unit=unit, roles=CONFIRMING_ROLES if confirm else ENTERING_ROLES,
+                  what=CONFIRM_NEEDS_LEADER if confirm else None)  # fmt: skip
     flags = extraction_flags(extraction, unit=unit, year=year)
     if confirm and flags:
         raise DomainError({"file": Message(

@@ -44,14 +44,14 @@ class FigureUse:
 
     @property
     def value(self) -> int | float:
-        return _plain(self.figure.value)
+        return plain_number(self.figure.value)
 
     @property
     def difference(self) -> int | float | None:
         """The figure less what the records give: the records are shown beside the figure, never added to it."""
         if self.recorded is None:
             return None
-        return _plain(self.figure.value - Decimal(str(self.recorded)))
+        return plain_number(self.figure.value - Decimal(str(self.recorded)))
 
     @property
     def source_vi(self) -> str:
@@ -116,7 +116,7 @@ class HistoryUse:
         }  # fmt: skip
 
 
-def _plain(value):
+def plain_number(value):
     """A stored Decimal as the indicators give numbers: an int when whole, else a float."""
     if value is None:
         return None
