@@ -16,7 +16,7 @@ from antoan.assessment.ratings import rating_scale_get
 from antoan.assessment.shares import recognition_shares
 from antoan.core.errors import DomainError
 from antoan.core.filters import query_schema
-from antoan.core.pagination import Pagination
+from antoan.core.pagination import Mapped, Pagination
 from antoan.units.selectors import unit_get
 
 router = Router(tags=["assessment"])
@@ -128,17 +128,6 @@ def _assessment_out(assessment) -> dict:
     }
 
 
-class _Mapped:
-    """A queryset whose items are turned into response dicts only for the page the pagination slices."""
-
-    def __init__(self, queryset, convert):
-        self.queryset, self.convert = queryset, convert
-
-    def all(self):
-        return self.queryset.all()
-
-    def __getitem__(self, part):
-        return [self.convert(item) for item in self.queryset[part]]
 
 
 def _unit_of(request, unit_id, unit_code, year):
@@ -154,7 +143,7 @@ def _unit_of(request, unit_id, unit_code, year):
 def list_assessments(request, query: Query[AssessmentQuery]):
     filters = selectors.AssessmentFilters.from_params(query.dict(exclude_none=True), user=request.user)
     assessments = selectors.assessment_list(user=request.user, filters=filters).prefetch_related("criteria")
-    return _Mapped(assessments, _assessment_out)
+    return Mapped(assessments, _assessment_out)
 
 
 class ShareRowOut(Schema):
@@ -254,7 +243,7 @@ def _rating_out(rating) -> dict:
 @paginate(Pagination)
 def list_ratings(request, query: Query[RatingQuery]):
     filters = selectors.RatingFilters.from_params(query.dict(exclude_none=True), user=request.user)
-    return _Mapped(selectors.rating_list(user=request.user, filters=filters), _rating_out)
+    return Mapped(selectors.rating_list(user=request.user, filters=filters), _rating_out)
 
 
 @router.post("/ratings", response={200: RatingOut, 201: RatingOut}, summary="Record (or replace) a unit's rating")

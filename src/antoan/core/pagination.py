@@ -59,3 +59,16 @@ class Pagination(LimitOffsetPagination):
     def paginate_queryset(self, queryset, pagination, request, **params):
         offset, limit = pagination.offset, min(pagination.limit, self.max_limit)
         return {self.items_attribute: late_rows(queryset, offset, offset + limit), "count": self._items_count(queryset)}
+
+
+class Mapped:
+    """A queryset whose items are turned into response dicts only for the page the pagination slices."""
+
+    def __init__(self, queryset, convert):
+        self.queryset, self.convert = queryset, convert
+
+    def all(self):
+        return self.queryset.all()
+
+    def __getitem__(self, part):
+        return [self.convert(item) for item in self.queryset[part]]

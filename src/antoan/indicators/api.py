@@ -15,11 +15,13 @@ from antoan.core.values import year_check
 from antoan.indicators import selectors
 from antoan.indicators.catalogue import indicators, sections
 from antoan.indicators.events import known_events
+from antoan.indicators.figure_api import router as figures_router
 from antoan.indicators.periods import period_options
 from antoan.indicators.target_api import router as targets_router
 
 router = Router(tags=["indicators"])
 router.add_router("/targets", targets_router)  # /api/v1/indicators/targets…
+router.add_router("/figures", figures_router)  # /api/v1/indicators/figures…: historical figures
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -732,10 +732,31 @@ def extract_text(text: str, *, year: int) -> Extraction:
 
 def read_document(path: Path) -> str:
     """The text of a .docx (paragraphs and table rows, in order), a .pdf with a text layer or a UTF-8 .txt."""
-    suffix = Path(path).suffix.lower()
+    with open(path, "rb") as stream:
+        return read_report(stream, Path(path).name)
+
+
+# An old report is a few hundred kB; a bigger upload is refused before it is read.
+REPORT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def read_upload(uploaded, *, max_bytes: int = REPORT_MAX_BYTES) -> str:
+    """The text of an uploaded report (Django's UploadedFile), read from the upload itself — nothing on disk."""
+    if uploaded.size > max_bytes:
+        raise DomainError.single(
+            "file",
+            f"Tệp quá lớn ({uploaded.size:,} byte; tối đa {max_bytes:,})".replace(",", "."),
+            f"The file is too large ({uploaded.size:,} bytes; at most {max_bytes:,})",
+        )
+    return read_report(uploaded, uploaded.name or "")
+
+
+def read_report(stream, name: str) -> str:
+    """The text of a report read from `stream`; `name`'s extension says what it is."""
+    suffix = Path(name).suffix.lower()
     if suffix == ".txt":
         try:
-            return Path(path).read_text("utf-8-sig")
+            return stream.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             raise DomainError.single(
                 "file",
@@ -743,9 +764,9 @@ def read_document(path: Path) -> str:
                 "The .txt file is not UTF-8: save it as UTF-8",
             ) from None
     if suffix == ".docx":
-        return _read_docx(Path(path))
+        return _read_docx(stream)
     if suffix == ".pdf":
-        return _read_pdf(Path(path))
+        return _read_pdf(stream)
     raise DomainError.single(
         "file",
         f"Không đọc được tệp {suffix or 'không có phần mở rộng'}: chỉ nhận .docx, .pdf có lớp chữ hoặc .txt",
@@ -753,9 +774,9 @@ def read_document(path: Path) -> str:
     )
 
 
-def _read_docx(path: Path) -> str:
+def _read_docx(stream) -> str:
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(stream)
     except Exception as error:  # python-docx raises zip, XML and package errors alike for a damaged file
         raise DomainError.single(
             "file", "Tệp .docx bị hỏng hoặc không phải Word", "The .docx file is damaged or not a Word document"
@@ -772,9 +793,9 @@ def _read_docx(path: Path) -> str:
     return "\n".join(lines)
 
 
-def _read_pdf(path: Path) -> str:
+def _read_pdf(stream) -> str:
     try:
-        text = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+        text = "\n".join(page.extract_text() or "" for page in PdfReader(stream).pages)
     except (PyPdfError, OSError, ValueError) as error:
         raise DomainError.single("file", "Tệp PDF bị hỏng", "The PDF file is damaged") from error
     if not text.strip():

@@ -14,7 +14,7 @@ from pydantic import ConfigDict
 
 from antoan.core import clock
 from antoan.core.errors import DomainError, NotFound
-from antoan.core.pagination import Pagination
+from antoan.core.pagination import Mapped, Pagination
 from antoan.core.values import is_empty, to_year
 from antoan.indicators import selectors, target_services, targets
 from antoan.indicators.catalogue import indicators
@@ -256,18 +256,9 @@ def list_targets(request, query: Query[TargetQuery]):
         to_year(query.year, field="year")
     if not is_empty(query.unit):
         unit = _unit_of(request, None, query.unit, query.on, query.year)
-    return _Mapped(targets.target_list(user=request.user, unit=unit, year=query.year), target_out)
+    return Mapped(targets.target_list(user=request.user, unit=unit, year=query.year), target_out)
 
 
-class _Mapped:
-    def __init__(self, queryset, convert):
-        self.queryset, self.convert = queryset, convert
-
-    def all(self):
-        return self.queryset.all()
-
-    def __getitem__(self, part):
-        return [self.convert(item) for item in self.queryset[part]]
 
 
 @router.post("", response={201: TargetOut}, summary="Set a target (leaders and administrators of the unit)")
@@ -347,9 +338,14 @@ def restore_target(request, target_id: int):
 @router.get("/{target_id}/history", response=list[HistoryOut], summary="Who changed the target, when, and how")
 def target_history(request, target_id: int):
     target = targets.target_get(user=request.user, pk=target_id, deleted_too=True)
+    return history_out(targets.target_history(user=request.user, target=target))
+
+
+def history_out(entries) -> list[dict]:
+    """Audit entries (core.audit) as HistoryOut: who, when, what, why, and each field before and after."""
     return [
         {"when": e.when, "who": e.who, "what_vi": e.change_label[0], "what_en": e.change_label[1], "reason": e.reason,
          "changes": [{"field": c.field, "label": c.label, "before": None if c.before is None else str(c.before),
                       "after": None if c.after is None else str(c.after)} for c in e.changes]}
-        for e in targets.target_history(user=request.user, target=target)
+        for e in entries
     ]  # fmt: skip
