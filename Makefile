@@ -64,7 +64,20 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests bench conftest.py
 	$(BIN)/lint-imports
 
-test: install lint test-sqlite test-postgres test-clock
+# Every part runs whatever happened to the one before (#29): a failure on SQLite still lets PostgreSQL and the clock
+# matrix tell their part; one summary at the end, and a non-zero exit if any part failed.
+TEST_PARTS = lint test-sqlite test-postgres test-clock
+
+test: install
+	@failed=""; \
+	for part in $(TEST_PARTS); do \
+		$(MAKE) --no-print-directory $$part PG_URL="$(PG_URL)" PYTEST_ARGS="$(PYTEST_ARGS)" || failed="$$failed $$part"; \
+	done; \
+	echo "== make test summary:"; \
+	for part in $(TEST_PARTS); do \
+		case " $$failed " in *" $$part "*) echo "   $$part: FAILED";; *) echo "   $$part: passed";; esac; \
+	done; \
+	test -z "$$failed"
 
 test-sqlite: install
 	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
