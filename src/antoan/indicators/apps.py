@@ -12,9 +12,9 @@ class IndicatorsConfig(AppConfig):
 
         from antoan.core import rules
         from antoan.core.softdelete import DeletedKind, deleted_kind_register
-        from antoan.indicators import target_services
+        from antoan.indicators import figure_services, target_services
         from antoan.indicators.blackspots import black_spot_rule_versions
-        from antoan.indicators.models import Target
+        from antoan.indicators.models import HistoricalFigure, Target
 
         rules.register("black_spots", black_spot_rule_versions)
 
@@ -23,5 +23,12 @@ class IndicatorsConfig(AppConfig):
                 key="targets", model=Target, title=_("Target"), unit_field="unit",
                 restore=target_services.target_restore,
                 detail_url=lambda r: reverse("indicators:target_detail", args=[r.pk]), order=95,
+            )
+        )  # fmt: skip
+        deleted_kind_register(
+            DeletedKind(
+                key="figures", model=HistoricalFigure, title=_("Historical figure"), unit_field="unit",
+                restore=figure_services.figure_restore,
+                detail_url=lambda r: reverse("indicators:figures:detail", args=[r.pk]), order=96,
             )
         )  # fmt: skip

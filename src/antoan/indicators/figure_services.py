@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from antoan.accounts.models import WRITING_ROLES, Role, User
 from antoan.core import clock
 from antoan.core.errors import DomainError, Message
-from antoan.core.softdelete import REASON_MAX, mark_deleted
+from antoan.core.softdelete import REASON_MAX, deleted_get, mark_deleted, mark_restored
 from antoan.core.values import shown, to_text
 from antoan.indicators.catalogue import Indicator, indicators
 from antoan.indicators.history import FIGURE_KINDS
@@ -25,7 +25,7 @@ from antoan.indicators.models import FigureState, HistoricalFigure
 from antoan.indicators.periods import Period, period_parse
 from antoan.indicators.target_services import to_amount
 from antoan.units.models import Kind, Unit
-from antoan.units.scope import scope_require
+from antoan.units.scope import restore_require, scope_require
 
 if TYPE_CHECKING:
     from antoan.indicators.figure_extract import Extraction
@@ -37,7 +37,7 @@ CONFIRM_NEEDS_LEADER = Message(
     "Only the unit's leaders or administrators confirm figures or correct confirmed ones",
 )
 DOCUMENT_MAX, LOCATION_MAX, QUOTE_MAX = 300, 100, 2000
-DERIVED = ("", "change", "percent")
+DERIVED = ("", "change", "percent", "sum")  # figure_extract: stated, from a change, a percentage, a sum
 
 
 # Values ---------------------------------------------------------------------------------------------------
@@ -210,6 +210,18 @@ def figure_delete(*, user: User, figure: HistoricalFigure, reason: str = "") -> 
     if confirmed and not reason:
         raise DomainError.single("reason", "Ghi lý do xóa số liệu đã xác nhận", "Give the reason for the deletion")
     mark_deleted(figure, user=user, reason=reason)
+
+
+@transaction.atomic
+def figure_restore(*, user: User, instance: HistoricalFigure) -> HistoricalFigure:
+    """Bring a deleted figure back: administrators only; a confirmed one not while another is confirmed in its place."""
+    figure = deleted_get(HistoricalFigure, instance.pk)
+    restore_require(user=user, unit=figure.unit)
+    if figure.state == FigureState.CONFIRMED and HistoricalFigure.objects.filter(
+        unit=figure.unit, period=figure.period, indicator=figure.indicator, state=FigureState.CONFIRMED
+    ).exists():
+        raise _confirmed_clash(figure)
+    return mark_restored(figure, user=user)
 
 
 # From a report ----------------------------------------------------------------------------------------------

@@ -113,10 +113,10 @@ class HistoricalFigure(SoftDeleteModel):
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
     period = models.CharField(_("period"), max_length=20)  # a period code: 2018, st2018, 2018-H1, 2018-Q3, 2018-05
     indicator = models.CharField(_("indicator"), max_length=100)  # a code of indicators.catalogue
-    value = models.DecimalField(_("value"), max_digits=18, decimal_places=2)
+    value = models.DecimalField(_("figure"), max_digits=18, decimal_places=2)
     state = models.CharField(_("state"), max_length=10, choices=FigureState.choices, default=FigureState.DRAFT)
     # Provenance: the document, where in it, and the sentence that states the figure.
-    document = models.CharField(_("document"), max_length=300, blank=True)
+    document = models.CharField(_("source document"), max_length=300, blank=True)
     location = models.CharField(_("page or paragraph"), max_length=100, blank=True)
     quote = models.TextField(_("sentence quoted"), max_length=2000, blank=True)
     # How an extracted figure was read: "" stated, "change" from a change phrase, "percent" from an exact percentage.

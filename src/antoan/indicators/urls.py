@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from antoan.indicators.figure_views import urlpatterns as figure_patterns
 from antoan.indicators.target_transfer_views import urlpatterns as target_transfer_patterns
 from antoan.indicators.target_views import urlpatterns as target_patterns
 from antoan.indicators.views import dashboard
@@ -12,4 +13,5 @@ urlpatterns = [
     path("chi-tieu/", include(window_patterns)),
     path("chi-tieu/", include(target_patterns)),
     path("chi-tieu/", include(target_transfer_patterns)),
+    path("chi-tieu/", include(figure_patterns)),
 ]

@@ -98,6 +98,16 @@ def _target_shown(result: targets.TargetResult) -> dict:
     }
 
 
+def _source(used) -> str:
+    if used is None:
+        return ""
+    told = used.source
+    if used.own is not None and used.own.recorded is not None:
+        records = number_vi(used.own.recorded)
+        told += f"; {_('records of the period')}: {records}"
+    return told
+
+
 def _shown(figure: selectors.Figure, rise_is_good=None, judged=()) -> dict:
     """A figure ready for the template: its raw values (data-*), their Vietnamese-style text and the change, and how
     it stands against the year's targets on it (`judged`: target results)."""
@@ -117,6 +127,9 @@ def _shown(figure: selectors.Figure, rise_is_good=None, judged=()) -> dict:
         "comparison": _raw(figure.comparison),
         "value_text": number_vi(figure.value),
         "comparison_text": number_vi(figure.comparison),
+        # Where a value comes from an old report (docs/history.md): said beside it, with the records' own figure.
+        "source": _source(figure.history),
+        "comparison_source": _source(figure.comparison_history),
         "change": _raw(change),
         "direction": figure.direction_en if english else figure.direction,
         "arrow": "",

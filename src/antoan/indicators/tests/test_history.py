@@ -227,3 +227,30 @@ def test_a_deleted_confirmed_figure_stops_counting_and_needs_a_reason(leader, of
     figure_delete(user=leader, figure=done, reason="Nhập nhầm đơn vị")
     shown = figure(indicator_set(user=officer, unit=district, period=period_parse("2018")), "traffic.accidents")
     assert (shown.value, shown.history) == (0, None)
+
+
+def test_the_dashboard_marks_a_value_from_an_old_report(client, leader, officer, district, ma_lam):
+    accidents(officer, ma_lam, 2018, 1)
+    confirmed(leader, district, "2018", "traffic.accidents", 5)
+    client.force_login(officer)
+    page = client.get("/chi-tieu/", {"unit": "597", "on": "2019-06-30", "period": "2019"}).content.decode()
+    assert f'title="theo {REPORT}; sổ ghi chép của kỳ: 1"' in page
+
+
+def test_an_administrator_restores_a_deleted_figure_unless_another_is_confirmed_in_its_place(
+    leader, officer, district, make_user, unit
+):
+    from antoan.indicators.figure_services import figure_restore
+
+    admin = make_user(Role.ADMIN, unit("60", LEGACY))  # the province
+    done = confirmed(leader, district, "2018", "traffic.accidents", 5)
+    figure_delete(user=leader, figure=done, reason="Nhầm")
+    with pytest.raises(Forbidden):
+        figure_restore(user=leader, instance=done)
+    back = figure_restore(user=admin, instance=done)
+    assert not back.is_deleted
+    figure_delete(user=leader, figure=back, reason="Nhầm lần nữa")
+    confirmed(leader, district, "2018", "traffic.accidents", 6)
+    with pytest.raises(DomainError) as caught:
+        figure_restore(user=admin, instance=done)
+    assert "6" in caught.value.errors["state"].vi

@@ -41,6 +41,7 @@ from django.urls import get_resolver
 from antoan.assessment.criteria import criteria_set_choose
 from antoan.assessment.forms import AssessmentForm
 from antoan.incidents.forms import initial_from
+from antoan.indicators.figure_services import figure_create
 from antoan.movement import record_types
 from antoan.portal import views as portal_views
 from antoan.portal.services import tip_submit
@@ -262,6 +263,22 @@ RULES: dict[str, Rule] = {
     "chi-tieu/ke-hoach/<int:pk>/xoa/": Rule(
         DENY, _form_then("empty", as_="a.leader", shows=True), fill={"pk": "target"}
     ),
+    # historical figures (số liệu cũ): officers and leaders enter them, leaders confirm and correct them
+    "chi-tieu/so-lieu-cu/": Rule(HIDE, _list()),
+    "chi-tieu/so-lieu-cu/nhap-bang/": Rule(
+        HIDE, (Send(query={"unit": "unit_a", "year": f"={YEAR}"}, as_="a.officer"),
+               Send("POST", "figure:grid", as_="a.officer", changes=True)),
+    ),  # fmt: skip
+    "chi-tieu/so-lieu-cu/trich-xuat/": Rule(
+        HIDE, (Send(as_="a.officer"), Send("POST", "figure:extract", as_="a.officer"),
+               Send("POST", "figure:extract-save", as_="a.officer", changes=True)),
+    ),  # fmt: skip
+    "chi-tieu/so-lieu-cu/<int:pk>/": Rule(DENY, (SHOWN,), fill={"pk": "figure"}),
+    "chi-tieu/so-lieu-cu/<int:pk>/xac-nhan/": Rule(DENY, _post(as_="a.leader"), fill={"pk": "figure"}),
+    "chi-tieu/so-lieu-cu/<int:pk>/sua/": Rule(
+        DENY, _form_then("figure:correct", as_="a.leader", shows=True), fill={"pk": "figure_confirmed"}
+    ),
+    "chi-tieu/so-lieu-cu/<int:pk>/xoa/": Rule(DENY, _form_then("figure:delete", shows=True), fill={"pk": "figure"}),
     # reports: a unit's report (its words and its heading are unit A's records), and the batches of their owner
     "bao-cao/": Rule(
         DENY, (SHOWN, Send("POST", "report:draft", changes=True), Send("POST", "report:profile", changes=True)),
@@ -368,6 +385,25 @@ RULES: dict[str, Rule] = {
     f"GET {API_PREFIX}indicators/targets/{{target_id}}/history": Rule(
         DENY, (SHOWN,), fill={"target_id": "target"}
     ),
+    # API: historical figures (a unit named by its code)
+    f"GET {API_PREFIX}indicators/figures": Rule(
+        HIDE, (Send(query={"unit": "unit_a.code"}, shows=True), SHOWN), ids=("figure", "figure_confirmed")
+    ),
+    f"POST {API_PREFIX}indicators/figures": Rule(DENY, _post("figure:json-create")),
+    f"POST {API_PREFIX}indicators/figures/extract": Rule(DENY, _post("figure:json-extract")),  # a multipart upload
+    f"GET {API_PREFIX}indicators/figures/{{figure_id}}": Rule(DENY, (SHOWN,), fill={"figure_id": "figure"}),
+    f"DELETE {API_PREFIX}indicators/figures/{{figure_id}}": Rule(
+        DENY, (Send("DELETE", changes=True),), fill={"figure_id": "figure"}
+    ),
+    f"POST {API_PREFIX}indicators/figures/{{figure_id}}/confirm": Rule(
+        DENY, _post(as_="a.leader"), fill={"figure_id": "figure"}
+    ),
+    f"POST {API_PREFIX}indicators/figures/{{figure_id}}/correct": Rule(
+        DENY, _post("figure:json-correct", as_="a.leader"), fill={"figure_id": "figure_confirmed"}
+    ),
+    f"GET {API_PREFIX}indicators/figures/{{figure_id}}/history": Rule(
+        DENY, (SHOWN,), fill={"figure_id": "figure"}
+    ),
     f"GET {API_PREFIX}reports/annual": Rule(DENY, (SHOWN,), query={**ANNUAL, "format": "=json"}),
     f"GET {API_PREFIX}reports/period": Rule(
         DENY, (SHOWN,), query={"unit": "unit_a.code", "period": "=w:zqaprobe-window", "format": "=json"}
@@ -376,6 +412,12 @@ RULES: dict[str, Rule] = {
 
 
 # What the write attempts send: a plausible body, which changes unit A's data when its right role sends it. ----------
+
+# A year-end report in which figure_extract reads one figure of unit A (traffic.accidents, YEAR).
+FIGURE_REPORT = (
+    f"Báo cáo tổng kết năm {YEAR} của xã Hàm Thuận {CHANGED}.\n"
+    f"Năm {YEAR}, trên địa bàn xã xảy ra 12 vụ tai nạn giao thông."
+)
 
 
 def _file(name: str, data: bytes) -> dict:
@@ -492,6 +534,20 @@ BODIES = {
         "rows": [{"id": w.records["target"].pk, "indicator": "traffic.accidents", "kind": "reduce_by_pct",
                   "value": 7, "document": CHANGED}],
     },
+    "figure:grid": lambda w: {"unit": w.units["unit_a"].pk, "year": YEAR, "document": CHANGED,
+                              "traffic.dead/2025": "3"},
+    "figure:extract": lambda w: {"step": "read", "unit": w.units["unit_a"].pk, "year": YEAR, "document": CHANGED,
+                                 "file": SimpleUploadedFile("tong-ket.txt", FIGURE_REPORT.encode(), "text/plain")},
+    "figure:extract-save": lambda w: {"step": "save", "unit": w.units["unit_a"].pk, "year": YEAR,
+                                      "document": CHANGED, "text": FIGURE_REPORT, "keep": "0"},
+    "figure:correct": lambda w: {"value": "6", "reason": CHANGED},
+    "figure:json-create": lambda w: {"unit_code": w.units["unit_a"].code, "period": str(YEAR),
+                                     "indicator": "traffic.dead", "value": 3, "document": CHANGED},
+    "figure:json-extract": lambda w: {"unit_code": w.units["unit_a"].code, "year": YEAR, "save": "true",
+                                      "document": CHANGED,
+                                      "file": SimpleUploadedFile("tong-ket.txt", FIGURE_REPORT.encode(), "text/plain")},
+    "figure:json-correct": lambda w: {"value": 6, "reason": CHANGED},
+    "figure:delete": lambda w: {"reason": CHANGED},
     "report:draft": lambda w: {"form": "draft", "number": "06", "shortcomings": CHANGED, "tasks": CHANGED},
     "report:profile": lambda w: {
         "form": "profile", "issuer_lines": "UBND XÃ HÀM THUẬN", "number_suffix": "BC-UBND", "place": "Hàm Thuận",
@@ -562,10 +618,28 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     try:
         with django_db_blocker.unblock(), transaction.atomic():
             cache.clear()
-            yield build_world(tmp)
+            w = build_world(tmp)
+            _historical_figures(w)
+            yield w
             transaction.set_rollback(True)
     finally:
         overrides.disable()
+
+
+def _historical_figures(w: World) -> None:
+    """Unit A's historical figures (issue #24), unless the world already has them: a draft its officer entered and
+    a figure its leader confirmed."""
+    officer, leader, unit_a = w.users["a.officer"], w.users["a.leader"], w.units["unit_a"]
+    if "figure" not in w.records:
+        w.records["figure"] = figure_create(
+            user=officer, unit=unit_a, period=str(YEAR), indicator="crime.social_order", value="7",
+            document=f"{MARK}-figure Báo cáo tổng kết", quote=f"{MARK}-figure: xảy ra 7 vụ phạm pháp hình sự.",
+        )  # fmt: skip
+    if "figure_confirmed" not in w.records:
+        w.records["figure_confirmed"] = figure_create(
+            user=leader, unit=unit_a, period=str(YEAR), indicator="traffic.accidents", value="5",
+            document=f"{MARK}-figure-confirmed", confirm=True,
+        )  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -602,7 +676,10 @@ class Probe:
         headers = {}
         if self.is_api and actor != ANONYMOUS:
             headers["Authorization"] = f"Bearer {self.w.keys[actor]}"
-        if self.is_api and send.method != "GET":
+        if self.is_api and send.method == "POST" and any(hasattr(v, "read") for v in (body or {}).values()):
+            response = client.post(url, body, headers=headers)  # an upload: a multipart form
+            sent = url + _sent_text(body)
+        elif self.is_api and send.method != "GET":
             payload = json.dumps(body) if body is not None else ""
             response = client.generic(send.method, url, payload, content_type="application/json", headers=headers)
             sent = url + payload

@@ -45,6 +45,7 @@ from antoan.assessment.ratings import rating_sheet_choose
 from antoan.core import clock
 from antoan.incidents import jobs as import_jobs
 from antoan.incidents.services import incident_create
+from antoan.indicators.figure_services import figure_create
 from antoan.indicators.periods import period_parse
 from antoan.indicators.target_services import target_create
 from antoan.indicators.window_services import special_window_create
@@ -139,6 +140,9 @@ def world(settings, tmp_path, make_user, unit):
     w["target"] = target_create(
         user=leader, unit=commune, year=YEAR, indicator="traffic.accidents", kind="reduce_by_pct", value="5"
     )
+    w["figure"] = figure_create(
+        user=officer, unit=commune, period=str(YEAR), indicator="crime.social_order", value="7"
+    )
     upload = SimpleUploadedFile(
         "nhap.csv", b"kind,unit_code,occurred_at,summary\ncrime,23059,2025-10-01,x\n", content_type="text/csv"
     )
@@ -165,6 +169,7 @@ PK_BY_PREFIX = (  # the record a route's <pk> names, by the route's beginning (t
     ("xep-loai/", "rating"),
     ("chi-tieu/dot-dac-biet/", "window"),
     ("chi-tieu/ke-hoach/", "target"),
+    ("chi-tieu/so-lieu-cu/", "figure"),
     ("bao-cao/lo/", "batch"),
     *((f"{rt.slug}/", rt.key) for rt in record_types.ALL),
 )
@@ -525,7 +530,7 @@ def _api_paths(w: dict) -> list[tuple[str, str]]:
     ids = {
         "unit_id": w["unit"].pk, "incident_id": w["incident"].pk, "tip_id": w["tip"].pk,
         "record_id": w["models"].pk, "assessment_id": w["assessment"].pk, "rating_id": w["rating"].pk,
-        "target_id": w["target"].pk,
+        "target_id": w["target"].pk, "figure_id": w["figure"].pk,
     }  # fmt: skip
     schema = api.get_openapi_schema()
     found = []
