@@ -271,7 +271,7 @@ def figures_save_extracted(
 ) -> Saved:
     """The figures read from a report, as drafts (or confirmed at once, `confirm`: an administrator's bulk load) —
     all in one transaction. With `confirm`, nothing is written when the document looks like another unit's or
-    year's (the flags), and conflicting figures (two sentences, two values) are saved as drafts only."""
+    year's (the flags), and conflicting figures (two sentences, two values) are each saved as drafts only."""
     scope_require(user=user, unit=unit, roles=CONFIRMING_ROLES if confirm else ENTERING_ROLES,
                   what=CONFIRM_NEEDS_LEADER if confirm else None)  # fmt: skip
     flags = extraction_flags(extraction, unit=unit, year=year)
@@ -280,10 +280,14 @@ def figures_save_extracted(
             "Không xác nhận hàng loạt: " + "; ".join(f.vi for f in flags),
             "Not confirmed in bulk: " + "; ".join(f.en for f in flags),
         )})  # fmt: skip
-    conflicted = {(c.indicator, c.year) for c in extraction.conflicts}
+    # Each value of a conflict is kept as a draft, for a person to choose; the others once.
+    conflicts = {(c.indicator, c.year): c.figures for c in extraction.conflicts}
+    wanted = [f for f in extraction.figures if f.key not in conflicts]
+    wanted += [f for found in extraction.figures if found.key in conflicts for f in conflicts[found.key]]
+    conflicted = set(conflicts)
     saved = Saved(flags=flags)
     with transaction.atomic():
-        for found in extraction.figures:
+        for found in wanted:
             try:
                 figure = figure_create(
                     user=user, unit=unit, period=str(found.year), indicator=found.indicator, value=found.value,

@@ -16,6 +16,7 @@ from antoan.accounts.two_factor import REQUIRED_ROLES
 from antoan.assessment.demo import seed_assessments
 from antoan.core.errors import DomainError
 from antoan.incidents.demo import seed_incidents
+from antoan.indicators.demo import seed_history
 from antoan.movement.demo import seed_movement
 from antoan.portal.demo import seed_tips
 from antoan.units import services as units
@@ -114,4 +115,5 @@ def demo_seed() -> list[DemoUser]:
     seed_tips(user=admin)
     seed_movement(user=admin)
     seed_assessments(user=admin)
+    seed_history(user=admin)
     return list(DEMO_USERS)

@@ -17,7 +17,7 @@ from antoan.indicators.models import FigureState, HistoricalFigure
 pytestmark = pytest.mark.django_db
 
 DATA = Path(__file__).parent / "data"
-NARRATIVE = DATA / "narrative_2018.txt"
+NARRATIVE = Path(__file__).parents[1] / "data" / "demo_report_2018.txt"
 
 
 def run(*args, **options) -> str:

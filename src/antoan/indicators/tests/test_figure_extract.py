@@ -16,6 +16,8 @@ from antoan.indicators.catalogue import indicators
 from antoan.indicators.figure_extract import extract_text, parse_number, read_document
 
 DATA = Path(__file__).parent / "data"
+# The invented 2018 report of the demo district, written to hold every phrase form once (and one conflict).
+DEMO_REPORT = Path(__file__).parents[1] / "data" / "demo_report_2018.txt"
 
 
 def extract(name: str, year: int):
@@ -34,7 +36,7 @@ def lac_duong():
 
 @pytest.fixture(scope="module")
 def narrative():
-    return extract("narrative_2018.txt", 2018)
+    return extract_text(DEMO_REPORT.read_text("utf-8"), year=2018)
 
 
 def figure(extraction, indicator, year):

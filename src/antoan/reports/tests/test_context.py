@@ -437,3 +437,21 @@ def test_a_year_compared_with_an_old_reports_confirmed_figures_says_so(leader, m
     assert "xảy ra 03 vụ tai nạn giao thông, làm chết 03 người, bị thương 03 người" in text
     assert "giảm 02 vụ" in text and "so với năm 2019" in text
     assert "bị thương 03 người, tăng" not in text  # 2019's injured were not given: not compared with a zero
+
+
+def test_the_demo_districts_2019_is_compared_with_its_2018_report(demo, leader, unit):
+    """The demo confirms the figures of its district's 2018 báo cáo tổng kết (indicators/demo.py): the 2019 review,
+    its first year of records, compares with them and says where they come from."""
+    from antoan.indicators.demo import DOCUMENT
+    from antoan.indicators.models import FigureState, HistoricalFigure
+
+    report = build_context(user=leader, unit=unit("597", LEGACY), period=period_parse("2019"))
+    assert_official(report)
+    assert f"số liệu năm 2018 theo {DOCUMENT}" in report.opening[0]
+    text = text_of(report)
+    assert "so với năm 2018" in text
+    assert re.search(r"xảy ra 57 vụ tai nạn giao thông, làm chết 31 người, bị thương 48 người; so với năm 2018, "
+                     r"tăng 37 vụ", text), text  # fmt: skip
+    # The two sentences that disagree on 2018's crimes wait, as drafts, for a person to decide.
+    crimes = HistoricalFigure.objects.filter(indicator="crime.social_order", period="2018")
+    assert sorted(crimes.values_list("value", "state")) == [(52, FigureState.DRAFT), (53, FigureState.DRAFT)]
