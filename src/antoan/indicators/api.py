@@ -238,11 +238,17 @@ def trend(request, indicator: str, year: int, unit: str | None = None, on: date 
     return selectors.indicator_trend(user=request.user, unit=_unit(request, unit, on), year=year, code=indicator)
 
 
+class SourceOut(Schema):
+    vi: str
+    en: str
+
+
 class CrosstabOut(Schema):
     indicator: str
     columns: list[PeriodOut]
-    rows: list[dict]
+    rows: list[dict]  # {"unit": {…}, "values": [per column, total last], "history": [SourceOut | None per column]}
     total: list[float | None]
+    total_history: list[SourceOut | None]
 
 
 @router.get("/crosstab", response=CrosstabOut, summary="One indicator: child units × months (or years)")
@@ -265,9 +271,18 @@ def crosstab(
     return {
         "indicator": indicator,
         "columns": list(table.columns),
-        "rows": [{"unit": {"id": u.pk, "code": u.code, "name": u.name}, "values": list(v)} for u, v in table.rows],
+        "rows": [
+            {"unit": {"id": u.pk, "code": u.code, "name": u.name}, "values": list(v), "history": _told(used)}
+            for (u, v), used in zip(table.rows, table.row_history, strict=True)
+        ],
         "total": list(table.total),
+        "total_history": _told(table.total_history),
     }
+
+
+def _told(uses) -> list[dict | None]:
+    """Per column, where a value comes from old reports (docs/history.md), or None."""
+    return [None if used is None else {"vi": used.source_vi, "en": used.source_en} for used in uses]
 
 
 def table_download(rows: list[list], name: str, format: str):

@@ -195,6 +195,9 @@ class Crosstab:
     columns: tuple[Period, ...]
     rows: tuple[tuple[Unit, tuple], ...]  # a child unit, its value per column and its total last
     total: tuple  # the unit's own value per column, and over all the columns
+    # The confirmed historical figures behind each value (history.py): per row, then for the total; None where none.
+    row_history: tuple[tuple[HistoryUse | None, ...], ...] = ()
+    total_history: tuple[HistoryUse | None, ...] = ()
 
     def as_table(self, *, english: bool = False) -> list[list]:
         header = ["Đơn vị / unit"] + [p.label_en if english else p.label_vi for p in self.columns]
@@ -226,16 +229,42 @@ def indicator_crosstab(*, user: User, unit: Unit | None, code: str, columns: lis
     span = Period.of_range(columns[0].start, columns[-1].end)
     periods = [*columns, span]
     with memoized.scope():  # the children and the unit itself read one set of historical figures
-        rows = [
-            (child, tuple(value(code, i) for i in range(len(periods))))
-            for child, value in children_values(user=user, unit=unit, periods=periods, codes=[code])
-        ]
+        found = children_values(user=user, unit=unit, periods=periods, codes=[code])
         own = evaluate(user=user, unit=unit, periods=periods, codes=[code])
-    total = tuple(own.value(code, i) for i in range(len(periods)))
-    return Crosstab(indicators()[code], unit, tuple(columns), tuple(rows), total)
+    columns_at = range(len(periods))
+    indicator = indicators()[code]
+    row_history = tuple(tuple(values.history(code, i) for i in columns_at) for _, values in found)
+    total_history = tuple(own.history(code, i) for i in columns_at)
+    rows = tuple(
+        (child, _spanned(indicator, tuple(values(code, i) for i in columns_at), used))
+        for (child, values), used in zip(found, row_history, strict=True)
+    )
+    total = _spanned(indicator, tuple(own.value(code, i) for i in columns_at), total_history)
+    return Crosstab(indicator, unit, tuple(columns), rows, total, row_history, total_history)
 
 
-def children_values(*, user: User, unit: Unit | None, periods: list[Period], codes) -> list[tuple[Unit, Callable]]:
+def _spanned(indicator: Indicator, values: tuple, used: tuple) -> tuple:
+    """A row whose columns hold old reports' figures: its whole-span column (a range of days, which no figure is
+    given for) is the sum of its columns when the indicator is a count or a sum over the days."""
+    if not any(used[:-1]) or indicator.aggregate not in ("count", "sum") or indicator.is_annual:
+        return values
+    columns = values[:-1]
+    return (*columns, None if any(v is None for v in columns) else sum(columns))
+
+
+@dataclass(frozen=True)
+class ChildValues:
+    """A child's `value(code, index)` — called as the function itself — and `history(code, index)`: the confirmed
+    historical figures behind a value (history.py), if any."""
+
+    value: Callable
+    history: Callable
+
+    def __call__(self, code: str, index: int):
+        return self.value(code, index)
+
+
+def children_values(*, user: User, unit: Unit | None, periods: list[Period], codes) -> list[tuple[Unit, ChildValues]]:
     """For each child of `unit` (indicator_children), its `value(code, index)` over `periods`. When the user sees
     everything under the unit, every child's counts and sums come from one pass over the unit's records (a query per
     source, not one per child and source); the other codes (a state on a day, a median) are evaluated child by
@@ -252,16 +281,24 @@ def children_values(*, user: User, unit: Unit | None, periods: list[Period], cod
         return _children_values(user, unit, children, periods, codes, together, alone)
 
 
-def _children_values(user, unit, children, periods, codes, together, alone) -> list[tuple[Unit, Callable]]:
+def _children_values(user, unit, children, periods, codes, together, alone) -> list[tuple[Unit, ChildValues]]:
     if not together:
-        return [(child, evaluate(user=user, unit=child, periods=periods, codes=codes).value) for child in children]
+        rows = []
+        for child in children:
+            own = evaluate(user=user, unit=child, periods=periods, codes=codes)
+            rows.append((child, ChildValues(own.value, own.history)))
+        return rows
     grouped = Evaluation(unit=unit, periods=periods, scope=None, codes=together, children=children)
     if not alone:
-        return [(child, partial(grouped.child_value, child)) for child in children]
+        return [(child, ChildValues(partial(grouped.child_value, child), partial(grouped.child_history, child)))
+                for child in children]  # fmt: skip
     rows = []
     for child in children:
         own = evaluate(user=user, unit=child, periods=periods, codes=alone)
-        rows.append((child, partial(_either, partial(grouped.child_value, child), own.value, set(together))))
+        rows.append((child, ChildValues(
+            partial(_either, partial(grouped.child_value, child), own.value, set(together)),
+            partial(_either, partial(grouped.child_history, child), own.history, set(together)),
+        )))  # fmt: skip
     return rows
 
 

@@ -254,3 +254,17 @@ def test_an_administrator_restores_a_deleted_figure_unless_another_is_confirmed_
     with pytest.raises(DomainError) as caught:
         figure_restore(user=admin, instance=done)
     assert "6" in caught.value.errors["state"].vi
+
+
+def test_the_crosstab_says_which_values_come_from_old_reports(client, leader, officer, district, ma_lam, hong_son):
+    accidents(officer, hong_son, 2018, 2)
+    confirmed(leader, ma_lam, "2018", "traffic.accidents", 6)
+    client.force_login(officer)
+    asked = {"indicator": "traffic.accidents", "year": 2019, "by": "year", "years": 2, "unit": "597",
+             "on": "2019-12-31"}  # fmt: skip
+    table = client.get("/api/v1/indicators/crosstab", asked).json()
+    rows = {row["unit"]["code"]: row for row in table["rows"]}
+    assert rows["23059"]["values"] == [6, 0, 6]  # the whole span adds the old report's year to the records'
+    assert rows["23059"]["history"][0]["vi"] == f"theo {REPORT}"
+    assert rows["23086"]["history"] == [None, None, None]
+    assert table["total"] == [8, 0, 8] and "1 đơn vị trực thuộc" in table["total_history"][0]["vi"]
