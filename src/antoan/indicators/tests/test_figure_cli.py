@@ -105,3 +105,13 @@ def test_template_then_import_as_drafts(leader, tmp_path):
     figure = HistoricalFigure.objects.get()
     assert (figure.indicator, figure.period, figure.value, figure.state) == (
         "traffic.accidents", "2018", 20, FigureState.DRAFT)
+
+
+def test_a_report_about_another_district_is_flagged(leader):
+    text = run("extract", str(DATA / "seed_lac_duong_2020.txt"), "--unit", "597", "--year", "2020",
+               "--user", leader.username)  # fmt: skip
+    assert "! Văn bản nói về" in text and "Lạc Dương" in text and "không nhắc đến Huyện Hàm Thuận Bắc" in text
+    with pytest.raises(CommandError, match="Không xác nhận hàng loạt"):
+        run("extract", str(DATA / "seed_lac_duong_2020.txt"), "--unit", "597", "--year", "2020", "--confirm",
+            "--user", leader.username)  # fmt: skip
+    assert not HistoricalFigure.all_objects.exists()
