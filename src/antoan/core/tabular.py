@@ -5,8 +5,10 @@ row what an import did, and writing CSV/XLSX that spreadsheets open safely. Each
 
 import codecs
 import csv
+import functools
 import io
 import os
+import re
 import struct
 import tempfile
 import zipfile
@@ -19,10 +21,10 @@ from pathlib import Path
 from xml.parsers import expat
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from antoan.core.errors import DomainError, Message
-from antoan.core.values import shown
+from antoan.core.values import is_empty, shown
 from antoan.legacy.text import clean_text
 
 # A spreadsheet runs a cell that starts with one of these as a formula ("=cmd|' /C calc'!A0"); exports
@@ -780,3 +782,39 @@ def write_xlsx(rows: Iterable[list], out, *, sheet: str) -> None:
             cells.append(cell)
         worksheet.append(cells)
     workbook.save(out)
+
+
+# Cells people type ---------------------------------------------------------------------------------------------
+
+_SPACES = re.compile(r"\s+")
+
+
+def folded(text) -> str:
+    """A cell compared as people mean it: any case, any spacing."""
+    return _SPACES.sub("", str(text)).casefold()
+
+
+def code_text(value) -> str:
+    """An official code from a cell: XLSX gives 597 as the number 597.0."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value if value is not None else "").strip()
+
+
+def choice_code(choices, value) -> str | None:
+    """The code of a choice (a TextChoices) written as its code or as its label in Vietnamese or English, in any case
+    and spacing: "at_most", "Không quá N", "At most N"; "" when empty, None when it is none of them."""
+    if is_empty(value):
+        return ""
+    return _choice_names(choices).get(folded(value))
+
+
+@functools.cache
+def _choice_names(choices) -> dict[str, str]:
+    names = {}
+    for choice in choices:
+        names[folded(choice.value)] = choice.value
+        for language in ("vi", "en"):
+            with translation.override(language):
+                names[folded(str(choice.label))] = choice.value
+    return names

@@ -28,7 +28,6 @@ from datetime import date
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import translation
 
 from antoan.accounts.models import User
 from antoan.core.errors import DomainError, Message
@@ -37,6 +36,8 @@ from antoan.core.tabular import (
     ImportReport,
     RowProblem,
     cell_text,
+    choice_code,
+    code_text,
     csv_lines,
     export_cell,
     file_error,
@@ -48,10 +49,10 @@ from antoan.core.values import is_empty, shown, to_text
 from antoan.indicators import figure_services
 from antoan.indicators.catalogue import indicators, sections
 from antoan.indicators.figure_selectors import figure_list
+from antoan.indicators.history import plain_number
 from antoan.indicators.models import FigureState, HistoricalFigure
 from antoan.indicators.periods import Period, period_parse
 from antoan.indicators.target_services import to_amount
-from antoan.indicators.target_transfer import _code_text, _folded, _number
 from antoan.units.models import Unit
 from antoan.units.scope import scope_require
 from antoan.units.selectors import unit_for_code
@@ -96,22 +97,9 @@ def row_ranges(numbers: Iterable[int]) -> str:
 # States: the code or the label ----------------------------------------------------------------------------
 
 
-@memoized
-def _state_names() -> dict[str, str]:
-    names = {_folded("nháp"): FigureState.DRAFT.value, _folded("đã xác nhận"): FigureState.CONFIRMED.value}
-    for state in FigureState:
-        names[_folded(state.value)] = state.value
-        for language in ("vi", "en"):
-            with translation.override(language):
-                names[_folded(str(state.label))] = state.value
-    return names
-
-
 def state_code(value) -> str | None:
     """The code of a state written as its code or its label; "" when empty, None when unknown."""
-    if is_empty(value):
-        return ""
-    return _state_names().get(_folded(value))
+    return choice_code(FigureState, value)
 
 
 # Reading ----------------------------------------------------------------------------------------------------
@@ -195,16 +183,16 @@ def _period_text(value) -> str:
     """A period cell as its code: Excel turns "2018-05" typed in a cell into the date 01/05/2018, read back as May."""
     if isinstance(value, date) and value.day == 1:
         return f"{value.year:04d}-{value.month:02d}"
-    return _code_text(value)
+    return code_text(value)
 
 
 def _row_checks(row: _Row, *, user: User, confirm: bool) -> tuple[dict, list[RowProblem]]:
     """The row's unit code, period and indicator text and whether it is to be confirmed, or its problems."""
     values, number = row.values, row.number
     checked = {
-        "unit_code": _code_text(values.get("unit_code")),
+        "unit_code": code_text(values.get("unit_code")),
         "period": _period_text(values.get("period")),
-        "indicator": _code_text(values.get("indicator")),
+        "indicator": code_text(values.get("indicator")),
     }
     problems = [RowProblem(number, name, _REQUIRED) for name, text in checked.items() if not text]
     checked["confirm"] = False
@@ -289,7 +277,7 @@ def _line(figure: HistoricalFigure | None, *, unit: Unit | None, period: str, co
         "period": period,
         "indicator": code,
         "indicator_name": indicator.vi if indicator is not None else "",
-        "value": _number(figure.value) if figure is not None else None,
+        "value": plain_number(figure.value) if figure is not None else None,
         "document": figure.document if figure is not None else "",
         "location": figure.location if figure is not None else "",
         "quote": figure.quote if figure is not None else "",

@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -29,6 +28,8 @@ from antoan.core.tabular import (
     RowGroup,
     RowProblem,
     cell_text,
+    choice_code,
+    code_text,
     csv_lines,
     export_cell,
     file_error,
@@ -39,6 +40,7 @@ from antoan.core.tabular import (
 from antoan.core.values import is_empty, shown, to_year
 from antoan.indicators import target_services, targets
 from antoan.indicators.catalogue import indicators, sections
+from antoan.indicators.history import plain_number
 from antoan.indicators.models import Target, TargetKind
 from antoan.units.models import Unit
 from antoan.units.scope import user_scope
@@ -49,33 +51,14 @@ REQUIRED = ("unit_code", "year", "indicator", "kind")
 TARGET_FIELDS = ("kind", "value", "document", "note")  # a row with none of them sets no target
 SHEET = "chi_tieu"
 _REQUIRED = Message("Bắt buộc nhập", "Required")
-_SPACES = re.compile(r"\s+")
 
 
 # Kinds: the code or the label the grid shows ---------------------------------------------------------------
 
 
-def _folded(text: str) -> str:
-    return _SPACES.sub("", str(text)).casefold()
-
-
-@memoized
-def _kind_names() -> dict[str, str]:
-    """Every way a kind may be written (folded) → its code: "at_most", "Không quá N", "At most N"."""
-    names = {}
-    for kind in TargetKind:
-        names[_folded(kind.value)] = kind.value
-        for language in ("vi", "en"):
-            with translation.override(language):
-                names[_folded(str(kind.label))] = kind.value
-    return names
-
-
 def kind_code(value) -> str | None:
     """The code of a kind written as its code or its label (any case, any spacing); "" when empty, None unknown."""
-    if is_empty(value):
-        return ""
-    return _kind_names().get(_folded(value))
+    return choice_code(TargetKind, value)
 
 
 def _kind_labels_vi() -> list[str]:
@@ -93,12 +76,6 @@ def _unknown_kind(value) -> Message:
 
 
 # Reading ----------------------------------------------------------------------------------------------------
-
-
-def _code_text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value if value is not None else "").strip()
 
 
 def _read_groups(path: Path, report: ImportReport) -> tuple[list[str], list[RowGroup]]:
@@ -121,7 +98,7 @@ def _read_groups(path: Path, report: ImportReport) -> tuple[list[str], list[RowG
             report.blank += 1  # an indicator with no target (the template's empty rows)
             continue
         report.rows += 1
-        key = (_code_text(values.get("unit_code")), _code_text(values.get("year")))
+        key = (code_text(values.get("unit_code")), code_text(values.get("year")))
         group = groups.setdefault(key, RowGroup(*key))
         group.rows.append((number, values))
         if extra:  # the row is bad, and so its group: nothing of it is written
@@ -177,7 +154,7 @@ def _row_checks(group: RowGroup) -> tuple[list[tuple[int, dict, str, str]], list
     neither as a code nor as a label, the same (indicator, kind) twice in the group."""
     checked, problems, seen = [], [], {}
     for number, values in group.rows:
-        indicator = _code_text(values.get("indicator"))
+        indicator = code_text(values.get("indicator"))
         raw_kind = values.get("kind")
         kind = kind_code(raw_kind)
         if not indicator:
@@ -289,13 +266,6 @@ def import_targets(*, user: User, path: Path, all_or_nothing: bool = False) -> I
 # Exporting -------------------------------------------------------------------------------------------------
 
 
-def _number(value: Decimal | None):
-    """75.00 → 75, 82.50 → 82.5: a number cell, read back as typed."""
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def _line(target: Target | None, *, unit: Unit | None, year: int | None, code: str) -> list:
     indicator = indicators().get(code)
     values = {
@@ -305,7 +275,7 @@ def _line(target: Target | None, *, unit: Unit | None, year: int | None, code: s
         "indicator": code,
         "indicator_name": indicator.vi if indicator is not None else "",
         "kind": target.kind if target is not None else "",
-        "value": _number(target.value) if target is not None else None,
+        "value": plain_number(target.value) if target is not None else None,
         "document": target.document if target is not None else "",
         "note": target.note if target is not None else "",
     }
