@@ -23,7 +23,7 @@ from antoan.indicators.catalogue import Indicator, indicators
 from antoan.indicators.history import FIGURE_KINDS
 from antoan.indicators.models import FigureState, HistoricalFigure
 from antoan.indicators.periods import Period, period_parse
-from antoan.indicators.target_services import to_amount
+from antoan.indicators.target_services import catalogue_indicator, to_amount
 from antoan.units.models import Kind, Unit
 from antoan.units.scope import restore_require, scope_require
 
@@ -61,14 +61,9 @@ def _period(value) -> Period:
 
 
 def _indicator(value) -> Indicator:
-    code = to_text(value, field="indicator", max_length=100)
-    found = indicators().get(code)
+    found = catalogue_indicator(value)
     if found is None:
-        raise DomainError.single(
-            "indicator",
-            f"Không có số liệu '{shown(code)}' trong danh mục (xem /api/v1/indicators/catalogue)",
-            f"There is no indicator '{shown(code)}' in the catalogue (see /api/v1/indicators/catalogue)",
-        )
+        raise DomainError.single("indicator", "Bắt buộc nhập", "Required")
     return found
 
 

@@ -86,7 +86,7 @@ def _unit(value) -> Unit | None:
     return unit
 
 
-def _indicator(value, *, field: str = "indicator") -> Indicator | None:
+def catalogue_indicator(value, *, field: str = "indicator") -> Indicator | None:
     code = to_text(value, field=field, max_length=100)
     if not code:
         return None
@@ -207,7 +207,7 @@ def _clean(values: dict, *, instance: Target | None = None) -> tuple[dict, dict[
     parsers = {
         "unit": _unit,
         "year": lambda v: to_year(v, field="year"),
-        "indicator": _indicator,
+        "indicator": catalogue_indicator,
         "kind": _kind,
         "value": to_amount,
         "document": lambda v: to_text(v, field="document", max_length=DOCUMENT_MAX),
@@ -414,7 +414,7 @@ def _clean_row(index: int, row: dict, kind: str, target: Target | None, common: 
     errors: dict[str, Message] = {}
     clean = {"kind": kind}
     try:
-        indicator = _indicator(
+        indicator = catalogue_indicator(
             row.get("indicator") or (target.indicator if target else ""), field=row_field(index, "indicator")
         )
     except DomainError as exc:
