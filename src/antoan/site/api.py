@@ -21,7 +21,47 @@ class ApiTokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+# The refusals any operation may answer, each in the one bilingual shape (#27: the document declares what the server
+# says). An operation's own declaration of a status (a 404 with another meaning) is kept.
+ERROR_RESPONSES = {
+    "400": "The body could not be read (not JSON, not a form) / nội dung gửi lên không đọc được",
+    "401": "Not logged in, and no valid API token / cần đăng nhập hoặc khóa API",
+    "403": "The user may read but not do this, or a session's write came without its CSRF token / không có quyền",
+    "404": "No such record, or one outside the user's units / không tìm thấy",
+    "422": "A value is refused; the field is named / giá trị không hợp lệ",
+    "503": "The database (or LibreOffice, for a PDF) is unavailable for a moment; try again / tạm thời không phục vụ",
+}
+ERRORS_SCHEMA = {
+    "title": "Errors",
+    "type": "object",
+    "properties": {"errors": {
+        "type": "object",
+        "description": "field → message; \"__all__\" for the request as a whole",
+        "additionalProperties": {
+            "type": "object", "properties": {"vi": {"type": "string"}, "en": {"type": "string"}},
+            "required": ["vi", "en"],
+        },
+    }},
+    "required": ["errors"],
+}  # fmt: skip
+
+
+class DocumentedApi(NinjaAPI):
+    """NinjaAPI whose OpenAPI document declares, for every operation, the error responses of ERROR_RESPONSES."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Errors"] = ERRORS_SCHEMA
+        errors = {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}
+        for path in schema["paths"].values():
+            for operation in path.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    responses.setdefault(status, {"description": description, "content": errors})
+        return schema
+
+
+api = DocumentedApi(
     title="antoan API",
     version="1",
     description="Đơn vị, sự việc và chỉ tiêu an ninh trật tự / units, incidents and public-safety indicators",
