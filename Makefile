@@ -19,15 +19,25 @@ LOAD_ARGS ?=
 CLOCK_MOMENTS ?= 2026-12-14T23:30 2026-12-15T08:00 2027-01-01T00:30 2027-01-31T12:00 2027-05-31T12:00 \
 	2028-02-29T12:00 2025-07-01T08:00
 
-.PHONY: demo test test-sqlite test-postgres test-clock lint install assets messages clean bench bench-db bench-load
+.PHONY: demo test test-sqlite test-postgres test-clock lint install lock assets messages clean bench bench-db bench-load
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+# The Python dependencies are those of requirements.lock, every file checked against its hash; `make lock` refreshes
+# it from pyproject.toml, deliberately (a new upstream release changes nothing here until then).
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/activate
+	@$(BIN)/python -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else \
+		"antoan needs Python 3.11 (pyproject.toml, requires-python), not " + sys.version.split()[0] + \
+		": rm -rf $(VENV) and run make with PYTHON=python3.11")'
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
+
+lock: | $(BIN)/activate
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --upgrade --generate-hashes --unsafe-package antoan --no-emit-index-url \
+		--no-emit-find-links --extra dev --strip-extras -o requirements.lock pyproject.toml
 
 install: $(VENV)/.installed assets messages
 
