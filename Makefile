@@ -54,9 +54,11 @@ $(VENDOR)/.installed: package.json package-lock.json
 
 assets: $(VENDOR)/.installed
 
-# Compiled translations are committed; recompile when gettext is there and a .po changed.
+# Compiled translations are committed; recompile when gettext is there and a .po changed. In CI (CI=true) gettext
+# is required: a .po left uncompiled would be tested as the stale .mo (#29).
 messages:
-	@if command -v msgfmt >/dev/null; then cd src/antoan && ../../$(BIN)/antoan compilemessages -v 0; fi
+	@if command -v msgfmt >/dev/null; then cd src/antoan && ../../$(BIN)/antoan compilemessages -v 0; \
+	elif [ "$$CI" = true ]; then echo "gettext (msgfmt) is missing: CI must compile the translations" >&2; exit 1; fi
 
 # The worker (`antoan worker`: imports uploaded on the site, report batches) runs beside the server in the background
 # and is stopped with it (Ctrl-C, or the server ending): SIGTERM lets it finish the task in hand.

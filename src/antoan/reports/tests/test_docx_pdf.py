@@ -20,6 +20,7 @@ from docx.shared import Cm, Mm, Pt
 from pypdf import PdfReader
 
 from antoan.core.errors import DomainError
+from antoan.core.tests.needs import missing
 from antoan.reports.document import Section, Table
 from antoan.reports.docx import TIEU_NGU_WIDTH, format_cell, render_docx
 from antoan.reports.pdf import docx_to_pdf_many, render_pdf, soffice_binary
@@ -368,13 +369,19 @@ def report_is_whole(document) -> bool:
 
 # --- PDF (one LibreOffice conversion for the module) ----------------------------------------------------------
 
-needs_soffice = pytest.mark.skipif(soffice_binary() is None, reason="LibreOffice (soffice) is not installed")
+@pytest.fixture
+def soffice():
+    if soffice_binary() is None:
+        missing("LibreOffice (soffice) is not installed")
+
+
+needs_soffice = pytest.mark.usefixtures("soffice")
 
 
 @pytest.fixture(scope="module")
 def pdf(report):
     if soffice_binary() is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
+        missing("LibreOffice (soffice) is not installed")
     return PdfReader(BytesIO(render_pdf(report)))
 
 

@@ -12,6 +12,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from antoan.accounts.models import Role
+from antoan.core.tests.needs import missing
 from antoan.indicators.periods import period_parse
 from antoan.indicators.selectors import indicator_children, indicator_set
 from antoan.movement.models import Commendation, Exemplar, MovementModel, MovementResult
@@ -163,7 +164,7 @@ def test_the_table_is_printed_in_the_docx_pdf_xlsx_and_html(demo, leader, unit):
     assert ">Cộng<" in html
 
     if soffice_binary() is None:
-        pytest.skip("LibreOffice (soffice) is not installed: the PDF is the DOCX converted")
+        missing("LibreOffice (soffice) is not installed: the PDF is the DOCX converted")
     pdf = render_report(report, "pdf")
     text = _flat(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode())
     assert _flat(TITLE_2020) in text

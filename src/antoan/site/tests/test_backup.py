@@ -32,6 +32,7 @@ from antoan.assessment.ratings import rating_sheet_choose
 from antoan.assessment.services import rating_record
 from antoan.core import clock
 from antoan.core.backup import AREAS
+from antoan.core.tests.needs import missing
 from antoan.incidents.jobs import import_job_start
 from antoan.incidents.models import ImportJob, Incident
 from antoan.incidents.services import incident_create, incident_delete, incident_update
@@ -510,7 +511,7 @@ def test_a_backup_restores_into_the_other_vendor_and_back(world, folders, tmp_pa
     home.mkdir()
     if connection.vendor == "sqlite":
         if reason := _postgres_reachable():
-            pytest.skip(reason)
+            missing(reason)
         _postgres_admin(f"DROP DATABASE IF EXISTS {PEER_PG_NAME} WITH (FORCE)")
         _postgres_admin(f"CREATE DATABASE {PEER_PG_NAME}")
         url = PG_SERVER.rsplit("/", 1)[0] + "/" + PEER_PG_NAME

@@ -32,6 +32,8 @@ import docx
 import pytest
 from django.conf import settings
 
+from antoan.core.tests.needs import missing
+
 PG_SERVER = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 PG_NAME = "antoan_h_faults_x"
 ROWS = 4000
@@ -63,7 +65,7 @@ class Peer:
                 _postgres_admin(f"DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)")
                 _postgres_admin(f"CREATE DATABASE {pg_name}")
             except Exception as exc:  # noqa: BLE001 — any failure to reach the server
-                pytest.skip(f"PostgreSQL is not reachable at {PG_SERVER} ({str(exc).strip()[:120]})")
+                missing(f"PostgreSQL is not reachable at {PG_SERVER} ({str(exc).strip()[:120]})")
             self.url = PG_SERVER.rsplit("/", 1)[0] + "/" + pg_name
         else:
             self.url = f"sqlite:///{home / 'faults.sqlite3'}"
@@ -230,6 +232,7 @@ def test_an_all_or_nothing_import_killed_half_way_leaves_none_of_its_rows(peer):
 
 QUEUE_UPLOAD = """
 from django.core.files.uploadedfile import SimpleUploadedFile
+from antoan.core.tests.needs import missing
 from antoan.accounts.services import system_user
 from antoan.incidents.jobs import import_job_start
 upload = SimpleUploadedFile("upload.csv", open({path!r}, "rb").read(), content_type="text/csv")
