@@ -88,6 +88,19 @@ def _one_request_at_a_time_on_sqlite():
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL the test database is named for the run (core/tests/run.py, #29): two runs on one server — two
+    checkouts, a benchmark beside the suite — never drop each other's database."""
+    from django.conf import settings
+
+    from antoan.core.tests.run import RUN_ID
+
+    default = settings.DATABASES["default"]
+    if "postgresql" in default["ENGINE"]:
+        default.setdefault("TEST", {})["NAME"] = f"test_{default['NAME']}_{RUN_ID}"
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from antoan.units.services import units_load
 

@@ -9,12 +9,17 @@ session go with it. The units these tests need are therefore put back before eac
 `home_units`), which takes milliseconds instead of the ~10 s of a full `units_load`.
 """
 
+import tempfile
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from antoan.core.tests.run import RUN_ID
+
 CHROMIUM = Path("/usr/bin/chromium")
+# Screenshots of a run, for a person to look at: in a folder of the run's own (#29), never a shared fixed path.
+SCREENSHOTS = Path(tempfile.gettempdir()) / f"e2e-{RUN_ID}"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -145,3 +150,8 @@ def pass_second_step(page):
         return page
 
     return give_code
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

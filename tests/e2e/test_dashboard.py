@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from antoan.core import clock
-from tests.e2e.conftest import HOME_UNIT_CODE
+from tests.e2e.conftest import HOME_UNIT_CODE, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -159,5 +159,5 @@ def test_the_dashboard_shows_the_apis_figures(
     expect(page.locator("#card-map")).to_have_attribute("data-markers", "0")
     expect(page.locator("#map-without")).to_have_text("1 sự việc không có tọa độ")
 
-    page.screenshot(path="/tmp/e2e-dashboard.png", full_page=True)
+    screenshot(page, "dashboard")
     assert [m for m in console if "Content Security Policy" in m] == []

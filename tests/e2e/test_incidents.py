@@ -4,6 +4,8 @@ clicks the place on the map, saves, and finds the accident in the registry with 
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import screenshot
+
 pytestmark = pytest.mark.e2e
 
 SUMMARY = "Xe máy va chạm xe đạp trước chợ Ma Lâm"
@@ -51,7 +53,7 @@ def test_officer_records_a_traffic_accident_with_the_map(officer, password, log_
     after = page.locator("#incident-map .leaflet-marker-icon").bounding_box()
     assert after["y"] < before["y"], "a larger latitude puts the marker higher"
 
-    page.screenshot(path="/tmp/e2e-incident-form.png", full_page=True)
+    screenshot(page, "incident-form")
     with page.expect_navigation():
         page.click("form.incident-form button[type=submit]")
     errors = page.locator(".has-error").all_inner_texts()

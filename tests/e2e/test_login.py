@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import screenshot
+
 pytestmark = pytest.mark.e2e
 
 
@@ -17,7 +19,7 @@ def test_officer_logs_in_and_sees_home_page(officer, password, log_in, live_serv
     expect(page.locator("section.card h2")).to_have_text("Xã Hàm Thuận")
     expect(page.locator("section.card .meta")).to_contain_text("23059")
     expect(page.locator("#id_username")).to_have_count(0)
-    page.screenshot(path="/tmp/e2e-home.png", full_page=True)
+    screenshot(page, "home")
 
 
 def test_wrong_password_shows_bilingual_error(officer, log_in):
@@ -70,4 +72,4 @@ def test_leader_logs_in_with_password_then_the_two_factor_code(home_units, passw
     assert page.url.rstrip("/") == live_server.url, f"after the code the leader should be at home, got {page.url}"
     expect(page.locator("h1")).to_contain_text("Xin chào")
     expect(page.locator("section.card h2")).to_have_text("Xã Hàm Thuận")
-    page.screenshot(path="/tmp/e2e-two-factor-home.png", full_page=True)
+    screenshot(page, "two-factor-home")

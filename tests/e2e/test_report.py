@@ -8,6 +8,8 @@ from django.utils import timezone
 from docx import Document
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import screenshot
+
 pytestmark = pytest.mark.e2e
 
 OWN_WORDS = "Việc kiểm tra mô hình tự quản ở thôn Phú Cường chưa thường xuyên do thiếu cán bộ chuyên trách."
@@ -72,7 +74,7 @@ def test_officer_edits_section_two_and_downloads_it_in_the_docx(
     expect(section_two).to_contain_text(OWN_WORDS)
     expect(page.locator("#report-preview .report-number")).to_contain_text("Số: 12/BC-UBND")
     expect(page.locator("#id_shortcomings")).to_have_value(OWN_WORDS + "\n" + drafted.strip())
-    page.screenshot(path="/tmp/e2e-report-page.png", full_page=True)
+    screenshot(page, "report-page")
 
     with page.expect_download() as download_info:
         page.click('#report-downloads a[data-format="docx"]')

@@ -33,6 +33,7 @@ from antoan.assessment.services import rating_record
 from antoan.core import clock
 from antoan.core.backup import AREAS
 from antoan.core.tests.needs import missing
+from antoan.core.tests.run import RUN_ID
 from antoan.incidents.jobs import import_job_start
 from antoan.incidents.models import ImportJob, Incident
 from antoan.incidents.services import incident_create, incident_delete, incident_update
@@ -61,7 +62,7 @@ LEGACY = date(2020, 1, 1)
 SESSIONS = "sessions.session"
 TASK_QUEUE = "django_tasks_database.dbtaskresult"  # not backed up: a worker on the target takes the jobs up again
 PG_SERVER = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-PEER_PG_NAME = "antoan_h_backup_x"
+PEER_PG_NAME = f"antoan_h_backup_{RUN_ID}"
 PATH_COLUMNS = {
     ("incidents.importjob", "stored_path"): "imports",
     ("reports.batchjob", "work_dir"): "reports",

@@ -2,7 +2,7 @@
 restart nothing is half-written.
 
 Each test runs the real `antoan` command in a subprocess against its own migrated database (SQLite file when the
-suite runs on SQLite; a throwaway PostgreSQL database, antoan_h_faults_x, when it runs on PostgreSQL), watches the
+suite runs on SQLite; a throwaway PostgreSQL database, antoan_h_faults_<run>, when it runs on PostgreSQL), watches the
 database from here until the work is visibly under way, kills the process, then checks what is left and runs the
 work again.
 
@@ -33,9 +33,10 @@ import pytest
 from django.conf import settings
 
 from antoan.core.tests.needs import missing
+from antoan.core.tests.run import RUN_ID
 
 PG_SERVER = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-PG_NAME = "antoan_h_faults_x"
+PG_NAME = f"antoan_h_faults_{RUN_ID}"
 ROWS = 4000
 BATCH_SIZE = 500  # antoan.incidents.transfer.BATCH_SIZE
 UNIT = "00004"  # Phường Ba Đình (current)
@@ -232,7 +233,6 @@ def test_an_all_or_nothing_import_killed_half_way_leaves_none_of_its_rows(peer):
 
 QUEUE_UPLOAD = """
 from django.core.files.uploadedfile import SimpleUploadedFile
-from antoan.core.tests.needs import missing
 from antoan.accounts.services import system_user
 from antoan.incidents.jobs import import_job_start
 upload = SimpleUploadedFile("upload.csv", open({path!r}, "rb").read(), content_type="text/csv")

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from antoan.core.tests.needs import missing
+from antoan.core.tests.run import RUN_ID
 from antoan.site.tests.test_faults import (
     BATCH_UNIT,
     QUEUE_BATCH,
@@ -31,7 +32,7 @@ from antoan.site.tests.test_faults import (
 )
 
 REDIS_URL = os.environ.get("ANTOAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-PG_NAME = "antoan_h_rq_x"
+PG_NAME = f"antoan_h_rq_{RUN_ID}"
 
 TASK_STATUS = """
 from antoan.core.background import _backend
