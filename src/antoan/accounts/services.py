@@ -87,15 +87,20 @@ def user_set_password(*, actor: User | None, user: User, password: str) -> User:
 
 
 @transaction.atomic
-def membership_grant(*, actor: User | None, user: User, unit: "Unit", role: str) -> Membership:
-    """Give `user` the `role` on `unit` (and so its subtree). Granting twice returns the same membership."""
-    _require_admin(actor)
+def role_check(role: str) -> None:
+    """Refuse a role that is none of Role's, in both languages."""
     if role not in Role.values:
         raise DomainError.single(
             "role",
             f"Vai trò không hợp lệ: '{role}' (chọn một trong: {', '.join(Role.values)})",
             f"Unknown role '{role}' (one of: {', '.join(Role.values)})",
         )
+
+
+def membership_grant(*, actor: User | None, user: User, unit: "Unit", role: str) -> Membership:
+    """Give `user` the `role` on `unit` (and so its subtree). Granting twice returns the same membership."""
+    _require_admin(actor)
+    role_check(role)
     if unit is None or unit.pk is None:
         raise DomainError.single("unit", "Đơn vị không tồn tại", "The unit does not exist")
     existing = Membership.objects.filter(user=user, unit=unit, role=role).first()

@@ -10,6 +10,8 @@ from antoan.core.errors import DomainError
 from antoan.core.values import to_date
 from antoan.units.selectors import unit_for_code
 
+ROLES_HELP = f"One of: {', '.join(Role.values)} (checked with a message in both languages)"
+
 
 class Command(BaseCommand):
     help = "User accounts: create a user, grant or revoke a role on a unit, reset two-factor login."
@@ -23,17 +25,17 @@ class Command(BaseCommand):
         create.add_argument("--email", default="")
         create.add_argument("--password", help="Prefer the prompt: a password on the command line is visible.")
         create.add_argument("--unit", help="Unit code to grant a role on")
-        create.add_argument("--role", choices=Role.values)
+        create.add_argument("--role", help=ROLES_HELP)
         create.add_argument("--on", help="Date the unit code is resolved on (default: today)")
         grant = sub.add_parser("grant", help="Grant a role on a unit to an existing user.")
         grant.add_argument("username")
         grant.add_argument("--unit", required=True, help="Unit code")
-        grant.add_argument("--role", required=True, choices=Role.values)
+        grant.add_argument("--role", required=True, help=ROLES_HELP)
         grant.add_argument("--on", help="Date the unit code is resolved on (default: today)")
         revoke = sub.add_parser("revoke", help="Take a role on a unit away from a user (audited).")
         revoke.add_argument("username")
         revoke.add_argument("--unit", required=True, help="Unit code")
-        revoke.add_argument("--role", required=True, choices=Role.values)
+        revoke.add_argument("--role", required=True, help=ROLES_HELP)
         revoke.add_argument("--on", help="Date the unit code is resolved on (default: today)")
         reset = sub.add_parser(
             "reset-2fa",
@@ -53,6 +55,8 @@ class Command(BaseCommand):
     def do_create(self, username, full_name, job_title, email, password, unit, role, on, **options):
         if bool(unit) != bool(role):
             raise CommandError("Cần cả --unit và --role / Give both --unit and --role")
+        if role:
+            services.role_check(role)
         target = self._unit(unit, on) if unit else None  # resolve first: nothing is written on a bad code
         if password is None:
             password = getpass.getpass("Mật khẩu / Password: ")
@@ -77,6 +81,7 @@ class Command(BaseCommand):
     def do_revoke(self, username, unit, role, on, **options):
         user = self._user(username)
         target = self._unit(unit, on)
+        services.role_check(role)
         membership = user.memberships.filter(unit=target, role=role).first()
         if membership is None:
             raise CommandError(
