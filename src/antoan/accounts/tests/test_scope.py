@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from antoan.units import selectors
@@ -100,7 +101,13 @@ def test_user_without_membership_sees_nothing_and_is_told_why(client, make_user,
     client.force_login(user)
     response = client.get(reverse("home"))
     assert response.status_code == 200
-    assert "chưa được gán" in response.content.decode() or "not assigned" in response.content.decode()
+    page = response.content.decode()
+    assert '<p class="notice" id="no-membership">Tài khoản chưa được gán vào đơn vị nào' in page
+    assert "liên hệ quản trị viên để được gán" in page and "not assigned" not in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("home")).content.decode()
+    assert '<p class="notice" id="no-membership">Your account is not assigned to any unit yet' in page
+    assert "Ask an administrator to assign you" in page and "chưa được gán" not in page
     assert client.get(reverse("unit-detail", args=[communes["own"].pk])).status_code == 404
 
 

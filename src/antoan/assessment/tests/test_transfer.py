@@ -61,7 +61,11 @@ def test_a_bad_row_rejects_its_group_with_row_numbers(officer, ham_thuan, establ
     found = problems(report)
     assert found[8][0] == "passed" and "có lẽ" in found[8][1]
     assert found[10][0] == "criterion_code" and "XA.9" in found[10][1]
-    assert "Thiếu kết quả tiêu chí XA.4" in found[7][1] or any("XA.4" in m for _, m in found.values())
+    assert sorted(found) == [7, 8, 9, 10, 11, 12]
+    missing = next(p for p in report.rejected if p.row == 7)  # the group's missing criterion, on its first row
+    assert missing.column == "criterion_code"
+    assert missing.message.vi.startswith("Thiếu kết quả tiêu chí XA.4 (Tội phạm, tệ nạn xã hội")
+    assert missing.message.en.startswith("The result of criterion XA.4 is missing (Crime, social evils")
     for row in (9, 11, 12):
         assert "cả nhóm bị từ chối" in found[row][1]
     assert report.created == 5 and report.rejected_rows == 6
