@@ -51,6 +51,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import docx
+from django.conf import settings
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
@@ -740,8 +741,14 @@ def read_document(path: Path) -> str:
 REPORT_MAX_BYTES = 20 * 1024 * 1024
 
 
-def read_upload(uploaded, *, max_bytes: int = REPORT_MAX_BYTES) -> str:
+def report_max_bytes() -> int:
+    """The largest report accepted: REPORT_MAX_BYTES, or the imports' limit when that is smaller."""
+    return min(settings.ANTOAN_IMPORT_MAX_BYTES, REPORT_MAX_BYTES)
+
+
+def read_upload(uploaded) -> str:
     """The text of an uploaded report (Django's UploadedFile), read from the upload itself — nothing on disk."""
+    max_bytes = report_max_bytes()
     if uploaded.size > max_bytes:
         raise DomainError.single(
             "file",

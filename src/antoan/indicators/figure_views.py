@@ -11,7 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -40,7 +39,6 @@ from antoan.units.scope import user_scope
 PAGE_SIZE = 50
 UNIT_CHOICES = 300
 EXTRACT_SUFFIXES = (".docx", ".pdf", ".txt")
-EXTRACT_MAX_BYTES = 20 * 1024 * 1024  # a year-end report is a few hundred kB; ANTOAN_IMPORT_MAX_BYTES if smaller
 TEXT_MAX_CHARS = 1_000_000  # the text travels back in the review form (DATA_UPLOAD_MAX_MEMORY_SIZE is 5 MB)
 DERIVED_LABELS = {
     "change": gettext_lazy("from a change (tăng / giảm)"),
@@ -325,10 +323,6 @@ def figure_grid(request):
 # From a report --------------------------------------------------------------------------------------------------
 
 
-def _max_bytes() -> int:
-    return min(settings.ANTOAN_IMPORT_MAX_BYTES, EXTRACT_MAX_BYTES)
-
-
 def _size(count: int) -> str:
     return f"{count // (1024 * 1024)} MB" if count >= 1024 * 1024 else f"{max(count // 1024, 1)} kB"
 
@@ -357,8 +351,8 @@ class ExtractForm(forms.Form):
                 f"Chỉ nhận tệp .docx, .pdf (có lớp chữ) hoặc .txt, không nhận '{suffix or uploaded.name}'",
                 f"Only .docx, .pdf (with a text layer) and .txt files are read, not '{suffix or uploaded.name}'",
             )))  # fmt: skip
-        if uploaded.size > _max_bytes():
-            limit = _size(_max_bytes())
+        if uploaded.size > figure_extract.report_max_bytes():
+            limit = _size(figure_extract.report_max_bytes())
             raise forms.ValidationError(str(Message(f"Tệp lớn hơn {limit}", f"The file is larger than {limit}")))
         return uploaded
 
@@ -379,7 +373,7 @@ class ExtractForm(forms.Form):
 
 def _read(uploaded) -> str:
     """The upload's text, read from the upload itself (nothing written to disk)."""
-    return figure_extract.read_upload(uploaded, max_bytes=_max_bytes())
+    return figure_extract.read_upload(uploaded)
 
 
 def _normalised(text: str) -> str:
@@ -491,7 +485,7 @@ def figure_extract_view(request):
                 document = form.cleaned_data["document"].strip() or Path(uploaded.name).name
                 return _review(request, unit=unit, year=form.cleaned_data["year"], text=text,
                                document=document[: services.DOCUMENT_MAX])  # fmt: skip
-    context = {"form": form, "max_size": _size(_max_bytes()), "suffixes": EXTRACT_SUFFIXES}
+    context = {"form": form, "max_size": _size(figure_extract.report_max_bytes()), "suffixes": EXTRACT_SUFFIXES}
     return render(request, "indicators/figures_extract.html", context)
 
 
