@@ -301,7 +301,10 @@ def test_an_all_or_nothing_upload_whose_worker_is_killed_leaves_none_of_its_rows
     ids = incident_file(source, "UA")
     pk = queue_upload(peer, source, all_or_nothing=True)
     worker = peer.start("worker", "--interval", "0.2")
-    kill_when(worker, lambda: writing_in_one_transaction(peer), "the worker importing all or nothing")
+    # The job running and a write lock held: the import's one transaction — not the worker claiming the task (a
+    # write too, on SQLite the same lock), after which the job would still say "queued".
+    importing = lambda: import_row(peer, pk)["state"] == "running" and writing_in_one_transaction(peer)  # noqa: E731
+    kill_when(worker, importing, "the worker importing all or nothing")
     assert landed(peer, "UA") == []
     peer.antoan("worker", "--burst")
     job = import_row(peer, pk)
